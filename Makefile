@@ -1,0 +1,71 @@
+# zone: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages: WeasyPrint's rendering stack (Pango, HarfBuzz subsetting for fast, small PDFs), fonts.
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# For tests: the browser Playwright drives, and pdftoppm to read QR codes from rendered certificates.
+TEST_DEBS := chromium poppler-utils
+
+.PHONY: run test bench load lint system-deps system-deps-test deps deps-dev translations db demo clean
+
+run: deps translations
+	@mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop; mail goes to instance/outbox/)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(FLASK) mail send --loop --interval 5 >/dev/null 2>&1 & \
+	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 --access-logfile - wsgi:app
+
+test: deps-dev translations
+	$(BIN)/pytest -n 2 --dist loadfile
+	@if [ -n "$$ZONE_TEST_DATABASE_URL" ]; then \
+	  echo "== PostgreSQL pass: $$ZONE_TEST_DATABASE_URL"; \
+	  ZONE_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 --dist loadfile -m "not browser"; \
+	fi
+
+bench: deps-dev translations
+	$(BIN)/python -m bench
+
+load: deps-dev translations
+	$(BIN)/python -m bench.load
+
+lint: deps-dev
+	$(BIN)/ruff check zone tests config.py wsgi.py
+
+system-deps:
+	@missing=""; for p in $(RUNTIME_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+system-deps-test: system-deps
+	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+deps: system-deps $(VENV)/.runtime
+
+deps-dev: system-deps-test $(VENV)/.dev
+
+translations:
+	@$(FLASK) i18n compile >/dev/null
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache build

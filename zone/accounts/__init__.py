@@ -1,0 +1,1 @@
+"""Accounts: people, their roles, sign-in, passwords and API tokens."""

@@ -1,0 +1,73 @@
+"""Who is calling: session users for pages, bearer tokens for the API, and the idle timeout."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+
+from zone.accounts.models import User
+from zone.extensions import db, login_manager
+
+
+def _is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    if _is_api_request():
+        return None  # the API is authenticated by bearer tokens only, never by cookies
+    user_id, _, nonce = (session_id or "").partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_nonce != nonce:
+        return None  # disabled, or the password changed: this session is over
+    return user
+
+
+@login_manager.request_loader
+def load_user_from_token(req) -> User | None:
+    if not req.path.startswith("/api/"):
+        return None
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    from zone.accounts.services import user_for_api_token
+
+    found = user_for_api_token(token.strip())
+    if found is None:
+        return None
+    g.api_token = found[1]
+    return found[0]
+
+
+def _idle_timeout():
+    if _is_api_request() or request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = datetime.now(UTC).timestamp()
+    last_seen = session.get("last_seen")
+    limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    if isinstance(last_seen, (int, float)) and now - last_seen > limit:
+        lang = session.get("lang")
+        logout_user()
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        flash(_l("You were signed out after a period of inactivity. Please sign in again."), "info")
+        return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+    session["last_seen"] = now
+    session.permanent = True
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(_idle_timeout)

@@ -1,0 +1,1 @@
+"""Applications: a company's request for residency on one side of the centre, and its documents."""

@@ -1,0 +1,1 @@
+"""Companies: the applicants' legal entities, their profile and their members."""

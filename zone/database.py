@@ -1,0 +1,91 @@
+"""Database plumbing shared by every domain: time, locking and SQLite transaction mode.
+
+PostgreSQL gives row locks (``SELECT ... FOR UPDATE``). SQLite has none, so every transaction that may
+write starts with ``BEGIN IMMEDIATE``: writers are serialised by the database file lock and a read-then-
+write sequence can never interleave with another writer. Read-only requests (GET/HEAD) start a deferred
+transaction; a GET view that writes (an audited download) is marked with ``@writes``.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine, make_url
+
+from zone.extensions import db
+
+T = TypeVar("T")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC. Store and compare times only in UTC."""
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def is_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def writes(view):
+    """Mark a GET view that writes (e.g. an audited download), so SQLite takes the write lock first."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        g.zone_write_intent = True
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _wants_write_lock() -> bool:
+    if not has_request_context():
+        return True  # CLI commands, background loops and test threads
+    return request.method not in SAFE_METHODS or bool(g.get("zone_write_intent"))
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+
+
+def init_app(app: Flask) -> None:
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
+
+
+def get_for_update(model: type[T], ident) -> T | None:
+    """Load a row and lock it until the transaction ends (a no-op lock on SQLite, see module doc)."""
+    stmt = (
+        select(model)
+        .where(model.id == ident)  # type: ignore[attr-defined]
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()

@@ -1,0 +1,24 @@
+"""``flask --app wsgi demo seed``: idempotent demo data, and the demo logins it prints."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@demo_cli.command("seed")
+def seed_command() -> None:
+    """Create the demo company, staff and applications if they are not there yet."""
+    from zone.demo.seed import DEMO_PASSWORD, seed
+
+    accounts = seed()
+    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for role, email in accounts:
+        click.echo(f"  {role:<10} {email}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,64 @@
+"""The demo data set. Every step checks what exists first, so seeding twice changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from zone.accounts.models import User
+from zone.accounts.passwords import hash_password
+from zone.accounts.roles import Role
+from zone.audit.services import record
+from zone.companies.models import Company
+from zone.extensions import db
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_COMPANY = {
+    "name": "ТОО «Туран Агромаш»",
+    "name_en": "Turan Agromash LLP",
+    "legal_form": "ТОО",
+    "registration_country": "KZ",
+    "tax_id": "180240012342",  # a valid BIN (check digit 2)
+    "address": "Туркестанская область, г. Туркестан, ул. Тауке хана, 12",
+    "director_name": "Серікбаев Нұрлан Асқарұлы",
+    "contact_person": "Иванова Анна Сергеевна",
+    "phone": "+7 725 331 00 00",
+    "email": "office@turan-agromash.kz",
+}
+STAFF = [
+    (Role.REVIEWER, "reviewer@icic.local", "Айгерим Reviewer"),
+    (Role.APPROVER, "approver@icic.local", "Бахтиёр Approver"),
+    (Role.AUDITOR, "auditor@icic.local", "Dilnoza Auditor"),
+    (Role.ADMIN, "admin@icic.local", "Admin ICIC"),
+]
+APPLICANT_EMAIL = "company@turan-agromash.kz"
+
+
+def _user(email: str, role: str, name: str, company_id: int | None = None) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, role=role, full_name=name, company_id=company_id,
+                    password_hash=hash_password(DEMO_PASSWORD))
+        db.session.add(user)
+        db.session.flush()
+        record("user.create", user, actor_label="demo-seed", details={"email": email, "role": role})
+    return user
+
+
+def seed() -> list[tuple[str, str]]:
+    company = db.session.scalar(select(Company).where(Company.tax_id == DEMO_COMPANY["tax_id"]))
+    if company is None:
+        company = Company(**DEMO_COMPANY)
+        db.session.add(company)
+        db.session.flush()
+        record("company.register", company, actor_label="demo-seed")
+    applicant = _user(APPLICANT_EMAIL, Role.APPLICANT, "Анна Иванова", company.id)
+    staff = {role: _user(email, role, name) for role, email, name in STAFF}
+    db.session.commit()
+    try:
+        from zone.demo.applications import seed_applications
+    except ImportError:  # the application workflow is not part of this build
+        pass
+    else:
+        seed_applications(company, applicant, staff)
+        db.session.commit()
+    return [(Role.APPLICANT.value, APPLICANT_EMAIL)] + [(role.value, email) for role, email, _ in STAFF]

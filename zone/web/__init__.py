@@ -1,0 +1,1 @@
+"""Cross-cutting web concerns: language, security headers, error pages, access rules, home page."""

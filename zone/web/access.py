@@ -1,0 +1,60 @@
+"""Route-level access rules: every view declares who may call it.
+
+``@allow(...)`` both enforces the rule and records it on the view as ``view.access_rule``, so a test can
+walk ``app.url_map`` and fail for any endpoint without a declared rule. Object-level decisions (which
+company's application) live in each domain's ``policies.py``.
+
+    @allow(PUBLIC)                        anyone, signed in or not
+    @allow(AUTHENTICATED)                 any signed-in user
+    @allow(Role.REVIEWER, Role.ADMIN)     signed-in users with one of these roles
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from flask import abort
+from flask_login import current_user
+
+from zone.accounts.roles import Role
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    public: bool
+    roles: frozenset[Role]  # empty with public=False: any signed-in user
+
+    def permits(self, user) -> bool:
+        if self.public:
+            return True
+        if user is None or not user.is_authenticated:
+            return False
+        return not self.roles or user.role in self.roles
+
+
+def allow(*who: str | Role):
+    if PUBLIC in who:
+        rule = AccessRule(public=True, roles=frozenset())
+    elif AUTHENTICATED in who or not who:
+        rule = AccessRule(public=False, roles=frozenset())
+    else:
+        rule = AccessRule(public=False, roles=frozenset(Role(r) for r in who))
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not rule.public:
+                if not current_user.is_authenticated:
+                    abort(401)
+                if not rule.permits(current_user):
+                    abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.access_rule = rule  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

@@ -1,0 +1,73 @@
+"""Locale-aware formatting for templates: every number and date is shown the user's way."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def fmt_date(value: date | datetime | str | None, format: str = "medium") -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = _aware(value)
+    return format_date(value, format=format)
+
+
+def fmt_datetime(value: datetime | str | None, format: str = "medium") -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    return format_datetime(_aware(value), format=format)
+
+
+def fmt_number(value: int | float | Decimal | str | None, digits: int | None = None) -> str:
+    if value in (None, ""):
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    if digits is not None:
+        return format_decimal(number, format="#,##0." + "0" * digits if digits else "#,##0")
+    return format_decimal(number)
+
+
+def fmt_money(value: int | float | Decimal | str | None, currency: str | None) -> str:
+    if value in (None, ""):
+        return "—"
+    if not currency:
+        return fmt_number(value, 2)
+    return format_currency(Decimal(str(value)), currency)
+
+
+def fmt_percent(value: int | float | Decimal | str | None) -> str:
+    if value in (None, ""):
+        return "—"
+    return format_percent(Decimal(str(value)) / 100, format="#,##0.##%")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        fmt_date=fmt_date, fmt_datetime=fmt_datetime, fmt_number=fmt_number, fmt_money=fmt_money,
+        fmt_percent=fmt_percent,
+    )
+    app.jinja_env.filters.update(
+        date=fmt_date, datetime=fmt_datetime, number=fmt_number, percent=fmt_percent,
+    )

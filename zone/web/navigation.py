@@ -1,0 +1,31 @@
+"""The main menu: which pages each role sees. Entries whose endpoint does not exist are hidden."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from zone.accounts.roles import Role
+
+A, R, P, U, D = Role.APPLICANT, Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMIN
+ANONYMOUS = "anonymous"
+
+# (endpoint, label, who sees it)
+MENU = [
+    ("applications.dashboard", _l("My applications"), {A}),
+    ("companies.profile", _l("Company"), {A}),
+    ("certificates.mine", _l("Certificates"), {A}),
+    ("review.queue", _l("Review queue"), {R, P, D, U}),
+    ("review.dashboard", _l("Dashboard"), {R, P, D, U}),
+    ("certificates.staff_list", _l("Certificates"), {R, P, D, U}),
+    ("audit.events", _l("Audit trail"), {U, D}),
+    ("eligibility.admin_rulesets", _l("Rule sets"), {D, U}),
+    ("accounts.users", _l("Staff"), {D}),
+    ("eligibility.check", _l("Benefits check"), {ANONYMOUS, A}),
+    ("certificates.public_register", _l("Register of residents"), {ANONYMOUS, A, R, P, U, D}),
+    ("certificates.verify_lookup", _l("Verify a certificate"), {ANONYMOUS}),
+]
+
+
+def menu_for(user, endpoint_exists) -> list[tuple[str, str]]:
+    who = user.role if user is not None and user.is_authenticated else ANONYMOUS
+    return [(endpoint, label) for endpoint, label, roles in MENU if who in roles and endpoint_exists(endpoint)]
