@@ -65,7 +65,8 @@ def _pg_worker_url() -> str:
     if not PG_URL:
         pytest.exit("ZONE_TEST_BACKEND=postgresql needs ZONE_TEST_DATABASE_URL", returncode=3)
     base = sa.engine.make_url(normalise_database_url(PG_URL))
-    name = f"{base.database}_zone_{_worker()}"
+    # ZONE_TEST_DB_TAG keeps parallel runs (several developers on one machine) apart.
+    name = f"{base.database}_zone_{os.environ.get('ZONE_TEST_DB_TAG', '')}{_worker()}"
     try:
         admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
