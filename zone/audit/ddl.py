@@ -10,7 +10,7 @@ APPEND_ONLY_POSTGRESQL = [
         """
         CREATE OR REPLACE FUNCTION audit_events_refuse_change() RETURNS trigger AS $$
         BEGIN
-            RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP;
+            RAISE EXCEPTION 'audit_events is append-only: %% refused', TG_OP;  -- %% escapes DDL formatting
         END;
         $$ LANGUAGE plpgsql
         """
