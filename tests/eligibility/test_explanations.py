@@ -1,0 +1,101 @@
+"""Explanations in every language, the API.md shape, and snapshots."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from zone.eligibility import LOCALES, evaluate, render_snapshot, validate_facts
+
+from .helpers import KZ_FACTS, UZ_FACTS
+
+NBSP = "\u00a0"
+
+
+def uz_evaluation(amount, on_date=date(2026, 3, 10), **changes):
+    return evaluate(validate_facts({**UZ_FACTS, "investment_amount": amount, **changes}), on_date)
+
+
+def test_api_shape_exactly():
+    result = uz_evaluation(10000000, capital_shares={"UZ": 50, "KZ": 50}).to_dict("en")
+    assert set(result) == {"rule_set", "on_date", "admitted", "derived", "admission", "benefits"}
+    assert result["rule_set"] == {"version": "2026.1", "effective_from": "2026-01-01"}
+    assert result["on_date"] == "2026-03-10"
+    assert result["admitted"] is True
+    assert result["derived"] == {
+        "investment_usd": "10000000.00",
+        "investment_kzt": "5100000000.00",
+        "investment_mci": "1179190.75",
+    }
+    for item in result["admission"]:
+        assert {"id", "passed", "explanation"} <= set(item)
+        assert isinstance(item["passed"], bool) and item["explanation"]
+    profit = result["benefits"][0]
+    assert {"code", "eligible", "explanation", "periods"} <= set(profit)
+    assert profit["periods"] == [
+        {"from": "2026-03-10", "until": "2036-03-10", "reduction_pct": 100},
+        {"from": "2036-03-11", "until": "2041-03-10", "reduction_pct": 50},
+    ]
+    json.dumps(result)
+
+
+def test_failure_says_what_would_change_it_in_each_language():
+    evaluation = uz_evaluation(250000)
+    texts = {loc: evaluation.to_dict(loc)["admission"][-1]["explanation"] for loc in LOCALES}
+    assert texts["en"] == ("Investment USD 250,000 is below the minimum USD 300,000; invest at least USD 50,000 more.")
+    assert texts["ru"] == (
+        f"Инвестиции USD 250{NBSP}000 ниже минимума USD 300{NBSP}000; необходимо вложить ещё не менее USD 50{NBSP}000."
+    )
+    assert f"USD 250{NBSP}000" in texts["kk"] and f"USD 250{NBSP}000" in texts["uz"]
+    assert len(set(texts.values())) == 4
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_criterion_and_benefit_is_explained(locale):
+    for facts in (KZ_FACTS, UZ_FACTS, {**KZ_FACTS, "priority_income_share": 50, "activity_codes": ["19.20", "62.01"]}):
+        result = evaluate(validate_facts(facts), date(2026, 3, 10)).to_dict(locale)
+        for item in result["admission"] + result["benefits"]:
+            assert item["explanation"].strip() and "{" not in item["explanation"]
+            assert item["name"]
+
+
+def test_benefit_explanations_give_band_periods_and_cut():
+    kz = evaluate(validate_facts({**KZ_FACTS, "investment_amount": "62712500043.25"}), date(2026, 3, 10))
+    text = kz.to_dict("en")["benefits"][0]["explanation"]
+    assert text.startswith("Corporate income tax reduced by 100%: investment 14,500,000.01 MCI falls in the band")
+    assert "(14,500,000; ∞) MCI" in text
+    assert "March 10, 2026 – December 31, 2043 (100%)" in text
+    assert text.endswith("The period is cut at the zone's end date, December 31, 2043.")
+    ru = kz.to_dict("ru")["benefits"][0]["explanation"]
+    assert f"14{NBSP}500{NBSP}000,01 МРП" in ru
+    assert ru.endswith("Срок ограничен датой окончания зоны: 31 декабря 2043\u202fг.")
+
+
+def test_why_not_cooperation_and_why_not_anything():
+    kz = evaluate(validate_facts({**KZ_FACTS, "capital_shares": {"KZ": "90.01", "UZ": "9.99"}}), date(2026, 3, 10))
+    coop = kz.to_dict("en")["benefits"][-1]
+    assert coop["code"] == "ICIC_COOPERATION" and not coop["eligible"] and coop["periods"] == []
+    assert "UZ 9.99%, KZ 90.01%" in coop["explanation"]
+    assert "each of UZ, KZ must hold at least 10%" in coop["explanation"]
+    refused = evaluate(validate_facts({**KZ_FACTS, "is_legal_entity": False}), date(2026, 3, 10)).to_dict("ru")
+    assert all("не выполнены условия допуска" in b["explanation"] for b in refused["benefits"])
+
+
+def test_unknown_locale_falls_back_to_russian():
+    evaluation = uz_evaluation(300000)
+    assert evaluation.to_dict("de") == evaluation.to_dict("ru")
+    assert evaluation.to_dict("kk_KZ") == evaluation.to_dict("kk")
+
+
+def test_snapshot_is_self_contained_and_renders_like_the_evaluation():
+    evaluation = uz_evaluation(3000000, capital_shares={"UZ": 70, "KZ": 30})
+    snapshot = json.loads(json.dumps(evaluation.to_snapshot()))
+    assert snapshot["rule_set"]["version"] == "2026.1" and len(snapshot["rule_set"]["sha256"]) == 64
+    assert snapshot["facts"]["investment_amount"] == "3000000"
+    assert set(snapshot["texts"]) == set(LOCALES)
+    assert validate_facts(snapshot["facts"]) == evaluation.facts
+    for locale in LOCALES:
+        assert render_snapshot(snapshot, locale) == evaluation.to_dict(locale)
+    assert render_snapshot(snapshot, "fr") == evaluation.to_dict("ru")
