@@ -1,0 +1,300 @@
+"""PAdES signatures on certificate PDFs, with pyHanko.
+
+The zone signs every certificate with its key and certificate from a PKCS#12 file; the
+signature certifies the document (DocMDP: no changes allowed), so any later edit, even an
+incremental update a PDF editor would append, is reported. No timestamp authority is
+contacted: nothing at run time may reach the network.
+
+For development and tests :func:`create_dev_signing_identity` makes a throw-away CA and a
+signing certificate issued by it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+SIGNATURE_FIELD = "ZoneSignature"
+DEV_PASSPHRASE = "zone-dev-signing"  # noqa: S105  (development identity only, by design)
+"""Passphrase of the development ``signer.p12``; never use a dev identity in production."""
+
+# Room for the CMS blob in /Contents. Given explicitly so pyHanko signs once instead of
+# signing a dummy first to measure; 8 KiB holds an RSA-4096 signer plus a CA certificate.
+_SIGNATURE_BYTES = 8 * 1024
+
+_signers: dict[tuple[str, bytes | None], ZoneSigner] = {}
+_signers_lock = threading.Lock()
+
+
+class SigningError(RuntimeError):
+    """The signing identity cannot be loaded or the PDF cannot be signed."""
+
+
+@dataclass(frozen=True)
+class DevSigningIdentity:
+    """Paths of a development signing identity made by :func:`create_dev_signing_identity`."""
+
+    ca_pem: Path
+    signer_p12: Path
+    passphrase: str = DEV_PASSPHRASE
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What pyHanko found about the signature embedded in a PDF.
+
+    ``intact``: the signed bytes are unchanged; ``valid``: the cryptographic signature is
+    correct; ``trusted``: the signer's chain leads to the given CA; ``covers_whole_file``:
+    nothing was appended after signing. :attr:`ok` is all four.
+    """
+
+    signed: bool
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    covers_whole_file: bool = False
+    signer: str | None = None
+    signed_at: dt.datetime | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the PDF is signed, unaltered and signed by a trusted key."""
+        return self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
+
+
+class ZoneSigner(signers.SimpleSigner):
+    """A pyHanko ``SimpleSigner`` that parses its private key once, not on every signature.
+
+    (``SimpleSigner.sign_raw`` re-loads the key from DER each time, and loading an RSA key
+    runs its consistency checks: about 30 ms, more than the rest of the signing.)
+    """
+
+    def __init__(self, loaded: signers.SimpleSigner) -> None:
+        super().__init__(
+            signing_cert=loaded.signing_cert,
+            signing_key=loaded.signing_key,
+            cert_registry=loaded.cert_registry,
+        )
+        self._private_key = serialization.load_der_private_key(loaded.signing_key.dump(), None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        """Sign ``data`` with the cached key (RSA PKCS#1 v1.5 or ECDSA; others as pyHanko)."""
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._private_key, rsa.RSAPrivateKey):
+            return self._private_key.sign(data, padding.PKCS1v15(), hash_algo)
+        if mechanism == "ecdsa" and isinstance(self._private_key, ec.EllipticCurvePrivateKey):
+            return self._private_key.sign(data, ec.ECDSA(hash_algo))
+        return super().sign_raw(data, digest_algorithm)
+
+
+def _passphrase_bytes(passphrase: str | bytes | None) -> bytes | None:
+    if passphrase is None or passphrase == "":
+        return None
+    return passphrase.encode() if isinstance(passphrase, str) else passphrase
+
+
+def load_signer(p12_path: str | os.PathLike, passphrase: str | bytes | None) -> ZoneSigner:
+    """Return the signer in ``p12_path``, loaded once per process and path."""
+    key = (str(Path(p12_path).resolve()), _passphrase_bytes(passphrase))
+    with _signers_lock:
+        signer = _signers.get(key)
+        if signer is None:
+            try:
+                data = Path(key[0]).read_bytes()
+                signer = ZoneSigner(signers.SimpleSigner.load_pkcs12_data(data, (), passphrase=key[1]))
+            except (OSError, ValueError) as exc:
+                raise SigningError(f"cannot load signing identity {p12_path}: {exc}") from exc
+            _signers[key] = signer
+        return signer
+
+
+def sign_pdf(
+    pdf_bytes: bytes,
+    p12_path: str | os.PathLike,
+    passphrase: str | bytes | None,
+    *,
+    reason: str = 'Certificate of residency issued by the ICIC "Central Asia"',
+    location: str = 'ICIC "Central Asia"',
+) -> bytes:
+    """Return ``pdf_bytes`` with a PAdES (B-B) certification signature by the zone's key."""
+    signer = load_signer(p12_path, passphrase)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+        reason=reason,
+        location=location,
+    )
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
+        output = signers.sign_pdf(writer, metadata, signer=signer, bytes_reserved=_SIGNATURE_BYTES)
+    except Exception as exc:  # pyHanko raises many types; the caller needs one.
+        raise SigningError(f"cannot sign certificate PDF: {exc}") from exc
+    return output.getvalue()
+
+
+def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike) -> SignatureCheck:
+    """Check the first signature in ``pdf_bytes`` against the CA in ``ca_pem_path``.
+
+    Never raises for a malformed or unsigned upload: the result says what failed.
+    """
+    try:
+        reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
+        embedded = reader.embedded_signatures
+    except Exception as exc:  # any garbage may be uploaded
+        return SignatureCheck(signed=False, error=f"not a readable PDF: {exc}")
+    if not embedded:
+        return SignatureCheck(signed=False, error="the PDF carries no signature")
+    try:
+        status = validate_pdf_signature(embedded[0], _validation_context(str(ca_pem_path)))
+    except Exception as exc:  # a broken signature must be reported, not raised
+        return SignatureCheck(signed=True, error=f"signature cannot be validated: {exc}")
+    return SignatureCheck(
+        signed=True,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
+        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        signer=status.signing_cert.subject.human_friendly if status.signing_cert else None,
+        signed_at=status.signer_reported_dt,
+    )
+
+
+@lru_cache(maxsize=8)
+def _trust_root(ca_pem_path: str):
+    return load_cert_from_pemder(ca_pem_path)
+
+
+def _validation_context(ca_pem_path: str) -> ValidationContext:
+    # Dev and zone certificates carry no OCSP/CRL endpoints, and nothing may go online.
+    return ValidationContext(trust_roots=[_trust_root(ca_pem_path)], allow_fetching=False, revocation_mode="soft-fail")
+
+
+def create_dev_signing_identity(directory: str | os.PathLike) -> DevSigningIdentity:
+    """Create ``ca.pem`` and ``signer.p12`` (passphrase :data:`DEV_PASSPHRASE`) in ``directory``.
+
+    The signer certificate is issued by a self-signed development root and is usable for
+    digitalSignature and nonRepudiation. Does nothing when both files exist; safe to call
+    from several processes at once (a lock file serialises them).
+    """
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    identity = DevSigningIdentity(ca_pem=folder / "ca.pem", signer_p12=folder / "signer.p12")
+    with open(folder / ".signing.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if identity.ca_pem.exists() and identity.signer_p12.exists():
+            return identity
+        ca_cert, signer_key, signer_cert = _make_dev_chain()
+        p12 = pkcs12.serialize_key_and_certificates(
+            b"zone-dev-signer",
+            signer_key,
+            signer_cert,
+            [ca_cert],
+            serialization.BestAvailableEncryption(DEV_PASSPHRASE.encode()),
+        )
+        _write_private(identity.signer_p12, p12)
+        _write_private(identity.ca_pem, ca_cert.public_bytes(serialization.Encoding.PEM))
+    return identity
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, 'ICIC "Central Asia" (development)'),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _make_dev_chain() -> tuple[x509.Certificate, rsa.RSAPrivateKey, x509.Certificate]:
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_name = _name("ICIC Development Root CA")
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    signer_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    signer_cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("ICIC Certificate Signing (development)"))
+        .issuer_name(ca_name)
+        .public_key(signer_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1825))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(signer_key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    return ca_cert, signer_key, signer_cert
