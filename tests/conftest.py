@@ -235,7 +235,7 @@ def make_user(app, make_company):
         if role == "applicant" and company is None:
             company = make_company()
         with app.app_context():
-            user = User(email=email or f"{role}{n}@example.test", role=role,
+            user = User(email=email or f"{role}{n}@example.com", role=role,
                         company_id=company.id if role == "applicant" else None,
                         password_hash=hash_password(password), full_name=fields.pop("full_name", f"{role.title()} {n}"),
                         **fields)
@@ -286,3 +286,29 @@ def csrf_token_from(html: str) -> str:
         r'value="([^"]+)"[^>]*name="csrf_token"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def read_outbox(outbox_dir: Path) -> list[dict]:
+    """The delivered mails (``.eml`` files) as dicts with to, subject and the decoded body."""
+    from email import message_from_bytes, policy
+
+    mails = []
+    for path in sorted(Path(outbox_dir).glob("*.eml")):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        mails.append({"to": message["To"], "subject": message["Subject"], "body": message.get_content(),
+                      "path": path})
+    return mails
+
+
+@pytest.fixture
+def delivered_mail(app, outbox_dir):
+    """Deliver the outbox now and return what was sent (see ``read_outbox``)."""
+
+    def _deliver() -> list[dict]:
+        from zone.mail.services import deliver_due
+
+        with app.app_context():
+            deliver_due()
+        return read_outbox(outbox_dir)
+
+    return _deliver

@@ -3,16 +3,20 @@
 PostgreSQL gives row locks (``SELECT ... FOR UPDATE``). SQLite has none, so every transaction that may
 write starts with ``BEGIN IMMEDIATE``: writers are serialised by the database file lock and a read-then-
 write sequence can never interleave with another writer. Read-only requests (GET/HEAD) start a deferred
-transaction; a GET view that writes (an audited download) is marked with ``@writes``.
+transaction; a GET view that writes (an audited download) is marked with ``@writes``; CLI commands
+always take the write lock; other code that writes outside a request uses ``with write_intent():``.
 """
 
 from __future__ import annotations
 
 import functools
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
+import click
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine, make_url
@@ -47,10 +51,26 @@ def writes(view):
     return wrapper
 
 
+_write_intent: ContextVar[bool] = ContextVar("zone_write_intent", default=False)
+
+
+@contextmanager
+def write_intent():
+    """Outside a request or a command: transactions begun inside take the SQLite write lock first."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
 def _wants_write_lock() -> bool:
-    if not has_request_context():
-        return True  # CLI commands, background loops and test threads
-    return request.method not in SAFE_METHODS or bool(g.get("zone_write_intent"))
+    if _write_intent.get():
+        return True
+    if has_request_context():
+        return request.method not in SAFE_METHODS or bool(g.get("zone_write_intent"))
+    # CLI commands (and the background mail loop) write; plain app-context reads (tests) do not.
+    return click.get_current_context(silent=True) is not None
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -74,6 +94,9 @@ def init_app(app: Flask) -> None:
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    # End the request's transaction with the request, even when the app context outlives it (tests,
+    # streamed responses): an unfinished transaction would keep SQLite's write lock.
+    app.teardown_request(lambda _exc: db.session.remove())
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":

@@ -16,7 +16,7 @@ class ZoneError(Exception):
 
     def __init__(self, message: Any = None, *, code: str | None = None, fields: dict | None = None,
                  details: dict | None = None):
-        super().__init__(str(message) if message is not None else self.code)
+        super().__init__(message if message is not None else self.code)
         self.message = message
         if code:
             self.code = code

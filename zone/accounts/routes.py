@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -36,6 +38,7 @@ def _start_session(user: User) -> None:
         session["lang"] = lang
     login_user(user)
     session.permanent = True
+    session["last_seen"] = time.time()
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -107,7 +110,7 @@ def account():
             apply_service_errors(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # keep this session; every other one has ended
+            login_user(current_user._get_current_object())  # keep this session; every other one has ended
             flash(_("Your password has been changed. Other sessions were signed out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, role_label=role_label)

@@ -25,10 +25,10 @@ DEMO_COMPANY = {
     "email": "office@turan-agromash.kz",
 }
 STAFF = [
-    (Role.REVIEWER, "reviewer@icic.local", "Айгерим Reviewer"),
-    (Role.APPROVER, "approver@icic.local", "Бахтиёр Approver"),
-    (Role.AUDITOR, "auditor@icic.local", "Dilnoza Auditor"),
-    (Role.ADMIN, "admin@icic.local", "Admin ICIC"),
+    (Role.REVIEWER, "reviewer@icic-demo.kz", "Айгерим Reviewer"),
+    (Role.APPROVER, "approver@icic-demo.kz", "Бахтиёр Approver"),
+    (Role.AUDITOR, "auditor@icic-demo.kz", "Dilnoza Auditor"),
+    (Role.ADMIN, "admin@icic-demo.kz", "Admin ICIC"),
 ]
 APPLICANT_EMAIL = "company@turan-agromash.kz"
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from contextlib import nullcontext
 import ssl
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -33,7 +34,10 @@ def queue_mail(recipient: str, template: str, *, locale: str = "ru", **context) 
     ``template`` is the path below ``templates/``, e.g. ``"accounts/mail/password_reset.txt"``.
     """
     kind = template.rsplit("/", 1)[-1].removesuffix(".txt")
-    with force_locale(locale):
+    # Outside a request (CLI, background loops) links are built against BASE_URL.
+    request_ctx = nullcontext() if has_request_context() else current_app.test_request_context(
+        base_url=current_app.config["BASE_URL"])
+    with request_ctx, force_locale(locale):
         text = render_template(template, base_url=current_app.config["BASE_URL"], **context)
     first, _, body = text.lstrip().partition("\n")
     subject = first.removeprefix("Subject:").strip()

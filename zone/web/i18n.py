@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, request, session
+import click
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 ZONE_DIR = Path(__file__).resolve().parent.parent
@@ -28,7 +29,10 @@ def translation_directories() -> list[str]:
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    chosen = request.args.get("lang") if request else None
+    if not has_request_context():
+        # Operators read command output in English; mail is rendered with force_locale per recipient.
+        return "en" if click.get_current_context(silent=True) else current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = request.args.get("lang")
     if chosen in languages:
         return chosen
     chosen = session.get("lang")
@@ -38,7 +42,7 @@ def select_locale() -> str:
         locale = getattr(current_user, "locale", None)
         if locale in languages:
             return locale
-    best = request.accept_languages.best_match(languages) if request else None
+    best = request.accept_languages.best_match(languages)
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
