@@ -13,7 +13,7 @@ import logging
 
 from flask import Flask
 
-from config import INSTANCE_DIR, ProductionConfig, get_config
+from config import INSTANCE_DIR, ProductionConfig, get_config, normalise_database_url
 
 # Order matters only for readability: foundation first, then the business domains.
 DOMAINS = (
@@ -43,6 +43,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     register_logging(app)
     register_extensions(app)
     register_models()
