@@ -1,0 +1,99 @@
+"""The OpenAPI document: valid OpenAPI 3.1, served publicly, and in step with the app's routes."""
+
+from __future__ import annotations
+
+import re
+
+import jsonschema_rs
+from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
+
+from zone.api.openapi import documented_operations
+
+API_PREFIX = "/api/v1/"
+DOCUMENTED_OUTSIDE_API = {"/healthz", "/verify/{}"}  # API.md lists them next to the JSON endpoints
+
+
+def _shape(path: str) -> str:
+    """A path with its parameters blanked, so `<int:app_id>` and `{id}` compare equal."""
+    return re.sub(r"<[^>]+>|\{[^}]+\}", "{}", path)
+
+
+def _routed(app) -> set[tuple[str, str]]:
+    operations = set()
+    for rule in app.url_map.iter_rules():
+        shape = _shape(rule.rule)
+        if rule.rule.startswith(API_PREFIX) or shape in DOCUMENTED_OUTSIDE_API:
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                operations.add((method, shape))
+    return operations
+
+
+def test_served_publicly_as_valid_openapi_31(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    document = response.get_json()
+    assert document["openapi"].startswith("3.1")
+    try:
+        OPENAPI_31_VALIDATOR.validate(document)
+    except jsonschema_rs.ValidationError as error:
+        raise AssertionError(f"not valid OpenAPI 3.1: {error}") from None
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer", "description": document["components"]["securitySchemes"]
+        ["bearerAuth"]["description"]}
+    envelope = document["components"]["schemas"]["Error"]
+    assert envelope["required"] == ["error"]
+    assert set(envelope["properties"]["error"]["properties"]) >= {"code", "message", "fields"}
+
+
+def test_every_api_route_is_documented(app):
+    documented = {(method, _shape(path)) for method, path in documented_operations()}
+    undocumented = sorted(_routed(app) - documented)
+    assert not undocumented, f"routes missing from zone/api/openapi.py: {undocumented}"
+
+
+# Which domain serves each documented path (first segment after /api/v1, or the whole path). While
+# the domains are built in parallel, a domain's operations are required once its API blueprint exists.
+OWNERS = {
+    "tokens": ("accounts",), "register:POST": ("accounts",), "register:GET": ("certificates",),
+    "eligibility": ("eligibility",), "rule-sets": ("eligibility",), "oked": ("eligibility",),
+    "applications": ("applications",), "applications/{}/actions": ("applications", "review"),
+    "certificates": ("certificates",), "verify": ("certificates",), "/verify/{}": ("certificates",),
+    "audit": ("audit",), "openapi.json": ("api",), "/healthz": ("web",),
+}
+
+
+def _owners(method: str, shape: str) -> tuple[str, ...]:
+    if not shape.startswith(API_PREFIX):
+        return OWNERS[shape]
+    rest = shape[len(API_PREFIX):]
+    first = rest.split("/", 1)[0]
+    for key in (rest, f"{first}:{method}", first):
+        if key in OWNERS:
+            return OWNERS[key]
+    raise AssertionError(f"no owning domain known for {method} {shape}; add it to OWNERS")
+
+
+def _landed(app, domain: str) -> bool:
+    if domain == "web":
+        return True
+    return any(bp.import_name == f"zone.{domain}.api" for bp in app.blueprints.values())
+
+
+def test_every_documented_operation_is_routed(app):
+    documented = {(method, _shape(path)) for method, path in documented_operations()}
+    required = {op for op in documented if all(_landed(app, d) for d in _owners(*op))}
+    missing = sorted(required - _routed(app))
+    assert not missing, f"documented in zone/api/openapi.py (API.md) but not served by the app: {missing}"
+
+
+def test_every_operation_documents_the_error_envelope_and_its_security(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            default = operation["responses"]["default"]["content"]["application/json"]["schema"]
+            assert default == {"$ref": "#/components/schemas/Error"}, (method, path)
+            if operation.get("security") != []:
+                assert "401" in operation["responses"], f"{method} {path} needs a token but documents no 401"

@@ -1,0 +1,439 @@
+"""The OpenAPI 3.1 document of JSON API v1 (shared/API.md), built in code so it cannot drift unnoticed.
+
+``openapi_document()`` returns a plain dict; ``GET /api/v1/openapi.json`` serves it. A test walks
+``app.url_map`` and fails when an ``/api/v1`` rule is undocumented or a documented operation has no rule.
+Names and shapes follow API.md; extra response fields are allowed (``additionalProperties`` stays open),
+but a request with unknown fields is refused (422), so request bodies are closed.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from functools import cache
+from typing import Any
+
+from zone.accounts.roles import Role
+
+SIDES = ["KZ", "UZ"]
+CURRENCIES = ["USD", "KZT", "UZS"]
+SECTORS = ["machinery", "metalworking", "automotive", "agricultural_machinery", "electrical", "pharmaceuticals",
+           "chemicals", "plastics", "construction_materials", "textiles_leather", "food_processing",
+           "other_manufacturing"]
+DOCUMENT_KINDS = ["charter", "registration_certificate", "director_id", "business_plan", "financial_statements",
+                  "proof_of_funds", "other"]
+STATUSES = ["draft", "submitted", "in_review", "info_requested", "recommended", "approved", "rejected", "withdrawn"]
+STAFF_ACTIONS = ["start_review", "request_info", "recommend_approval", "recommend_rejection", "approve", "reject"]
+CERTIFICATE_STATUSES = ["active", "suspended", "revoked", "expired", "superseded"]
+SERIAL_PATTERN = r"^ICIC-(KZ|UZ)-\d{4}-\d{6}$"
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict) -> dict:
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    kind = schema.get("type")
+    result = dict(schema)
+    result["type"] = [*kind, "null"] if isinstance(kind, list) else [kind, "null"]
+    if "enum" in result:
+        result["enum"] = [*result["enum"], None]
+    return result
+
+
+def obj(properties: dict, required: list[str] | None = None, *, closed: bool = False, **extra) -> dict:
+    schema: dict[str, Any] = {"type": "object", "properties": properties, **extra}
+    if required:
+        schema["required"] = required
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def array(items: dict, **extra) -> dict:
+    return {"type": "array", "items": items, **extra}
+
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+DATE = {"type": "string", "format": "date"}
+DATETIME = {"type": "string", "format": "date-time"}
+DECIMAL_OUT = {"type": "string", "description": "A decimal number as a string (no precision lost).",
+               "pattern": r"^-?\d+(\.\d+)?$"}
+DECIMAL_IN = {"type": ["string", "number"], "description": "A decimal number; a string keeps the precision."}
+SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+
+
+def _list_of(item: str) -> dict:
+    return obj({"items": array(ref(item)), "next_cursor": nullable(STRING)}, ["items", "next_cursor"])
+
+
+# --- schemas --------------------------------------------------------------------------------------
+
+FACT_PROPERTIES = {
+    "side": {"type": "string", "enum": SIDES},
+    "registration_country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+    "is_legal_entity": BOOLEAN,
+    "activity_codes": array({"type": "string", "pattern": r"^\d{2}(\.\d{1,2}){0,2}$"}, minItems=1, maxItems=20),
+    "investment_amount": DECIMAL_IN,
+    "investment_currency": {"type": "string", "enum": CURRENCIES},
+    "priority_income_share": DECIMAL_IN,
+    "has_branches_outside_zone": BOOLEAN,
+    "capital_shares": {"type": "object", "additionalProperties": DECIMAL_IN,
+                       "propertyNames": {"pattern": "^[A-Z]{2}$"}},
+}
+
+PRODUCT = obj({"name": STRING, "hs_code": STRING, "annual_volume": {"type": ["string", "number", "null"]},
+               "unit": STRING})
+
+APPLICATION_FIELDS_IN = {
+    "side": {"type": "string", "enum": SIDES},
+    "project_title": {"type": "string", "maxLength": 300},
+    "project_description": STRING,
+    "sector": {"type": "string", "enum": SECTORS},
+    "activity_codes": FACT_PROPERTIES["activity_codes"],
+    "products": array(obj({"name": STRING, "hs_code": STRING, "annual_volume": DECIMAL_IN, "unit": STRING},
+                          closed=True), maxItems=50),
+    "investment_amount": DECIMAL_IN,
+    "investment_currency": {"type": "string", "enum": CURRENCIES},
+    "own_funds_share": DECIMAL_IN,
+    "jobs_total": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+    "jobs_local": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+    "land_area_ha": DECIMAL_IN,
+    "building_area_m2": nullable(DECIMAL_IN),
+    "priority_income_share": DECIMAL_IN,
+    "has_branches_outside_zone": BOOLEAN,
+    "capital_shares": FACT_PROPERTIES["capital_shares"],
+    "export_share": DECIMAL_IN,
+    "construction_start": DATE,
+    "production_start": DATE,
+    "foreign_documents_apostilled": BOOLEAN,
+}
+
+APPLICATION_FIELDS_OUT = {
+    "side": nullable({"type": "string", "enum": SIDES}),
+    "project_title": nullable(STRING),
+    "project_description": nullable(STRING),
+    "sector": nullable(STRING),
+    "activity_codes": nullable(array(STRING)),
+    "products": nullable(array(PRODUCT)),
+    "investment_amount": nullable(DECIMAL_OUT),
+    "investment_currency": nullable(STRING),
+    "own_funds_share": nullable(DECIMAL_OUT),
+    "jobs_total": nullable(INTEGER),
+    "jobs_local": nullable(INTEGER),
+    "land_area_ha": nullable(DECIMAL_OUT),
+    "building_area_m2": nullable(DECIMAL_OUT),
+    "priority_income_share": nullable(DECIMAL_OUT),
+    "has_branches_outside_zone": nullable(BOOLEAN),
+    "capital_shares": nullable({"type": "object"}),
+    "export_share": nullable(DECIMAL_OUT),
+    "construction_start": nullable(DATE),
+    "production_start": nullable(DATE),
+}
+
+PERIOD = obj({"from": DATE, "until": DATE, "reduction_pct": {"type": ["string", "number"]}},
+             ["from", "until", "reduction_pct"])
+
+SCHEMAS: dict[str, dict] = {
+    "Error": obj({"error": obj({
+        "code": STRING,
+        "message": STRING,
+        "fields": {"type": "object", "additionalProperties": array(STRING),
+                   "description": "Each invalid or missing field (API path, e.g. `products.0.hs_code`, "
+                                  "`documents.charter`) with its messages."},
+        "details": {"type": "object"},
+    }, ["code", "message"])}, ["error"]),
+    "User": obj({"id": INTEGER, "email": STRING, "role": {"type": "string", "enum": [r.value for r in Role]},
+                 "full_name": nullable(STRING), "company_id": nullable(INTEGER)}, ["id", "email", "role"]),
+    "Company": obj({"id": INTEGER, "name": STRING, "name_en": nullable(STRING), "legal_form": nullable(STRING),
+                    "registration_country": STRING, "tax_id": STRING, "is_legal_entity": BOOLEAN,
+                    "address": nullable(STRING)}, ["id", "name", "tax_id", "registration_country"]),
+    "CompanyBrief": obj({"name": STRING, "tax_id": STRING}, ["name", "tax_id"]),
+    "TokenRequest": obj({"email": STRING, "password": STRING}, ["email", "password"], closed=True),
+    "Token": obj({"token": STRING, "expires_at": DATETIME, "user": ref("User")}, ["token", "expires_at"]),
+    "RegistrationRequest": obj({
+        "email": {"type": "string", "format": "email"}, "password": {"type": "string", "minLength": 10},
+        "full_name": STRING,
+        "company": obj({"name": STRING, "tax_id": STRING, "registration_country": {"type": "string",
+                                                                                  "pattern": "^[A-Z]{2}$"}},
+                       ["name", "tax_id", "registration_country"]),
+    }, ["email", "password", "company"], closed=True),
+    "Registration": obj({"user": ref("User"), "company": ref("Company")}, ["user", "company"]),
+    "EligibilityFacts": obj({**FACT_PROPERTIES, "on_date": DATE}, closed=True),
+    "Eligibility": obj({
+        "rule_set": obj({"version": STRING, "effective_from": DATE}, ["version", "effective_from"]),
+        "on_date": DATE,
+        "admitted": BOOLEAN,
+        "derived": obj({"investment_usd": nullable(DECIMAL_OUT), "investment_kzt": nullable(DECIMAL_OUT),
+                        "investment_mci": nullable(DECIMAL_OUT)}),
+        "admission": array(obj({"id": STRING, "passed": BOOLEAN, "explanation": STRING},
+                               ["id", "passed", "explanation"])),
+        "benefits": array(obj({"code": STRING, "eligible": BOOLEAN, "explanation": STRING,
+                               "periods": array(PERIOD)}, ["code", "eligible", "explanation", "periods"])),
+    }, ["rule_set", "on_date", "admitted", "derived", "admission", "benefits"]),
+    "RuleSetSummary": obj({"version": STRING, "effective_from": DATE}, ["version", "effective_from"]),
+    "RuleSetList": _list_of("RuleSetSummary"),
+    "RuleSet": obj({"version": STRING, "effective_from": DATE}, ["version", "effective_from"]),
+    "OkedEntry": obj({"code": STRING}, ["code"]),
+    "OkedList": _list_of("OkedEntry"),
+    "ApplicationInput": obj(APPLICATION_FIELDS_IN, closed=True),
+    "Application": obj({
+        "id": INTEGER, "number": nullable(STRING), "status": {"type": "string", "enum": STATUSES},
+        "version": {"type": "integer", "minimum": 1}, **APPLICATION_FIELDS_OUT,
+        "eligibility": nullable(ref("Eligibility")),
+    }, ["id", "number", "status", "version"]),
+    "ApplicationList": _list_of("Application"),
+    "Document": obj({"id": INTEGER, "kind": {"type": "string", "enum": DOCUMENT_KINDS}, "filename": STRING,
+                     "size": INTEGER, "sha256": SHA256, "content_type": STRING},
+                    ["id", "kind", "filename", "size", "sha256", "content_type"]),
+    "DocumentUpload": obj({"kind": {"type": "string", "enum": DOCUMENT_KINDS},
+                           "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+                           "apostilled": BOOLEAN}, ["kind", "file"]),
+    "VersionedRequest": obj({"version": INTEGER, "comment": STRING}, closed=True),
+    "StaffAction": obj({"action": {"type": "string", "enum": STAFF_ACTIONS}, "comment": STRING,
+                        "version": {"type": "integer", "minimum": 1},
+                        "benefits": array(STRING), "grounds": array(STRING)},
+                       ["action", "version"], closed=True),
+    "ActionResult": {"allOf": [ref("Application"), obj({"certificate": nullable(ref("Certificate"))})]},
+    "HistoryEntry": obj({"actor": nullable(STRING), "at": DATETIME, "from": nullable(STRING),
+                         "to": nullable(STRING), "comment": nullable(STRING)}, ["at", "from", "to"]),
+    "History": obj({"items": array(ref("HistoryEntry"))}, ["items"]),
+    "Certificate": obj({
+        "serial": {"type": "string", "pattern": SERIAL_PATTERN},
+        "status": {"type": "string", "enum": CERTIFICATE_STATUSES},
+        "side": {"type": "string", "enum": SIDES},
+        "company": ref("CompanyBrief"),
+        "issued_at": {"type": "string"}, "valid_until": nullable(DATE),
+        "benefits": array({"type": "object"}), "sha256": SHA256, "verify_url": {"type": "string", "format": "uri"},
+    }, ["serial", "status", "side", "company", "issued_at", "valid_until", "benefits", "sha256"]),
+    "CertificateList": _list_of("Certificate"),
+    "Reason": obj({"reason": {"type": "string", "minLength": 1}}, ["reason"], closed=True),
+    "Verification": obj({
+        "serial": {"type": "string", "pattern": SERIAL_PATTERN},
+        "status": {"type": "string", "enum": CERTIFICATE_STATUSES},
+        "company": ref("CompanyBrief"), "side": {"type": "string", "enum": SIDES},
+        "issued_at": {"type": "string"}, "valid_until": nullable(DATE), "benefits": array({"type": "object"}),
+        "sha256": SHA256,
+    }, ["serial", "status", "company", "side", "issued_at", "valid_until", "benefits", "sha256"]),
+    "Resident": obj({"serial": STRING, "company": ref("CompanyBrief"), "side": STRING}, ["serial", "company"]),
+    "PublicRegister": _list_of("Resident"),
+    "AuditEvent": obj({"seq": INTEGER, "at": DATETIME, "action": STRING, "actor": nullable(STRING),
+                       "hash": STRING}, ["seq", "action"]),
+    "AuditEventList": _list_of("AuditEvent"),
+    "AuditVerification": obj({"ok": BOOLEAN, "length": INTEGER, "head_hash": STRING,
+                              "first_bad_seq": nullable(INTEGER)}, ["ok", "length", "head_hash", "first_bad_seq"]),
+    "Health": obj({"status": STRING, "database": STRING}, ["status", "database"]),
+}
+
+# --- operations -----------------------------------------------------------------------------------
+
+ERROR_TEXT = {
+    400: "Malformed request (not JSON, not an object, bad cursor).",
+    401: "No token, or an expired or revoked one.",
+    403: "The caller's role may not do this.",
+    404: "Not found (also for objects the caller may not know exist).",
+    409: "State conflict, or a stale `version` (the details say who changed what).",
+    413: "Too large.",
+    422: "Invalid values: `error.fields` names each one.",
+    429: "Throttled.",
+}
+JSON = "application/json"
+
+
+def _json(schema: dict) -> dict:
+    return {JSON: {"schema": schema}}
+
+
+def _responses(ok: int, body: dict | None, errors: tuple[int, ...], description: str = "Done.") -> dict:
+    responses: dict[str, Any] = {str(ok): {"description": description}}
+    if body is not None:
+        responses[str(ok)]["content"] = body
+    for status in errors:
+        responses[str(status)] = {"description": ERROR_TEXT[status], "content": _json(ref("Error"))}
+    responses["default"] = {"description": "Any other error, in the same envelope.", "content": _json(ref("Error"))}
+    return responses
+
+
+def query(name: str, schema: dict, description: str = "", required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+
+
+def path_param(name: str, schema: dict) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+PAGING = [query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "Page size."),
+          query("cursor", STRING, "Opaque cursor from `next_cursor`.")]
+APP_ID = path_param("id", {"type": "integer", "minimum": 1})
+SERIAL = path_param("serial", {"type": "string", "pattern": SERIAL_PATTERN})
+
+
+def op(tag: str, summary: str, *, ok: int = 200, body: dict | None = None, errors: tuple[int, ...] = (),
+       request: dict | None = None, params: list | None = None, public: bool = False,
+       roles: str | None = None, description: str | None = None) -> dict:
+    auth_errors = () if public else (401, 403)
+    operation: dict[str, Any] = {
+        "tags": [tag], "summary": summary,
+        "responses": _responses(ok, body, tuple(sorted({*auth_errors, *errors}))),
+    }
+    if description or roles:
+        operation["description"] = " ".join(filter(None, [description, f"Roles: {roles}." if roles else None]))
+    if params:
+        operation["parameters"] = params
+    if request is not None:
+        operation["requestBody"] = {"required": True, "content": request}
+    if public:
+        operation["security"] = []
+    return operation
+
+
+def _paths() -> dict:
+    staff = "reviewer, approver, admin"
+    readers = "reviewer, approver, admin, auditor"
+    return {
+        "/healthz": {"get": op("meta", "Health check", body=_json(ref("Health")), public=True,
+                               description="503 when the database is unreachable.")},
+        "/api/v1/openapi.json": {"get": op("meta", "This document", body=_json({"type": "object"}), public=True)},
+        "/api/v1/tokens": {"post": op(
+            "accounts", "Issue an API token", ok=201, body=_json(ref("Token")), request=_json(ref("TokenRequest")),
+            errors=(400, 401, 422, 429), public=True)},
+        "/api/v1/tokens/current": {"delete": op("accounts", "Revoke the token of this request", ok=204, errors=())},
+        "/api/v1/register": {
+            "post": op("accounts", "Register a company and its first user", ok=201, body=_json(ref("Registration")),
+                       request=_json(ref("RegistrationRequest")), errors=(400, 409, 422, 429), public=True),
+            "get": op("public", "Public register of residents with an active certificate",
+                      body=_json(ref("PublicRegister")), params=PAGING, errors=(400, 422), public=True),
+        },
+        "/api/v1/eligibility/check": {"post": op(
+            "eligibility", "Which benefits would these facts get", body=_json(ref("Eligibility")),
+            request=_json(ref("EligibilityFacts")), errors=(400, 422), public=True,
+            description="Benefits of the other side are not listed; an ineligible benefit has no periods.")},
+        "/api/v1/rule-sets": {"get": op("eligibility", "Rule-set versions and their effective dates",
+                                        body=_json(ref("RuleSetList")), public=True)},
+        "/api/v1/rule-sets/{version}": {"get": op(
+            "eligibility", "One rule set", body=_json(ref("RuleSet")), errors=(404,), public=True,
+            params=[path_param("version", STRING)])},
+        "/api/v1/oked": {"get": op(
+            "eligibility", "Search the OKED catalogue (code prefix or words)", body=_json(ref("OkedList")),
+            public=True, params=[query("q", STRING, "A code prefix such as `25.1` or words.")])},
+        "/api/v1/applications": {
+            "post": op("applications", "Create a draft", ok=201, body=_json(ref("Application")),
+                       request=_json(ref("ApplicationInput")), errors=(400, 422), roles="applicant"),
+            "get": op("applications", "List applications", body=_json(ref("ApplicationList")), errors=(400, 422),
+                      params=[query("status", {"type": "string", "enum": STATUSES}), *PAGING],
+                      description="An applicant sees its company's; staff and auditors see all."),
+        },
+        "/api/v1/applications/{id}": {
+            "parameters": [APP_ID],
+            "get": op("applications", "One application", body=_json(ref("Application")), errors=(404,)),
+            "patch": op("applications", "Change a draft or answer a request for information",
+                        body=_json(ref("Application")), request=_json(ref("ApplicationInput")),
+                        errors=(400, 404, 409, 422), roles="applicant (draft or info_requested)"),
+        },
+        "/api/v1/applications/{id}/documents": {"parameters": [APP_ID], "post": op(
+            "applications", "Upload a document", ok=201, body=_json(ref("Document")),
+            request={"multipart/form-data": {"schema": ref("DocumentUpload")}}, errors=(400, 404, 409, 413, 422),
+            roles="applicant")},
+        "/api/v1/applications/{id}/documents/{doc_id}": {"parameters": [
+            APP_ID, path_param("doc_id", {"type": "integer", "minimum": 1})], "get": op(
+            "applications", "Download a document", errors=(404,), description="The stored file, byte for byte.",
+            body={"application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                  "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                  "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                  "image/png": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/v1/applications/{id}/submit": {"parameters": [APP_ID], "post": op(
+            "applications", "Submit", body=_json(ref("Application")), errors=(404, 409, 422), roles="applicant",
+            description="422 names every missing or invalid field and every missing document (`documents.<kind>`).")},
+        "/api/v1/applications/{id}/withdraw": {"parameters": [APP_ID], "post": op(
+            "applications", "Withdraw", body=_json(ref("Application")), errors=(404, 409), roles="applicant")},
+        "/api/v1/applications/{id}/resubmit": {"parameters": [APP_ID], "post": op(
+            "applications", "Send the answer to a request for information", body=_json(ref("Application")),
+            errors=(404, 409, 422), roles="applicant")},
+        "/api/v1/applications/{id}/actions": {"parameters": [APP_ID], "post": op(
+            "review", "A staff action", body=_json(ref("ActionResult")), request=_json(ref("StaffAction")),
+            errors=(400, 404, 409, 422), roles=staff,
+            description="A stale `version` gives 409; `approve` issues the certificate (`certificate.serial`).")},
+        "/api/v1/applications/{id}/history": {"parameters": [APP_ID], "get": op(
+            "applications", "Every transition: actor, time, from, to, comment", body=_json(ref("History")),
+            errors=(404,))},
+        "/api/v1/certificates": {"get": op(
+            "certificates", "List certificates", body=_json(ref("CertificateList")), errors=(400, 422), roles=readers,
+            params=[query("status", {"type": "string", "enum": CERTIFICATE_STATUSES}),
+                    query("side", {"type": "string", "enum": SIDES}), query("issued_from", DATE),
+                    query("issued_to", DATE), *PAGING])},
+        "/api/v1/certificates/export.csv": {"get": op(
+            "certificates", "Export as CSV", roles=readers,
+            body={"text/csv": {"schema": {"type": "string"}}})},
+        "/api/v1/certificates/export.xlsx": {"get": op(
+            "certificates", "Export as XLSX", roles=readers,
+            body={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                  {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/v1/certificates/archive.zip": {"get": op(
+            "certificates", "The PDFs plus a manifest of serial, status, sha256", roles=readers,
+            body={"application/zip": {"schema": {"type": "string", "format": "binary"}}})},
+        "/api/v1/certificates/{serial}": {"parameters": [SERIAL], "get": op(
+            "certificates", "One certificate", body=_json(ref("Certificate")), errors=(404,),
+            roles=f"{readers}, the owning company")},
+        "/api/v1/certificates/{serial}/pdf": {"parameters": [SERIAL], "get": op(
+            "certificates", "The stored signed PDF, byte for byte", errors=(404,),
+            body={"application/pdf": {"schema": {"type": "string", "format": "binary"}}})},
+        **{f"/api/v1/certificates/{{serial}}/{verb}": {"parameters": [SERIAL], "post": op(
+            "certificates", f"{verb.capitalize()} a certificate", body=_json(ref("Certificate")),
+            request=_json(ref("Reason")), errors=(400, 404, 409, 422), roles="admin")}
+           for verb in ("suspend", "reinstate", "revoke")},
+        "/verify/{token}": {"get": op(
+            "public", "Verification page (HTML) opened from the QR code", public=True, errors=(404,),
+            params=[path_param("token", STRING)], body={"text/html": {"schema": {"type": "string"}}})},
+        "/api/v1/verify/{token}": {"get": op(
+            "public", "Verify by the QR token", body=_json(ref("Verification")), errors=(404, 429), public=True,
+            params=[path_param("token", STRING)])},
+        "/api/v1/verify": {"get": op(
+            "public", "Verify by serial and tax id (both must match)", body=_json(ref("Verification")),
+            errors=(404, 422, 429), public=True,
+            params=[query("serial", STRING, required=True), query("tax_id", STRING, required=True)])},
+        "/api/v1/audit/events": {"get": op(
+            "audit", "Audit events", body=_json(ref("AuditEventList")), errors=(400, 422), roles="auditor, admin",
+            params=[query("action", STRING), query("since", DATETIME), *PAGING])},
+        "/api/v1/audit/verify": {"get": op(
+            "audit", "Check the hash chain", body=_json(ref("AuditVerification")), roles="auditor, admin")},
+    }
+
+
+@cache
+def _document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ICIC “Central Asia” resident management: JSON API",
+            "version": "1",
+            "description": "Residency applications, review, certificates, public verification and audit. "
+                           "Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}`. Lists: `?limit=` (1–200, "
+                           "default 50) and an opaque `?cursor=`; money and percentages are strings.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+        "tags": [{"name": t} for t in ("meta", "accounts", "eligibility", "applications", "review",
+                                       "certificates", "public", "audit")],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {"bearerAuth": {
+                "type": "http", "scheme": "bearer",
+                "description": "`POST /api/v1/tokens` with email and password gives a token."}},
+            "schemas": SCHEMAS,
+        },
+    }
+
+
+def openapi_document() -> dict:
+    """The OpenAPI 3.1 document of the JSON API (a fresh copy: callers may change it)."""
+    return deepcopy(_document())
+
+
+def documented_operations() -> set[tuple[str, str]]:
+    """``(METHOD, path template)`` of every documented operation, for the drift test."""
+    methods = {"get", "post", "put", "patch", "delete"}
+    return {(method.upper(), path) for path, item in _document()["paths"].items() for method in item
+            if method in methods}
