@@ -28,6 +28,10 @@ PASSWORD = "correct-horse-battery"
 
 
 def pytest_configure(config):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # once, in the controlling process
+        from zone.web.catalogs import compile_all
+
+        compile_all()
     config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (real row locks, threads)")
     config.addinivalue_line("markers", "browser: drives a real browser (Playwright + Chromium)")
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
