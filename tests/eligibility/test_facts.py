@@ -130,3 +130,17 @@ def test_not_an_object():
     with pytest.raises(FactsError) as info:
         validate_facts(["side", "KZ"])
     assert "_" in info.value.fields
+
+
+@pytest.mark.parametrize("code", ["22.21\n", "٢٢.٢١", " 22.21"])
+def test_codes_are_ascii_digits_only(code):
+    assert bad(UZ_FACTS, activity_codes=[code]) == {"activity_codes": [F.MSG_CODE_FORMAT]}
+
+
+@pytest.mark.parametrize("amount", ["٣٠٠٠٠٠", "300000\n", "+300000", "1_000"])
+def test_amounts_are_plain_decimal_text(amount):
+    assert bad(UZ_FACTS, investment_amount=amount) == {"investment_amount": [F.MSG_NUMBER]}
+
+
+def test_country_with_trailing_newline():
+    assert bad(UZ_FACTS, registration_country="UZ\n") == {"registration_country": [F.MSG_COUNTRY_FORMAT]}

@@ -27,8 +27,8 @@ CURRENCIES = ("USD", "KZT", "UZS")
 MAX_AMOUNT = Decimal(10) ** 15
 MAX_CODES = 20
 MAX_SHARES = 20
-OKED_CODE = re.compile(r"^\d{2}(\.\d{1,2}){0,2}$")
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+OKED_CODE = re.compile(r"^[0-9]{2}(\.[0-9]{1,2}){0,2}\Z")
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +230,7 @@ def validate_facts(data: Any) -> Facts:
 
 
 _HUNDRED = Decimal(100)
-_NUMBER_TEXT = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
+_NUMBER_TEXT = re.compile(r"^ *-?[0-9]+(\.[0-9]+)? *\Z")
 
 
 def _number(raw: Any, field: str, fail, maximum: Decimal) -> Decimal | None:
