@@ -93,3 +93,19 @@ def test_incomplete_application_cannot_be_evaluated(app, make_user):
         with pytest.raises(ValidationFailed) as info:
             services.evaluate_application(db.session.get(Application, app_id), date(2025, 1, 1))
         db.session.rollback()
+
+
+def test_eligibility_or_none_for_drafts(app, make_user):
+    from zone.applications.models import Application
+    from zone.eligibility import services
+    from zone.extensions import db
+
+    app_id = make_application(app, make_user, status="draft")
+    with app.app_context():
+        application = db.session.get(Application, app_id)
+        result = services.eligibility_or_none(application, "en", date(2026, 3, 10))
+        assert result["admitted"] is True and result["rule_set"]["version"] == "2026.1"
+        application.capital_shares = None
+        assert services.eligibility_or_none(application, "en", date(2026, 3, 10)) is None
+        assert services.eligibility_or_none(db.session.get(Application, app_id), "en", date(2025, 3, 10)) is None
+        db.session.rollback()
