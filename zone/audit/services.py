@@ -1,46 +1,73 @@
-"""Recording audit events.
+"""Recording audit events and verifying the chain.
 
 ``record()`` may be called anywhere inside a unit of work; the event is written when the transaction
 commits (a ``before_commit`` hook), in that same transaction: a rolled-back change leaves no event and
 a committed change always has its event. Writing at commit time takes the chain-head lock last and for
 the shortest time, so it never deadlocks with row locks taken earlier.
+
+Savepoints (``session.begin_nested()``) are respected: rolling a savepoint back drops only the events
+recorded inside it. Events are written at the first commit (a released savepoint or the transaction);
+either way they share the fate of the enclosing transaction.
+
+A GET view that records (an audited download) must be marked ``@writes`` (``zone.database``) so that
+SQLite takes its write lock at the start of the request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
-from sqlalchemy import event, select
+from sqlalchemy import Connection, event, func, select
 
 from zone.audit.models import AuditEvent, AuditHead
 from zone.database import utcnow
 from zone.extensions import db
 
+log = logging.getLogger(__name__)
+
 _PENDING_KEY = "zone_audit_pending"
 GENESIS_HASH = ""
+# Column sizes (models.py): a value that does not fit is cut, never allowed to fail the commit.
+_LIMITS = {"actor": 254, "ip": 64, "action": 80, "object_type": 40, "object_id": 80}
+# How many verified (hash → seq) pairs verify_chain() remembers to recognise inserted entries.
+_RECENT_HASHES = 4096
 
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(_jsonable(k)): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, Enum):
+        return _jsonable(value.value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value)  # a str subclass would hash differently once read back as plain str
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)  # NaN/Infinity are not JSON
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):
         return format_time(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
     return str(value)
 
 
@@ -51,8 +78,11 @@ def format_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical_content(entry: AuditEvent) -> str:
-    """The exact text an event's hash covers (besides the previous hash)."""
+def canonical_content(entry: Any) -> str:
+    """The exact text an event's hash covers (besides the previous hash).
+
+    ``entry`` is an ``AuditEvent`` or anything with the same attributes (a result row).
+    """
     content = {
         "seq": entry.seq,
         "at": format_time(entry.at),
@@ -67,7 +97,8 @@ def canonical_content(entry: AuditEvent) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def chain_hash(prev_hash: str, entry: AuditEvent) -> str:
+def chain_hash(prev_hash: str, entry: Any) -> str:
+    """SHA-256 over the previous entry's hash and this entry's canonical content."""
     return hashlib.sha256((prev_hash + "\n" + canonical_content(entry)).encode("utf-8")).hexdigest()
 
 
@@ -79,31 +110,45 @@ def _object_ref(obj: Any) -> tuple[str | None, str | None]:
     return str(object_type), (str(ident) if ident is not None else None)
 
 
+def _cut(name: str, value: str | None) -> str | None:
+    return None if value is None else str(value)[: _LIMITS[name]]
+
+
+def _current_transaction(session) -> Any:
+    if session.get_transaction() is None:
+        session.begin()  # what autobegin would do; now a rollback before any query also drops the event
+    return session.get_nested_transaction() or session.get_transaction()
+
+
 def record(action: str, obj: Any = None, *, details: dict | None = None, actor: Any = None,
            actor_label: str | None = None, object_type: str | None = None,
            object_id: Any = None) -> None:
-    """Queue an audit event for the current transaction.
+    """Queue an audit event for the current transaction; it is written, chained, when it commits.
 
-    ``action`` is a dotted name such as ``application.submit``; ``obj`` a model instance (its table
-    name and id are recorded; flush first if the id is not assigned yet) or pass ``object_type`` and
-    ``object_id``; ``actor`` defaults to the signed-in user.
+    ``action`` is a dotted name such as ``application.submit``; ``obj`` a model instance (its
+    ``audit_type`` or table name and its ``audit_id`` or id are recorded; it is flushed first if its
+    id is not assigned yet) or pass ``object_type`` and ``object_id``; ``actor`` defaults to the
+    signed-in user, ``actor_label`` names an actor that is not a user (``"demo-seed"``, an email
+    that failed to sign in).
     """
     if actor is None and has_request_context() and current_user and current_user.is_authenticated:
         actor = current_user
     if obj is not None and getattr(obj, "id", 1) is None:
         db.session.flush()
     ref_type, ref_id = _object_ref(obj)
+    label = actor_label or getattr(actor, "email", None) or ("system" if actor is None else str(actor))
     entry = {
         "at": utcnow(),
         "actor_id": getattr(actor, "id", None),
-        "actor": actor_label or getattr(actor, "email", None) or ("system" if actor is None else str(actor)),
-        "ip": request.remote_addr if has_request_context() else None,
-        "action": action,
-        "object_type": object_type or ref_type,
-        "object_id": str(object_id) if object_id is not None else ref_id,
+        "actor": _cut("actor", label),
+        "ip": _cut("ip", request.remote_addr) if has_request_context() else None,
+        "action": _cut("action", action),
+        "object_type": _cut("object_type", object_type or ref_type),
+        "object_id": _cut("object_id", str(object_id) if object_id is not None else ref_id),
         "details": _jsonable(details or {}),
     }
-    db.session.info.setdefault(_PENDING_KEY, []).append(entry)
+    session = db.session()
+    session.info.setdefault(_PENDING_KEY, []).append((_current_transaction(session), entry))
 
 
 @event.listens_for(Session, "before_commit")
@@ -115,7 +160,7 @@ def _write_pending(session: Session) -> None:
         select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
     ).scalar_one()
     seq, prev = head.seq, head.hash
-    for item in pending:
+    for _transaction, item in pending:
         seq += 1
         entry = AuditEvent(seq=seq, prev_hash=prev, **item)
         entry.hash = chain_hash(prev, entry)
@@ -125,38 +170,150 @@ def _write_pending(session: Session) -> None:
     session.flush()
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
+def _within(transaction: Any, scope: Any) -> bool:
+    while transaction is not None:
+        if transaction is scope:
+            return True
+        transaction = transaction.parent
+    return False
 
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction) -> None:
+    pending = session.info.get(_PENDING_KEY)
+    if not pending:
+        return
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING_KEY, None)
+        return
+    if previous_transaction.nested:  # a savepoint: only what was recorded inside it goes
+        kept = [(t, e) for t, e in pending if t is None or not _within(t, previous_transaction)]
+        session.info[_PENDING_KEY] = kept
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_unwritten(session: Session, transaction) -> None:
+    if transaction.parent is None and session.info.get(_PENDING_KEY):
+        # Rolled back or closed without a commit: its events must not leak into the next transaction.
+        log.debug("audit events dropped with their transaction: %s",
+                  [e["action"] for _t, e in session.info[_PENDING_KEY]])
+        session.info.pop(_PENDING_KEY, None)
+
+
+# --- verification ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ChainReport:
+    """The result of walking the chain.
+
+    ``length`` is the number of entries stored, ``head_hash`` the hash the chain head records,
+    ``first_bad_seq`` the lowest sequence number that is missing or not authentic (None when intact),
+    ``problem`` a code saying what was found there: ``altered`` (the entry's content or hash was
+    changed), ``missing`` (deleted), ``inserted`` (an entry that was never written by ``record()``),
+    ``rewritten`` (the entry was changed and re-hashed: its successor still names the old hash),
+    ``moved`` (entries reordered or renumbered) or ``head`` (the head disagrees with the last entry).
+    """
+
     ok: bool
     length: int
     head_hash: str
     first_bad_seq: int | None
+    problem: str | None = None
+    verified_seq: int = 0  # the last sequence number up to which the chain is intact
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "length": self.length, "head_hash": self.head_hash,
-                "first_bad_seq": self.first_bad_seq}
+                "first_bad_seq": self.first_bad_seq, "problem": self.problem, "verified_seq": self.verified_seq}
+
+
+@contextmanager
+def _snapshot() -> Iterator[Connection]:
+    """A connection whose reads all see one snapshot, so concurrent commits never look like tampering.
+
+    PostgreSQL: a separate read-only REPEATABLE READ transaction. SQLite: the session's own
+    transaction (a SQLite transaction reads one snapshot; a second connection could wait on the
+    write lock this session already holds).
+    """
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with connection.begin():
+                yield connection
+    else:
+        session = db.session()
+        began = not session.in_transaction()
+        try:
+            yield session.connection()
+        finally:
+            if began and not session.info.get(_PENDING_KEY):
+                session.rollback()  # the read-only transaction we opened must not keep an old snapshot
+
+
+def _locate_break(entry: Any, expected: int, prev: str, recent: dict[str, int]) -> tuple[int, str]:
+    """The first bad sequence number and the problem, given the first entry that does not fit."""
+    if entry.seq != expected:
+        return expected, "missing"  # a gap: ``expected`` was deleted
+    if entry.prev_hash == prev:
+        return expected, "altered"  # linked to the right predecessor, but its content or hash changed
+    earlier = recent.get(entry.prev_hash)
+    if earlier is not None and earlier < expected - 1:
+        return earlier + 1, "inserted"  # it used to follow ``earlier``: what stands between was added
+    if chain_hash(entry.prev_hash, entry) == entry.hash:
+        if expected == 1:
+            return 1, "altered"
+        return expected - 1, "rewritten"  # an authentic entry whose predecessor has a new hash
+    shifted = [s for s in (entry.seq - 1, entry.seq + 1)
+               if chain_hash(entry.prev_hash, _with_seq(entry, s)) == entry.hash]
+    return expected, "moved" if shifted else "altered"
+
+
+class _Renumbered:
+    def __init__(self, entry: Any, seq: int):
+        self._entry, self.seq = entry, seq
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._entry, name)
+
+
+def _with_seq(entry: Any, seq: int) -> Any:
+    return _Renumbered(entry, seq)
 
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
     """Walk the whole chain in sequence order and report the first entry that does not fit.
 
-    Detects an edited entry (its hash no longer matches), a deleted or inserted one (a gap or a
-    repeated sequence number, or a ``prev_hash`` that does not link), a reordered one, and a head
-    that does not match the last entry.
+    Detects an edited entry (its hash no longer matches), a deleted one (a gap), an inserted one
+    (its successor names an older predecessor), a reordered or renumbered one, an entry changed and
+    re-hashed (its successor names the old hash) and a head that does not match the last entry. A
+    history rewritten consistently from some point to the end is only caught by a signed anchor
+    (``zone.audit.anchors``). Reads one consistent snapshot with a server-side cursor.
     """
-    expected_seq, prev = 1, GENESIS_HASH
-    last_seq = 0
-    stmt = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
-    for entry in db.session.scalars(stmt):
-        if entry.seq != expected_seq or entry.prev_hash != prev or chain_hash(prev, entry) != entry.hash:
-            return ChainReport(False, last_seq, prev, expected_seq if entry.seq > expected_seq else entry.seq)
-        prev, last_seq, expected_seq = entry.hash, entry.seq, expected_seq + 1
-    head = db.session.get(AuditHead, 1)
-    if head is None or head.seq != last_seq or head.hash != prev:
-        return ChainReport(False, last_seq, prev, last_seq + 1 if head and head.seq > last_seq else last_seq)
-    return ChainReport(True, last_seq, prev, None)
+    table = AuditEvent.__table__
+    with _snapshot() as connection:
+        head = connection.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+        length = connection.execute(select(func.count()).select_from(table)).scalar_one()
+        head_seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+        rows = connection.execution_options(stream_results=True, yield_per=batch_size).execute(
+            select(table).order_by(table.c.seq))
+        expected, prev, recent = 1, GENESIS_HASH, {GENESIS_HASH: 0}
+        for entry in rows:
+            fits = entry.seq == expected and entry.prev_hash == prev and chain_hash(prev, entry) == entry.hash
+            if not fits:
+                rows.close()
+                bad, problem = _locate_break(entry, expected, prev, recent)
+                return ChainReport(False, length, head_hash, bad, problem, verified_seq=min(bad - 1, expected - 1))
+            prev = entry.hash
+            recent[prev] = expected
+            if len(recent) > _RECENT_HASHES:
+                recent.pop(next(iter(recent)))
+            expected += 1
+        last = expected - 1
+    if head is None:
+        return ChainReport(False, length, head_hash, last + 1, "head", verified_seq=last)
+    if head_seq > last:
+        return ChainReport(False, length, head_hash, last + 1, "missing", verified_seq=last)
+    if head_seq < last:
+        return ChainReport(False, length, head_hash, head_seq + 1, "inserted", verified_seq=head_seq)
+    if head_hash != prev:
+        return ChainReport(False, length, head_hash, max(last, 1), "head", verified_seq=max(last - 1, 0))
+    return ChainReport(True, length, head_hash, None, None, verified_seq=last)
