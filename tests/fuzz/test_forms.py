@@ -1,0 +1,145 @@
+"""Hostile input at every HTML form: never a server error, and a rejected form keeps what was typed.
+
+For each role the test signs in, crawls the pages that role can reach (so forms added by any domain are
+fuzzed without listing them here), then posts each form many times with hypothesis-generated values:
+random unicode, NUL and control characters, markup, SQL-ish and template-ish strings, huge and odd
+numbers, impossible dates, very long text, several values for one field, files where text belongs and
+missing fields. Checks:
+
+* no answer is a 5xx;
+* when the answer shows the form again (a validation error), every text field marked invalid shows
+  exactly what was sent (after NFC, trimming and dropping control characters), and no field that was
+  filled in comes back empty.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from tests.api.seed import seed_through_api
+from tests.fuzz.forms import TEXT_KINDS, Form, crawl, normalise, parse_forms
+
+pytestmark = pytest.mark.slow
+
+EXAMPLES_PER_FORM = 25
+ROLES = ["anonymous", "applicant", "reviewer", "approver", "admin", "auditor"]
+START_PAGES = ["/", "/login", "/register", "/password/forgot", "/account"]
+
+NASTY = [
+    "", " ", "\x00", "a\x00b", "\t\r\n", "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
+    "' OR '1'='1' --", "1; DROP TABLE users; --", "%s%s%n%x", "{{7*7}}", "{% raw %}", "${7*7}", "\u202eRTL",
+    "😀" * 40, "9" * 400, "-1", "-0", "1e309", "NaN", "Infinity", "0x1F", "١٢٣", "１２３",
+    "99999999999999999999999999999999", "0.0000000000000000001", "2026-02-30", "31.12.9999", "0000-00-00",
+    "../../etc/passwd", "null", "true", "[]", "{}", "KZ", "UZ", "USD", "25.11, 22.21", "admin@icic.local",
+    "a" * 5000,
+]
+HOSTILE = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=300),
+    st.integers().map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.decimals(allow_nan=False, allow_infinity=False, places=4).map(str),
+)
+FILE = st.builds(lambda content, name: (io.BytesIO(content), name),
+                 st.binary(max_size=2048), st.sampled_from(["a.pdf", "x.exe", "../../evil.pdf", "доклад.PDF", "",
+                                                           "a" * 300 + ".pdf", "nul\x00.pdf"]))
+
+
+def _value_strategy(fields):
+    f = fields[0]
+    if f.kind == "hidden":
+        return st.one_of(st.just(f.value), st.just(f.value), HOSTILE)
+    if f.kind == "select":
+        return st.one_of(st.sampled_from(f.options), HOSTILE) if f.options else HOSTILE
+    if f.kind in ("checkbox", "radio"):
+        choices = [x.value or "y" for x in fields]
+        return st.one_of(st.sampled_from(choices), HOSTILE)
+    if f.kind == "button":
+        return st.sampled_from([x.value for x in fields])
+    if f.kind == "file":
+        return st.one_of(FILE, HOSTILE)
+    return st.one_of(HOSTILE, HOSTILE, st.lists(HOSTILE, min_size=2, max_size=3), FILE)
+
+
+def _submission(form: Form):
+    return st.fixed_dictionaries({}, optional={name: _value_strategy(fields) for name, fields in form.fields.items()})
+
+
+def _typed_text(form: Form, data: dict) -> dict[str, str]:
+    """Single text values sent to text-like fields: the ones a person typed and must not lose."""
+    typed = {}
+    for name, value in data.items():
+        f = form.first(name)
+        if f is not None and f.kind in TEXT_KINDS | {"password"} and isinstance(value, str):
+            typed[name] = value
+    return typed
+
+
+def _check_kept(form: Form, data: dict, html: str) -> list[str]:
+    again = [f for f in parse_forms(html) if urlsplit(f.action).path == urlsplit(form.action).path
+             or set(f.fields) >= set(_typed_text(form, data))]
+    if not again:
+        return []
+    shown = again[0]
+    problems = []
+    for name, sent in _typed_text(form, data).items():
+        f = shown.first(name)
+        if f is None or f.kind == "password":  # passwords are never sent back, by design
+            continue
+        if f.invalid and normalise(f.value) != normalise(sent):
+            problems.append(f"{name}: sent {sent[:80]!r}, the invalid field shows {f.value[:80]!r}")
+        elif normalise(sent) and not normalise(f.value):
+            problems.append(f"{name}: sent {sent[:80]!r}, the form came back with it empty")
+    return problems
+
+
+def _fuzz_form(client, form: Form, failures: list[str]) -> None:
+    # No shrinking: the first failing example is reported as is, which keeps a failing run short.
+    @settings(max_examples=EXAMPLES_PER_FORM, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(data=_submission(form))
+    def run(data):
+        kwargs = {"data": data, "follow_redirects": False}
+        if form.multipart or any(isinstance(v, tuple) or (isinstance(v, list) and v and isinstance(v[0], tuple))
+                                 for v in data.values()):
+            kwargs["content_type"] = "multipart/form-data"
+        # Files are read once per request; hypothesis may replay an example, so rewind them.
+        for value in data.values():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, tuple):
+                    item[0].seek(0)
+        response = client.post(form.action, **kwargs)
+        assert response.status_code < 500, f"HTTP {response.status_code} for {data!r}"
+        if response.mimetype == "text/html" and response.status_code in (200, 400, 409, 422):
+            problems = _check_kept(form, data, response.get_data(as_text=True))
+            assert not problems, f"typed values lost ({response.status_code}): {problems}"
+
+    try:
+        run()
+    except AssertionError as error:
+        failures.append(f"POST {form.action} (form on {form.page}): {str(error)[:1500]}")
+
+
+@pytest.fixture
+def seeded(client, make_company, make_user, api_token):
+    return seed_through_api(client, make_company, make_user, api_token)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_hostile_values_at_every_form(app, client, seeded, login, role):
+    if role != "anonymous":
+        login(seeded.users[role])
+    start = START_PAGES + [f"/applications/{i}" for i in seeded.application_ids]
+    forms = crawl(client, start)
+    assert forms or role == "auditor", f"{role} reaches no form at all"
+    failures: list[str] = []
+    for form in forms:
+        _fuzz_form(client, form, failures)
+    print(f"{role}: fuzzed {len(forms)} forms: {', '.join(f.action for f in forms)}")
+    assert not failures, "\n\n".join(failures)
