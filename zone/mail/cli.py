@@ -1,4 +1,4 @@
-"""``flask --app wsgi mail send [--loop]``: deliver the outbox."""
+"""``flask --app wsgi mail send [--loop] | status | retry``: deliver and look after the outbox."""
 
 from __future__ import annotations
 
@@ -24,6 +24,29 @@ def send_command(loop: bool, interval: int) -> None:
         if not loop:
             break
         time.sleep(interval)
+
+
+@mail_cli.command("status")
+def status_command() -> None:
+    """Show how many messages are queued, sent and failed, and the latest error."""
+    from zone.mail.services import outbox_status
+
+    status = outbox_status()
+    counts = status["counts"]
+    click.echo(", ".join(f"{name} {counts.get(name, 0)}" for name in ("queued", "sent", "failed")))
+    if status["oldest_queued"] is not None:
+        click.echo(f"oldest queued since {status['oldest_queued'].isoformat()}")
+    if status["last_error"]:
+        click.echo(f"latest error: {status['last_error']}")
+
+
+@mail_cli.command("retry")
+@click.argument("message_ids", nargs=-1, type=int)
+def retry_command(message_ids: tuple[int, ...]) -> None:
+    """Queue failed messages (all, or the given ids) again."""
+    from zone.mail.services import requeue_failed
+
+    click.echo(f"queued again: {requeue_failed(list(message_ids))}")
 
 
 def register(app: Flask) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from contextlib import nullcontext
 import ssl
+from contextlib import nullcontext
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -80,8 +80,40 @@ def _send_smtp(email: EmailMessage) -> None:
         server.send_message(email)
 
 
+# SMTP replies that reject this message for good (unknown mailbox, refused content). Anything else (server
+# down, timeouts, 4xx "try later", a login problem) is temporary: the message stays queued and is retried.
+PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused)
+# The server could not be reached or dropped us: the rest of this round would fail the same way.
+CONNECTION_ERRORS = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
+
+
+def is_permanent(error: Exception) -> bool:
+    """True for a 5xx rejection of this very message; False for everything worth retrying."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _msg in error.recipients.values())
+    if isinstance(error, PERMANENT_ERRORS):
+        return getattr(error, "smtp_code", 0) >= 500
+    return False
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 30 s, 1 min, 2 min, … doubling up to ``MAIL_MAX_BACKOFF`` (1 hour)."""
+    cap = int(current_app.config.get("MAIL_MAX_BACKOFF", 3600))
+    return timedelta(seconds=min(cap, 30 * 2 ** min(max(attempts - 1, 0), 20)))
+
+
 def deliver(message: MailMessage) -> bool:
-    """Try to send one message; record the outcome on it. Returns True when sent."""
+    """Try to send one message; record the outcome on it. Returns True when sent.
+
+    A temporary failure keeps the message queued with a later ``next_attempt_at`` (exponential
+    back-off); it is never dropped. Only a permanent rejection (5xx for the recipient or the content)
+    marks it ``failed``; ``flask mail retry`` queues failed messages again.
+    """
+    return _attempt(message) is None
+
+
+def _attempt(message: MailMessage) -> Exception | None:
+    """Send ``message`` and record the outcome; the error when it failed, None when sent."""
     try:
         email = build_email(message)
         if current_app.config["MAIL_BACKEND"] == "smtp":
@@ -91,26 +123,36 @@ def deliver(message: MailMessage) -> bool:
     except (OSError, smtplib.SMTPException) as error:
         message.attempts += 1
         message.last_error = f"{type(error).__name__}: {error}"[:1000]
-        if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        message.next_attempt_at = utcnow() + backoff(message.attempts)
+        if is_permanent(error):
             message.status = "failed"
-        message.next_attempt_at = utcnow() + timedelta(seconds=min(3600, 30 * 2 ** (message.attempts - 1)))
-        log.warning("Mail %s to %s failed (attempt %s): %s", message.id, message.recipient,
-                    message.attempts, message.last_error)
-        return False
+            log.error("Mail %s to %s rejected for good: %s", message.id, message.recipient, message.last_error)
+        elif message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+            # Still queued: a server outage must not lose mail. Operators see it in `flask mail status`.
+            log.error("Mail %s to %s still not delivered after %s attempts: %s", message.id, message.recipient,
+                      message.attempts, message.last_error)
+        else:
+            log.warning("Mail %s to %s failed (attempt %s), retrying later: %s", message.id, message.recipient,
+                        message.attempts, message.last_error)
+        return error
     message.attempts += 1
     message.status = "sent"
     message.sent_at = utcnow()
     message.last_error = None
-    return True
+    return None
 
 
 def deliver_due(limit: int = 100) -> tuple[int, int]:
-    """Send every queued message that is due, each committed on its own. Returns (sent, failed)."""
+    """Send every queued message that is due, each committed on its own. Returns (sent, failed).
+
+    When the server cannot be reached the round stops after that message: the others keep their
+    place and are tried in the next round, without an attempt counted against them.
+    """
     sent = failed = 0
     ids = db.session.scalars(
         select(MailMessage.id)
         .where(MailMessage.status == "queued", MailMessage.next_attempt_at <= utcnow())
-        .order_by(MailMessage.id)
+        .order_by(MailMessage.next_attempt_at, MailMessage.id)
         .limit(limit)
     ).all()
     db.session.commit()
@@ -123,9 +165,37 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
         if message is None:
             db.session.rollback()
             continue
-        if deliver(message):
-            sent += 1
-        else:
-            failed += 1
+        error = _attempt(message)
         db.session.commit()
+        if error is None:
+            sent += 1
+            continue
+        failed += 1
+        if isinstance(error, CONNECTION_ERRORS):
+            break
     return sent, failed
+
+
+def outbox_status() -> dict:
+    """Counts by status, the oldest queued message's age and the latest error (for operators)."""
+    from sqlalchemy import func
+
+    counts = dict(db.session.execute(select(MailMessage.status, func.count()).group_by(MailMessage.status)).all())
+    oldest = db.session.scalar(select(func.min(MailMessage.created_at)).where(MailMessage.status == "queued"))
+    last = db.session.execute(
+        select(MailMessage.id, MailMessage.last_error).where(MailMessage.last_error.is_not(None))
+        .order_by(MailMessage.id.desc()).limit(1)).first()
+    return {"counts": counts, "oldest_queued": oldest, "last_error": last[1] if last else None}
+
+
+def requeue_failed(message_ids: list[int] | None = None) -> int:
+    """Queue failed messages (all, or those ids) again, due now. Returns how many."""
+    stmt = select(MailMessage).where(MailMessage.status == "failed")
+    if message_ids:
+        stmt = stmt.where(MailMessage.id.in_(message_ids))
+    rows = db.session.scalars(stmt).all()
+    for message in rows:
+        message.status = "queued"
+        message.next_attempt_at = utcnow()
+    db.session.commit()
+    return len(rows)
