@@ -1,0 +1,1 @@
+"""Review by zone administrators: the staff queue, the review page, staff actions, deadlines, dashboard."""

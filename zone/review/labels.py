@@ -1,0 +1,30 @@
+"""Labels the review shows for the applications domain's codes (sectors, sides, documents)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+try:  # the applications domain owns these; keep the review usable without it
+    from zone.applications.fields import DOCUMENT_LABELS, SECTOR_LABELS, SECTORS
+except ImportError:  # pragma: no cover
+    SECTORS = ()
+    SECTOR_LABELS: dict = {}
+    DOCUMENT_LABELS: dict = {}
+
+SIDE_SHORT = {"KZ": _l("Kazakhstan (KZ)"), "UZ": _l("Uzbekistan (UZ)")}
+
+
+def sector_label(code: str | None) -> str:
+    if not code:
+        return str(_l("Sector not given"))
+    label = SECTOR_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def document_label(kind: str) -> str:
+    label = DOCUMENT_LABELS.get(kind)
+    return str(label) if label is not None else kind
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    return [(code, sector_label(code)) for code in SECTORS]

@@ -1,0 +1,47 @@
+"""Review data that is not part of the application itself: the checklist and the holiday calendar.
+
+Internal notes and messages to the company are ``ApplicationEvent`` rows (kinds ``note`` and
+``message``), so they appear in the one history of the application.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from zone.accounts.models import User
+from zone.database import utcnow
+from zone.extensions import db
+
+
+class ChecklistItem(db.Model):
+    """One ticked (or unticked) point of an application's review checklist."""
+
+    __tablename__ = "review_checklist_items"
+    audit_type = "checklist_item"
+    __table_args__ = (UniqueConstraint("application_id", "item", name="uq_review_checklist_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    item: Mapped[str] = mapped_column(String(40))
+    checked: Mapped[bool] = mapped_column(default=False)
+    comment: Mapped[str | None] = mapped_column(String(500))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    updated_by: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Holiday(db.Model):
+    """A public holiday: not a working day for review deadlines."""
+
+    __tablename__ = "review_holidays"
+    audit_type = "holiday"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,404 @@
+"""Every change the review makes: staff actions along the transition table, reassignment, notes,
+messages to the company and the checklist. Callers (HTML routes and the API) own the transaction.
+
+Each action loads nothing itself: the route loads the application with ``get_for_update`` and passes
+the version the user saw; a stale version is refused (409, saying who changed what) before anything
+changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from zone.accounts.models import User
+from zone.accounts.roles import Role
+from zone.applications.lifecycle import add_event, apply_action, check_version
+from zone.applications.models import Application, ApplicationEvent
+from zone.applications.workflow import Action
+from zone.audit.services import record
+from zone.database import utcnow
+from zone.errors import Conflict, Forbidden, NotFound, ValidationFailed, ZoneError
+from zone.extensions import db
+from zone.review import notifications
+from zone.review.checklist import CHECKLIST_ITEMS
+from zone.review.deadlines import add_working_days, holidays, local_date, working_days_left
+from zone.review.decision import choose_benefits, clean_grounds, decision_basis
+from zone.review.models import ChecklistItem, Holiday
+from zone.review.policies import action_refusal, can_edit_review, can_reassign
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 5000
+MAX_INFO_DAYS = 90  # calendar days a company may be given to answer
+
+
+@dataclass
+class ActionResult:
+    """What a staff action did: the history entry and, for an approval, the certificate issued."""
+
+    application: Application
+    event: ApplicationEvent
+    certificate: Any = None
+
+
+def get_application(application_id: int, *, for_update: bool = False) -> Application:
+    """The application, row-locked when ``for_update``; NotFound (404) when there is none."""
+    from zone.database import get_for_update
+
+    if not isinstance(application_id, int) or not 0 < application_id < 2**63:
+        raise NotFound(_l("There is no such application."))
+    application = (get_for_update(Application, application_id) if for_update
+                   else db.session.get(Application, application_id))
+    if application is None:
+        raise NotFound(_l("There is no such application."))
+    return application
+
+
+# --- input checks -------------------------------------------------------------------------------------
+
+def _text(value: Any, field: str, *, required: bool, message=None) -> str | None:
+    text = value.strip() if isinstance(value, str) else None
+    if not text:
+        if required:
+            raise ValidationFailed(message or _l("This field is required."),
+                                   fields={field: [message or _l("This field is required.")]})
+        return None
+    if len(text) > MAX_TEXT:
+        raise ValidationFailed(_l("The text is too long."),
+                               fields={field: [_l("At most %(n)s characters.", n=MAX_TEXT)]})
+    return text
+
+
+def _info_deadline(value: Any, today: date) -> date:
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value)) if value not in (None, "") else None
+        except ValueError:
+            value = None
+    if value is None:
+        raise ValidationFailed(_l("Give the company a date to answer by."),
+                               fields={"deadline": [_l("Enter a date (YYYY-MM-DD).")]})
+    if value <= today:
+        raise ValidationFailed(_l("The answer date must be in the future."),
+                               fields={"deadline": [_l("Choose a date after today.")]})
+    if value > today + timedelta(days=MAX_INFO_DAYS):
+        raise ValidationFailed(_l("The answer date is too far away."),
+                               fields={"deadline": [_l("At most %(n)s days from today.", n=MAX_INFO_DAYS)]})
+    return value
+
+
+def _authorise(application: Application, action: Action, actor: User, version: int | None) -> None:
+    """Refuse a stale version first (nothing is overwritten), then the people rules of policies.py.
+
+    Table and role refusals are left to ``apply_action()``, which words them precisely.
+    """
+    if version is None:
+        raise ValidationFailed(_l("The version you saw is missing; reload the page."),
+                               fields={"version": [_l("This field is required.")]})
+    check_version(application, version)
+    refusal = action_refusal(actor, application, action)
+    if refusal is not None and refusal[0] in ("not_assignee", "four_eyes"):
+        raise Forbidden(refusal[1], code=refusal[0])
+
+
+# --- the actions ----------------------------------------------------------------------------------------
+
+def take_action(application: Application, action: Action | str, actor: User, *, version: int | None,
+                comment: str | None = None, benefits: Any = None, grounds: Any = None,
+                deadline: Any = None) -> ActionResult:
+    """Take one review step (start_review, request_info, recommend_approval, recommend_rejection,
+    approve, reject) on a row-locked ``application`` seen by ``actor`` at ``version``."""
+    try:
+        action = Action(action)
+    except ValueError:
+        raise ValidationFailed(_l("Unknown action."), fields={"action": [_l("Unknown action.")]}) from None
+    handlers = {
+        Action.START_REVIEW: lambda: start_review(application, actor, version=version, comment=comment),
+        Action.REQUEST_INFO: lambda: request_information(application, actor, version=version, message=comment,
+                                                         deadline=deadline),
+        Action.RECOMMEND_APPROVAL: lambda: recommend(application, actor, approve=True, version=version,
+                                                     comment=comment),
+        Action.RECOMMEND_REJECTION: lambda: recommend(application, actor, approve=False, version=version,
+                                                      comment=comment, grounds=grounds),
+        Action.APPROVE: lambda: approve(application, actor, version=version, comment=comment, benefits=benefits),
+        Action.REJECT: lambda: reject(application, actor, version=version, comment=comment, grounds=grounds),
+    }
+    if action not in handlers:
+        raise ValidationFailed(_l("This step is not a review step."), fields={"action": [_l("Unknown action.")]})
+    return handlers[action]()
+
+
+def start_review(application: Application, actor: User, *, version: int | None,
+                 comment: str | None = None) -> ActionResult:
+    """The reviewer takes a submitted application: it is assigned to them and moves to in_review."""
+    _authorise(application, Action.START_REVIEW, actor, version)
+    comment = _text(comment, "comment", required=False)
+    event = apply_action(application, Action.START_REVIEW, actor, expected_version=version, comment=comment,
+                         details={"assignee_id": actor.id})
+    application.assignee_id = actor.id
+    return ActionResult(application, event)
+
+
+def request_information(application: Application, actor: User, *, version: int | None, message: str | None,
+                        deadline: Any) -> ActionResult:
+    """Ask the company for more information by ``deadline``; the company is told by email.
+
+    The review clock stops while the company answers: the working days left are kept with the
+    request and the review deadline is moved on when the answer arrives.
+    """
+    _authorise(application, Action.REQUEST_INFO, actor, version)
+    today = local_date()
+    text = _text(message, "comment", required=True,
+                 message=_l("Write what the company should send or explain."))
+    answer_by = _info_deadline(deadline, today)
+    left = working_days_left(application.review_deadline, today)
+    event = apply_action(application, Action.REQUEST_INFO, actor, expected_version=version, comment=text,
+                         details={"deadline": answer_by.isoformat(), "review_days_left": left})
+    application.info_deadline = answer_by
+    notifications.notify_company(application, "review/mail/info_requested.txt", message=text, deadline=answer_by)
+    return ActionResult(application, event)
+
+
+def recommend(application: Application, actor: User, *, approve: bool, version: int | None,
+              comment: str | None = None, grounds: Any = None) -> ActionResult:
+    """The reviewer recommends approval or rejection (with coded grounds) to an approver.
+
+    The reasoning is internal: the company sees that a recommendation was made, not its text.
+    """
+    action = Action.RECOMMEND_APPROVAL if approve else Action.RECOMMEND_REJECTION
+    _authorise(application, action, actor, version)
+    text = _text(comment, "comment", required=not approve,
+                 message=_l("Explain why you recommend rejecting the application."))
+    details: dict[str, Any] = {"recommendation": "approve" if approve else "reject"}
+    if not approve:
+        details["grounds"] = clean_grounds(grounds)
+    if text:
+        details["internal_comment"] = text
+    event = apply_action(application, action, actor, expected_version=version, details=details)
+    application.recommendation = details["recommendation"]
+    application.recommended_by_id = actor.id
+    _take_snapshot(application, "recommendation", local_date(), actor, required=False)
+    return ActionResult(application, event)
+
+
+def approve(application: Application, actor: User, *, version: int | None, comment: str | None = None,
+            benefits: Any = None, decided_at: datetime | None = None) -> ActionResult:
+    """The approver (not the recommending reviewer) approves, granting the benefits the rules give on the
+    decision date or fewer/shorter ones with a reason; the decision snapshot and the certificate are
+    made in the same transaction."""
+    _authorise(application, Action.APPROVE, actor, version)
+    decided_at = decided_at or utcnow()
+    on_date = local_date(decided_at)
+    basis = decision_basis(application, on_date)
+    if not basis.available:
+        raise Conflict(_l("The application cannot be evaluated on the decision date, so it cannot be approved: "
+                          "%(problem)s", problem=basis.problem), code="evaluation_unavailable")
+    if not basis.admitted:
+        raise Conflict(_l("The admission criteria are not met on the decision date, so the application cannot "
+                          "be approved. Reject it with the ground “An admission criterion is not met”."),
+                       code="not_admitted")
+    granted, changed = choose_benefits(basis, benefits)
+    text = _text(comment, "comment", required=changed,
+                 message=_l("Give the reason for changing the benefits the rules propose."))
+    details: dict[str, Any] = {"granted_benefits": granted, "benefits_changed": changed,
+                               "on_date": on_date.isoformat(),
+                               "rule_set": (basis.result or {}).get("rule_set", {}).get("version")}
+    if changed:
+        details["proposed_benefits"] = basis.proposed()
+    event = apply_action(application, Action.APPROVE, actor, expected_version=version, comment=text,
+                         details=details)
+    application.decided_at = decided_at
+    application.decided_by_id = actor.id
+    application.granted_benefits = granted
+    application.decision_comment = text
+    application.rejection_grounds = None
+    _take_snapshot(application, "decision", on_date, actor, required=True)
+    certificate = _issue_certificate(application, granted, decided_at, actor)
+    notifications.notify_company(application, "review/mail/approved.txt", benefits=granted,
+                                 comment=text, certificate=certificate,
+                                 benefit_name=lambda code: basis.benefit_name(code, str(get_locale() or "ru")))
+    return ActionResult(application, event, certificate)
+
+
+def reject(application: Application, actor: User, *, version: int | None, comment: str | None = None,
+           grounds: Any = None, decided_at: datetime | None = None) -> ActionResult:
+    """The approver rejects with one or more coded grounds and a text; both are shown to the company."""
+    _authorise(application, Action.REJECT, actor, version)
+    chosen = clean_grounds(grounds)
+    text = _text(comment, "comment", required=True,
+                 message=_l("Explain the rejection to the company."))
+    decided_at = decided_at or utcnow()
+    event = apply_action(application, Action.REJECT, actor, expected_version=version, comment=text,
+                         details={"grounds": chosen})
+    application.decided_at = decided_at
+    application.decided_by_id = actor.id
+    application.rejection_grounds = chosen
+    application.decision_comment = text
+    application.granted_benefits = None
+    _take_snapshot(application, "decision", local_date(decided_at), actor, required=False)
+    notifications.notify_company(application, "review/mail/rejected.txt", grounds=chosen, comment=text)
+    return ActionResult(application, event)
+
+
+def _take_snapshot(application: Application, kind: str, on_date: date, actor: User, *, required: bool) -> None:
+    """Freeze the evaluation with the step. Only an approval requires it: a rejection (e.g. for invalid
+    information) or a recommendation must not fail because the facts do not evaluate."""
+    try:
+        from zone.eligibility.services import take_snapshot
+    except ImportError:
+        log.warning("zone.eligibility.services.take_snapshot is not available; no %s snapshot taken", kind)
+        return
+    try:
+        take_snapshot(application, kind, on_date, actor)
+    except (ValueError, ZoneError):
+        if required:
+            raise
+        log.info("No %s snapshot for application %s: its facts do not evaluate", kind, application.id)
+
+
+def _issue_certificate(application: Application, granted: list[dict], decided_at: datetime, actor: User):
+    try:
+        from zone.certificates.services import issue_certificate
+    except ImportError:
+        log.warning("zone.certificates.services.issue_certificate is not available; no certificate issued")
+        return None
+    return issue_certificate(application, granted_benefits=granted, decided_at=decided_at, actor=actor)
+
+
+# --- not transitions ---------------------------------------------------------------------------------------
+
+def reassign(application: Application, actor: User, assignee: User | None, *, version: int | None) -> ApplicationEvent:
+    """An admin gives the application to another reviewer (not a transition; audited, bumps the version)."""
+    if not can_reassign(actor, application):
+        raise Forbidden(_l("Only an administrator can reassign an open application."))
+    if version is None:
+        raise ValidationFailed(_l("The version you saw is missing; reload the page."),
+                               fields={"version": [_l("This field is required.")]})
+    check_version(application, version)
+    if assignee is None or assignee.role != Role.REVIEWER or not assignee.active:
+        raise ValidationFailed(_l("Choose an active reviewer."),
+                               fields={"assignee": [_l("Choose an active reviewer.")]})
+    if assignee.id == application.assignee_id:
+        raise Conflict(_l("The application is already assigned to %(name)s.", name=assignee.display_name),
+                       code="unchanged")
+    previous = application.assignee_id
+    application.assignee_id = assignee.id
+    event = add_event(application, actor, "assign", visible_to_company=False,
+                      details={"from": previous, "to": assignee.id, "fields": ["assignee"]})
+    record("application.reassign", application, details={"from": previous, "to": assignee.id,
+                                                          "version": application.version}, actor=actor)
+    return event
+
+
+def add_note(application: Application, actor: User, text: Any) -> ApplicationEvent:
+    """An internal note: staff and auditors see it, the company never does."""
+    if not can_edit_review(actor, application):
+        raise Forbidden(_l("Your role cannot add notes."))
+    body = _text(text, "text", required=True, message=_l("Write the note."))
+    event = add_event(application, actor, "note", comment=body, visible_to_company=False, bump_version=False)
+    record("application.note", application, details={"text": body}, actor=actor)
+    return event
+
+
+def send_message(application: Application, actor: User, text: Any) -> ApplicationEvent:
+    """A message to the company: shown in its history and sent by email."""
+    if not can_edit_review(actor, application):
+        raise Forbidden(_l("Your role cannot write to the company."))
+    body = _text(text, "text", required=True, message=_l("Write the message."))
+    event = add_event(application, actor, "message", comment=body, visible_to_company=True, bump_version=False)
+    record("application.message", application, details={"text": body}, actor=actor)
+    notifications.notify_company(application, "review/mail/message.txt", message=body)
+    return event
+
+
+def checklist_state(application: Application) -> dict[str, ChecklistItem]:
+    """The saved checklist of ``application`` by item code."""
+    rows = db.session.scalars(select(ChecklistItem).where(ChecklistItem.application_id == application.id)).all()
+    return {row.item: row for row in rows}
+
+
+def save_checklist(application: Application, actor: User, checked: set[str] | list[str],
+                   comments: dict[str, str] | None = None) -> list[str]:
+    """Store which checklist items are ticked (and their remarks). Returns the items that changed."""
+    if not can_edit_review(actor, application):
+        raise Forbidden(_l("Your role cannot change the checklist."))
+    checked = set(checked)
+    unknown = checked - set(CHECKLIST_ITEMS)
+    if unknown:
+        raise ValidationFailed(_l("Unknown checklist item."), fields={"items": sorted(unknown)})
+    comments = comments or {}
+    state = checklist_state(application)
+    changed: list[str] = []
+    now = utcnow()
+    for item in CHECKLIST_ITEMS:
+        row = state.get(item)
+        tick = item in checked
+        remark = (comments.get(item) or "").strip()[:500] or None
+        if row is None:
+            if not tick and not remark:
+                continue
+            row = ChecklistItem(application_id=application.id, item=item)
+            db.session.add(row)
+        elif row.checked == tick and row.comment == remark:
+            continue
+        row.checked, row.comment, row.updated_by_id, row.updated_at = tick, remark, actor.id, now
+        changed.append(item)
+    if changed:
+        details = {"checked": sorted(i for i in changed if i in checked),
+                   "unchecked": sorted(i for i in changed if i not in checked)}
+        add_event(application, actor, "checklist", visible_to_company=False, bump_version=False, details=details)
+        record("application.checklist", application, details=details, actor=actor)
+    return changed
+
+
+def answer_received(application: Application, event: ApplicationEvent) -> None:
+    """The company answered an information request: restart the paused review clock and tell the
+    assignee. Called from a session hook when a ``resubmit`` transition is flushed."""
+    request_event = db.session.scalars(
+        select(ApplicationEvent)
+        .where(ApplicationEvent.application_id == application.id, ApplicationEvent.action == Action.REQUEST_INFO)
+        .order_by(ApplicationEvent.id.desc()).limit(1)
+    ).first()
+    left = ((request_event.details or {}).get("review_days_left") if request_event is not None else None)
+    if isinstance(left, int):
+        application.review_deadline = add_working_days(local_date(), left, holidays())
+    application.info_deadline = None
+    if application.assignee is not None:
+        notifications.notify_staff(application.assignee, application, "review/mail/answered.txt",
+                                   comment=event.comment)
+
+
+# --- holidays -------------------------------------------------------------------------------------------
+
+def add_holiday(day: date, name: str, actor: User) -> Holiday:
+    """Add a public holiday (not a working day); 409 if the day is already one."""
+    if db.session.scalar(select(Holiday).where(Holiday.day == day)) is not None:
+        raise Conflict(_l("%(day)s is already a holiday.", day=day.isoformat()), code="duplicate",
+                       fields={"day": [_l("This day is already a holiday.")]})
+    holiday = Holiday(day=day, name=name.strip()[:200], created_by_id=actor.id)
+    db.session.add(holiday)
+    db.session.flush()
+    record("holiday.add", holiday, details={"day": day, "name": holiday.name}, actor=actor)
+    _forget_holidays()
+    return holiday
+
+
+def remove_holiday(holiday: Holiday, actor: User) -> None:
+    record("holiday.remove", holiday, details={"day": holiday.day, "name": holiday.name}, actor=actor)
+    db.session.delete(holiday)
+    _forget_holidays()
+
+
+def _forget_holidays() -> None:
+    from flask import g
+
+    g.pop("review_holidays", None)
