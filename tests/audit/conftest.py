@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from zone.audit import ddl
 from zone.audit.services import record
 from zone.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def fresh_user_per_request(app):
+    """With ``ctx`` held, test requests share one app context and so one ``g``: Flask-Login would keep
+    the previous request's user (detached by then). In production every request has its own ``g``."""
+    app.teardown_request(lambda _exc: g.pop("_login_user", None))
 
 
 @pytest.fixture

@@ -1,0 +1,73 @@
+"""Security events no service sees: signing out (by hand or after inactivity) and refused access.
+
+Flask-Login announces every sign-out; the record is written after the response is made, in its own
+transaction, because the sign-out itself changes no row. A request refused with 403 to a signed-in
+user is recorded as ``access.denied`` (anonymous refusals are not: they are the web's background
+noise). Whatever the refused request left in its session is rolled back first, never committed.
+
+Also mounts the certificate register (``zone.registers``) while the app factory does not list it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from types import SimpleNamespace
+
+from flask import Flask, g, request
+from flask_login import current_user, user_logged_out
+
+from zone.audit.services import record
+from zone.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def _on_logged_out(sender, user=None, **extra) -> None:
+    if user is None or getattr(user, "id", None) is None:
+        return
+    g.zone_audit_signed_out = SimpleNamespace(id=user.id, email=getattr(user, "email", None))
+
+
+def _record_after_response(response):
+    signed_out = g.pop("zone_audit_signed_out", None)
+    denied = response.status_code == 403 and signed_out is None and current_user.is_authenticated
+    if signed_out is None and not denied:
+        return response
+    try:
+        db.session.rollback()  # nothing of a refused or finished request is committed with the record
+        g.zone_write_intent = True  # SQLite: take the write lock when the record's transaction begins
+        if signed_out is not None:
+            action = "auth.logout" if request.endpoint == "accounts.logout" else "auth.session_end"
+            record(action, actor=signed_out, object_type="user", object_id=signed_out.id)
+        else:
+            record("access.denied", details={"method": request.method, "path": request.path[:300],
+                                             "endpoint": request.endpoint})
+        db.session.commit()
+    except Exception:  # the response is already decided; a failed record must not turn it into a 500
+        db.session.rollback()
+        log.exception("could not record %s", "sign-out" if signed_out else "refused access")
+    return response
+
+
+def _mount_registers(app: Flask) -> None:
+    from zone import DOMAINS
+    from zone.extensions import csrf
+
+    if "registers" in DOMAINS:
+        return  # the app factory registers it like every domain
+    if any(importlib.util.find_spec(name) is None for name in ("zone.registers.routes", "zone.certificates.models")):
+        return  # the register lists certificates: nothing to mount without them
+    from zone.registers import api, routes
+
+    if routes.bp.name not in app.blueprints:
+        app.register_blueprint(routes.bp)
+    if api.api_bp.name not in app.blueprints:
+        csrf.exempt(api.api_bp)
+        app.register_blueprint(api.api_bp)
+
+
+def init_app(app: Flask) -> None:
+    user_logged_out.connect(_on_logged_out, app)
+    app.after_request(_record_after_response)
+    _mount_registers(app)
