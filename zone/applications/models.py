@@ -135,3 +135,26 @@ class Document(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     uploaded_by: Mapped[User] = relationship()
+
+
+class ApplicationCounter(db.Model):
+    """The last application number given in a year. Submissions lock the row, so numbers have no gaps."""
+
+    __tablename__ = "application_counters"
+    __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_non_negative"),)
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class ApplicationReadMark(db.Model):
+    """The newest history entry a company user has seen, so the dashboard can count unread messages."""
+
+    __tablename__ = "application_read_marks"
+    __table_args__ = (db.UniqueConstraint("application_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    last_event_id: Mapped[int] = mapped_column(default=0)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
