@@ -1,0 +1,121 @@
+"""The applications domain's link to the eligibility and review domains.
+
+Eligibility evaluates an application's facts and keeps snapshots; review computes the deadline in working
+days. Both are separate domains: their functions are looked up here, in one place, so the applications
+domain keeps working (with plain fallbacks) when either is not part of the build.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from zone.database import utcnow
+from zone.errors import ZoneError
+
+
+def _optional(module: str, name: str):
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def current_eligibility(application, locale: str) -> dict | None:
+    """The application's evaluation under the rules in force today (API.md shape), or None when the
+    facts are still incomplete or the eligibility service is not available."""
+    evaluate = _optional("zone.eligibility.services", "evaluate_application")
+    if evaluate is None or not application.side:
+        return None
+    try:
+        return evaluate(application).to_dict(locale)
+    except ZoneError:
+        return None
+
+
+def take_snapshot(application, kind: str, on_date: date, actor) -> Decimal | None:
+    """Store the eligibility snapshot (in the caller's transaction) and return the derived investment in
+    USD; without the eligibility service only a USD amount can be given."""
+    snapshot = _optional("zone.eligibility.services", "take_snapshot")
+    if snapshot is not None:
+        row = snapshot(application, kind, on_date, actor)
+        derived = ((getattr(row, "result", None) or {}).get("result") or {}).get("derived") or {}
+        if derived.get("investment_usd") is not None:
+            return Decimal(str(derived["investment_usd"]))
+    if application.investment_currency == "USD":
+        return application.investment_amount
+    return None
+
+
+def local_date(moment: datetime | None = None) -> date:
+    """The calendar date in the zone's time zone (numbers and deadlines follow the local calendar)."""
+    helper = _optional("zone.review.deadlines", "local_date")
+    if helper is not None:
+        return helper(moment)
+    tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
+    return (moment or utcnow()).astimezone(tz).date()
+
+
+def review_deadline(submitted: datetime) -> date:
+    """The last day of the review: ``REVIEW_LIMIT_WORKING_DAYS`` working days after the submission day."""
+    helper = _optional("zone.review.deadlines", "review_deadline_for")
+    if helper is not None:
+        return helper(submitted)
+    return _add_working_days(local_date(submitted), int(current_app.config.get("REVIEW_LIMIT_WORKING_DAYS", 10)),
+                             _configured_holidays())
+
+
+def _configured_holidays() -> set[date]:
+    found = set()
+    for value in current_app.config.get("HOLIDAYS") or ():
+        try:
+            found.add(date.fromisoformat(str(value).strip()))
+        except ValueError:
+            continue
+    return found
+
+
+def _add_working_days(start: date, n: int, holidays: set[date]) -> date:
+    # Fallback only (the review domain owns deadlines): weekdays that are not holidays.
+    day, left = start, n
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            left -= 1
+    return day
+
+
+def activity_catalog() -> Any:
+    """The OKED catalogue module (``search``, ``get``, ``is_manufacturing``) or None."""
+    try:
+        return importlib.import_module("zone.eligibility.oked")
+    except ImportError:
+        return None
+
+
+def is_manufacturing(code: str) -> bool:
+    """OKED section C: divisions 10–33."""
+    catalog = activity_catalog()
+    if catalog is not None:
+        return catalog.is_manufacturing(code)
+    return code[:2].isdigit() and 10 <= int(code[:2]) <= 33
+
+
+def activity_name(code: str, locale: str) -> str | None:
+    catalog = activity_catalog()
+    entry = catalog.get(code) if catalog is not None else None
+    return entry.name(locale) if entry is not None else None
+
+
+def search_activities(query: str, locale: str, limit: int = 20) -> list[dict]:
+    """Catalogue entries matching ``query``: ``{"code", "name", "manufacturing", "excluded"}``."""
+    catalog = activity_catalog()
+    if catalog is None or not (query or "").strip():
+        return []
+    return [{"code": e.code, "name": e.name(locale), "manufacturing": e.manufacturing, "excluded": e.excluded}
+            for e in catalog.search(query[:100], locale, limit)]

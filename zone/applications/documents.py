@@ -1,0 +1,189 @@
+"""Uploaded documents: the content check, safe storage, version history and audited downloads.
+
+A file is accepted by what it is (its first bytes), never by its name or the browser's content type. It is
+stored under ``UPLOAD_DIR`` (outside the web root) with a random server-made name; the uploader's name is
+cleaned and kept for display only. Every upload is kept: the newest of a kind is the current one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event, select
+
+from zone.accounts.models import User
+from zone.applications.fields import DOCUMENT_KINDS
+from zone.applications.lifecycle import add_event
+from zone.applications.models import Application, Document
+from zone.applications.services import NOT_EDITABLE
+from zone.applications.workflow import EDITABLE_STATUSES
+from zone.audit.services import record
+from zone.errors import Conflict, NotFound, TooLarge, ValidationFailed
+from zone.extensions import db
+
+# (magic bytes, content type, extension)
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+)
+EXTENSIONS = {content_type: ext for _magic, content_type, ext in SIGNATURES}
+MAX_NAME = 120
+CHUNK = 64 * 1024
+_NEW_FILES = "zone_new_upload_files"
+
+
+def max_upload_bytes() -> int:
+    return int(current_app.config.get("MAX_UPLOAD_MB", 10)) * 1024 * 1024
+
+
+def too_large_error() -> TooLarge:
+    mb = int(current_app.config.get("MAX_UPLOAD_MB", 10))
+    message = _l("The file is larger than %(mb)s MB. Reduce it (e.g. scan in 150–200 dpi, black and white) "
+                 "or split it into parts.", mb=mb)
+    return TooLarge(message, fields={"file": [message]})
+
+
+def clean_filename(raw: str | None) -> str:
+    """The uploader's file name made safe to show: no directories, control or invisible characters,
+    no leading dots, at most 120 characters (keeping the extension). Never used as a path."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")  # controls, NUL, bidi overrides
+    name = re.sub(r"\s+", " ", name).strip().lstrip(". ").strip()
+    if not name:
+        return "document"
+    if len(name) > MAX_NAME:
+        stem, ext = os.path.splitext(name)
+        ext = ext if 1 < len(ext) <= 10 else ""
+        name = stem[: MAX_NAME - len(ext)].rstrip() + ext
+    return name
+
+
+def detect_type(head: bytes) -> str | None:
+    """``application/pdf``, ``image/png`` or ``image/jpeg`` from the first bytes, or None."""
+    for magic, content_type, _ext in SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def document_path(document: Document) -> Path:
+    """Where the stored file is; refuses any storage name that would leave ``UPLOAD_DIR``."""
+    base = upload_dir().resolve()
+    path = (base / document.storage_name).resolve()
+    if base not in path.parents or not path.is_file():
+        raise NotFound(_l("The file of this document is not available."))
+    return path
+
+
+def download_name(document: Document) -> str:
+    """The name offered to the browser: the cleaned name with the extension of its real type."""
+    ext = EXTENSIONS.get(document.content_type, "")
+    name = document.filename
+    if ext and not name.lower().endswith((ext, ".jpeg") if ext == ".jpg" else ext):
+        name += ext
+    return name
+
+
+def _store(stream: BinaryIO) -> tuple[str, int, str, str]:
+    """Copy the upload to a new server-named file, checking size and type on the way.
+    Returns (storage name, size, sha256, content type)."""
+    limit = max_upload_bytes()
+    storage_name = f"{secrets.token_hex(1)}/{secrets.token_hex(16)}"
+    final = upload_dir() / storage_name
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_name(final.name + ".part")
+    digest, size, head = hashlib.sha256(), 0, b""
+    try:
+        with partial.open("xb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise too_large_error()
+                if len(head) < 16:
+                    head += chunk[: 16 - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise ValidationFailed(_l("The file is empty."), fields={"file": [_l("The file is empty. Choose the "
+                                                                                   "right file and try again.")]})
+        content_type = detect_type(head)
+        if content_type is None:
+            message = _l("Only PDF, PNG and JPEG files are accepted, and this file is none of them (we check the "
+                         "content, not the name). Save or scan the document as PDF.")
+            raise ValidationFailed(message, code="unsupported_type", fields={"file": [message]})
+        os.replace(partial, final)
+    finally:
+        partial.unlink(missing_ok=True)
+    db.session.info.setdefault(_NEW_FILES, []).append(final)
+    return storage_name, size, digest.hexdigest(), content_type
+
+
+@event.listens_for(Session, "after_rollback")
+def _remove_uncommitted_files(session: Session) -> None:
+    # A rolled-back upload leaves no orphan file behind.
+    for path in session.info.pop(_NEW_FILES, []):
+        Path(path).unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    session.info.pop(_NEW_FILES, None)
+
+
+def add_document(application: Application, actor: User, kind: str | None, stream: BinaryIO | None,
+                 filename: str | None, *, apostilled: bool = False) -> Document:
+    """Store a new version of a document of ``kind``. Raises Conflict (the application is not editable),
+    ValidationFailed (unknown kind, no file, empty file, not PDF/PNG/JPEG) or TooLarge."""
+    if application.status not in EDITABLE_STATUSES:
+        raise Conflict(NOT_EDITABLE, code="not_editable", details={"status": application.status})
+    problems: dict[str, list] = {}
+    if kind not in DOCUMENT_KINDS:
+        problems["kind"] = [_l("Choose which document this is.")]
+    if stream is None:
+        problems["file"] = [_l("Choose a file to upload.")]
+    if problems:
+        raise ValidationFailed(_l("Some values are not valid."), fields=problems)
+    storage_name, size, sha256, content_type = _store(stream)
+    document = Document(application_id=application.id, kind=kind, filename=clean_filename(filename),
+                        storage_name=storage_name, content_type=content_type, size=size, sha256=sha256,
+                        apostilled=bool(apostilled), uploaded_by_id=actor.id)
+    db.session.add(document)
+    db.session.flush()
+    add_event(application, actor, "document", action="upload", bump_version=False,
+              details={"document_id": document.id, "kind": kind, "filename": document.filename})
+    record("document.upload", document, actor=actor,
+           details={"application_id": application.id, "kind": kind, "filename": document.filename,
+                    "size": size, "sha256": sha256, "content_type": content_type, "apostilled": bool(apostilled)})
+    return document
+
+
+def record_download(document: Document, actor: User) -> None:
+    """Audit that ``actor`` fetched the document (the caller commits before sending it)."""
+    record("document.download", document, actor=actor,
+           details={"application_id": document.application_id, "kind": document.kind, "sha256": document.sha256})
+
+
+def documents_of(application_id: int) -> list[Document]:
+    """Every document of the application, newest first."""
+    return list(db.session.scalars(select(Document).where(Document.application_id == application_id)
+                                   .order_by(Document.id.desc())))
+
+
+def find_document(application_id: int, document_id: int) -> Document | None:
+    return db.session.scalar(select(Document).where(Document.id == document_id,
+                                                    Document.application_id == application_id))
