@@ -7,12 +7,13 @@ from functools import lru_cache
 from babel import Locale
 
 FIRST = ("KZ", "UZ")
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"})  # regions, pseudo-codes
 
 
 @lru_cache(maxsize=8)
 def country_choices(locale: str) -> tuple[tuple[str, str], ...]:
     territories = Locale.parse(locale).territories
-    codes = sorted((c for c in territories if len(c) == 2 and c.isalpha() and c not in {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}),
+    codes = sorted((c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES),
                    key=lambda c: territories[c])
     ordered = [c for c in FIRST if c in territories] + [c for c in codes if c not in FIRST]
     return tuple((c, territories[c]) for c in ordered)

@@ -1,0 +1,125 @@
+"""Company pages: the profile, the members and their invitations, and accepting an invitation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from zone.accounts.roles import Role
+from zone.companies import policies, services
+from zone.companies.countries import country_choices, country_name
+from zone.companies.forms import AcceptInvitationForm, EmptyForm, InviteForm, ProfileForm
+from zone.companies.models import Invitation
+from zone.database import get_for_update, utcnow
+from zone.errors import ZoneError
+from zone.extensions import db
+from zone.web.access import PUBLIC, allow
+from zone.web.forms import apply_service_errors
+
+bp = Blueprint("companies", __name__)
+
+
+def _own_company(lock: bool = False):
+    from zone.companies.models import Company
+
+    company = get_for_update(Company, current_user.company_id) if lock else current_user.company
+    if company is None or not policies.can_edit(current_user, company):
+        abort(404)
+    return company
+
+
+@bp.route("/company", methods=["GET", "POST"])
+@allow(Role.APPLICANT)
+def profile():
+    company = _own_company(lock=request.method == "POST")
+    form = ProfileForm(obj=company if request.method == "GET" else None)
+    form.registration_country.choices = [("", _("— choose —")), *country_choices(str(get_locale()))]
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            changes = services.update_profile(company, current_user, form.data)
+        except ZoneError as error:
+            db.session.rollback()
+            apply_service_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The company profile is saved.") if changes else _("Nothing was changed."), "success")
+            return redirect(url_for("companies.profile"))
+    return render_template("companies/profile.html", form=form, company=company,
+                           identity_locked=services.has_submitted_application(company.id))
+
+
+@bp.route("/company/members", methods=["GET", "POST"])
+@allow(Role.APPLICANT)
+def members():
+    company = _own_company(lock=request.method == "POST")
+    form = InviteForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            invitation = services.invite_member(company, current_user, form.email.data)
+        except ZoneError as error:
+            db.session.rollback()
+            apply_service_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Invitation sent to %(email)s. The link is valid for %(hours)s hours.", email=invitation.email,
+                    hours=services.invitation_hours()), "success")
+            return redirect(url_for("companies.members"))
+    return render_template("companies/members.html", form=form, company=company,
+                           members=services.members(company.id), invitations=services.invitations(company.id),
+                           now=utcnow(), action_form=EmptyForm())
+
+
+@bp.post("/company/invitations/<int:invitation_id>/revoke")
+@allow(Role.APPLICANT)
+def revoke_invitation(invitation_id: int):
+    invitation = get_for_update(Invitation, invitation_id)
+    if invitation is None or not policies.can_manage_invitation(current_user, invitation):
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.revoke_invitation(invitation, current_user)
+    except ZoneError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "success")
+    return redirect(url_for("companies.members"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+def accept_invitation(token: str):
+    if current_user.is_authenticated:
+        flash(_("You are signed in already. Sign out first to accept an invitation for another account."), "info")
+        return redirect(url_for("web.index"))
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render_template("companies/invitation_invalid.html"), 404
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, full_name=form.full_name.data, password=form.password.data,
+                                              locale=str(get_locale()))
+        except ZoneError as error:
+            db.session.rollback()
+            apply_service_errors(form, error)
+        else:
+            db.session.commit()
+            lang = session.get("lang")
+            session.clear()  # a fresh session at sign-in; only the chosen language survives
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            session.permanent = True
+            flash(_("Welcome! You have joined %(company)s.", company=user.company.name), "success")
+            return redirect(url_for("applications.dashboard"))
+    return render_template("companies/accept.html", form=form, invitation=invitation,
+                           country_name=country_name(invitation.company.registration_country, str(get_locale())))
