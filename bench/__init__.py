@@ -1,0 +1,1 @@
+"""Benchmarks (``python -m bench``) and the load test (``python -m bench.load``); see docs/benchmarks.md."""

@@ -1,0 +1,228 @@
+"""``python -m bench``: seed 1,000 and 100,000 applications, measure, print a table, write docs/benchmarks.md.
+
+Database: SQLite files in a temporary directory, or the PostgreSQL server of ``ZONE_BENCH_DATABASE_URL``
+(one database per size, ``zone_bench_<n>``, dropped and recreated). Options: ``--sizes 1000,100000``,
+``--seconds 10`` (per throughput run), ``--no-write`` (print only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench import http_load, inprocess
+from bench.report import write_report
+from bench.seed import PASSWORD, seed
+from bench.server import ROOT, gunicorn
+from config import normalise_database_url
+
+DEFAULT_SIZES = (1_000, 100_000)
+
+
+def database_url(size: int, workdir: Path, suffix: str = "") -> str:
+    base = os.environ.get("ZONE_BENCH_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{workdir / f'bench-{size}{suffix}.sqlite3'}"
+    url = sa.engine.make_url(normalise_database_url(base))
+    name = f"zone_bench_{size}{suffix}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def make_app(url: str, workdir: Path, **overrides):
+    from zone import create_app
+
+    config = {
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False, "UPLOAD_DIR": workdir / "uploads", "MAIL_OUTBOX_DIR": workdir / "outbox",
+        "SIGNING_P12_PATH": workdir / "signing" / "signer.p12", "SIGNING_CA_PATH": workdir / "signing" / "ca.pem",
+        "BASE_URL": "http://127.0.0.1:5000", **overrides,
+    }
+    app = create_app("development", config)
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    return app
+
+
+def create_schema(app) -> None:
+    from zone.extensions import db
+
+    with app.app_context():
+        db.create_all()
+
+
+def signing_identity(workdir: Path) -> None:
+    from zone.certificates.signing import create_dev_signing_identity
+
+    (workdir / "signing").mkdir(parents=True, exist_ok=True)
+    create_dev_signing_identity(workdir / "signing")
+
+
+def _login(client, email: str) -> None:
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    if response.status_code != 302:
+        raise RuntimeError(f"cannot sign in as {email}: HTTP {response.status_code}")
+
+
+def _token(app, email: str) -> dict:
+    from sqlalchemy import select
+
+    from zone.accounts.models import User
+    from zone.accounts.services import issue_api_token
+    from zone.extensions import db
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        token, _row = issue_api_token(user)
+        db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _url(app, endpoint: str, **values) -> str | None:
+    from flask import url_for
+
+    if endpoint not in app.view_functions:
+        return None
+    with app.test_request_context("/"):
+        return url_for(endpoint, **values)
+
+
+def measure_pages(app, seeded) -> list[inprocess.Latency]:
+    """Staff queue and applicant dashboard (HTML), and the JSON lists, as their users see them."""
+    results = []
+    staff, company = app.test_client(), app.test_client()
+    _login(staff, seeded.users["reviewer"])
+    _login(company, seeded.dashboard_email)
+    auditor = _token(app, seeded.users["auditor"])
+    pages = [
+        ("staff queue (HTML, reviewer)", staff, "review.queue"),
+        ("applicant dashboard (HTML, 25 applications)", company, "applications.dashboard"),
+    ]
+    for label, client, endpoint in pages:
+        url = _url(app, endpoint)
+        results.append(inprocess.page_latency(app, client, label, url) if url
+                       else inprocess.Latency(label, note=f"endpoint {endpoint} not built"))
+    api = app.test_client()
+    for label, url in (("applications list (API, auditor, 50)", "/api/v1/applications?limit=50"),
+                       ("certificates list (API, auditor, 50)", "/api/v1/certificates?limit=50")):
+        results.append(inprocess.page_latency(app, api, label, url, headers=auditor))
+    return results
+
+
+def measure_http(url: str, seeded, seconds: float, workdir: Path) -> list[http_load.Throughput]:
+    tokens = seeded.verify_tokens
+    with gunicorn(url, log_path=workdir / "gunicorn.log") as base:
+        runs = [("/healthz (trivial ceiling)", ["/healthz"], "application/json"),
+                ("/api/v1/verify/<token> (public verify, JSON)", [f"/api/v1/verify/{t}" for t in tokens],
+                 "application/json"),
+                ("/verify/<token> (public verify page, HTML)", [f"/verify/{t}" for t in tokens], "text/html")]
+        return [http_load.measure(base, label, paths, seconds=seconds, accept=accept)
+                for label, paths, accept in runs]
+
+
+def measure_exports(url: str, seeded) -> list[inprocess.Export]:
+    results = []
+    for kind in ("csv", "xlsx"):
+        out = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "bench", "--probe-export", kind, "--database", url,
+             "--email", seeded.users["auditor"]], cwd=ROOT, capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            results.append(inprocess.Export(f"export.{kind}", 0, 0, 0, 0, note=out.stderr.strip()[-300:]))
+            continue
+        data = json.loads(out.stdout.strip().splitlines()[-1])
+        data["rows"] = data["rows"] or seeded.certificates
+        results.append(inprocess.Export(**data))
+    return results
+
+
+def probe_export(kind: str, url: str, email: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        app = make_app(url, Path(tmp))
+        headers = _token(app, email)
+        result = inprocess.export_probe(app, f"/api/v1/certificates/export.{kind}", headers, f"export.{kind}")
+    print(json.dumps(asdict(result)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--probe-export")
+    parser.add_argument("--database")
+    parser.add_argument("--email")
+    args = parser.parse_args(argv)
+    if args.probe_export:
+        probe_export(args.probe_export, args.database, args.email)
+        return 0
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    started = time.monotonic()
+    results: dict = {"sizes": sizes, "seed": {}, "pages": {}, "http": [], "exports": [], "rates": [],
+                     "backend": "PostgreSQL" if os.environ.get("ZONE_BENCH_DATABASE_URL") else "SQLite"}
+    with tempfile.TemporaryDirectory(prefix="zone-bench-") as tmp:
+        workdir = Path(tmp)
+        signing_identity(workdir)
+        for size in sizes:
+            url = database_url(size, workdir)
+            app = make_app(url, workdir)
+            create_schema(app)
+            t0 = time.perf_counter()
+            with app.app_context():
+                seeded = seed(size)
+            results["seed"][size] = {"seconds": time.perf_counter() - t0, "applications": seeded.applications,
+                                     "companies": seeded.companies, "documents": seeded.documents,
+                                     "certificates": seeded.certificates}
+            print(f"seeded {size:,} applications in {results['seed'][size]['seconds']:.1f} s", flush=True)
+            results["pages"][size] = measure_pages(app, seeded)
+            if size == max(sizes):
+                results["http"] = measure_http(url, seeded, args.seconds, workdir)
+                print("measured HTTP throughput", flush=True)
+                results["exports"] = measure_exports(url, seeded)
+                print("measured exports", flush=True)
+            _dispose(app)
+        results["rates"].append(inprocess.evaluations_per_second())
+        url = database_url(100, workdir, "_issue")
+        app = make_app(url, workdir)
+        create_schema(app)
+        with app.app_context():
+            seed(100, spare_approved=10)
+        results["rates"].extend(inprocess.issuance_vs_bare_render(app, runs=8))
+        _dispose(app)
+    results["elapsed"] = time.monotonic() - started
+    results["environment"] = {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
+        "python": platform.python_version(), "platform": platform.platform(terse=True),
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,  # noqa: S607
+                                 text=True, check=False).stdout.strip(),
+    }
+    text = write_report(results, None if args.no_write else ROOT / "docs" / "benchmarks.md")
+    print(text)
+    return 0
+
+
+def _dispose(app) -> None:
+    from zone.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
