@@ -295,3 +295,19 @@ def test_stale_version_on_submit_is_409(client, applicant_headers, complete_appl
     response = client.post(f"/api/v1/applications/{application['id']}/submit", json={"version": 0},
                            headers=applicant_headers)
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "stale_version"
+
+
+def test_a_foreign_company_declares_its_documents_apostilled(client, applicant_headers, complete_application):
+    application = complete_application(applicant_headers, "UZ")  # a Kazakh company applying on the Uzbek side
+    assert set(application["missing"]) == {"foreign_documents_apostilled"}
+    response = client.post(f"/api/v1/applications/{application['id']}/submit", headers=applicant_headers)
+    assert set(response.get_json()["error"]["fields"]) == {"foreign_documents_apostilled"}
+    client.patch(f"/api/v1/applications/{application['id']}", json={"foreign_documents_apostilled": False},
+                 headers=applicant_headers)
+    response = client.post(f"/api/v1/applications/{application['id']}/submit", headers=applicant_headers)
+    assert "foreign_documents_apostilled" in response.get_json()["error"]["fields"]
+    client.patch(f"/api/v1/applications/{application['id']}", json={"foreign_documents_apostilled": True},
+                 headers=applicant_headers)
+    response = client.post(f"/api/v1/applications/{application['id']}/submit", headers=applicant_headers)
+    assert response.status_code == 200
+    assert response.get_json()["eligibility"]["admitted"] is False  # submission is allowed; admission is not

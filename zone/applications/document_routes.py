@@ -46,7 +46,7 @@ def documents_page(application_id: int):
             flash(_("Documents can be added only while the application is a draft or while information is "
                     "requested."), "error")
             return redirect(url_for("applications.view", application_id=application.id))
-        abort(404)
+        abort(403)  # staff and auditors see the documents but never add any
     if not form.validate_on_submit():
         abort(400)
     upload = request.files.get("file")

@@ -1,0 +1,89 @@
+"""Application numbers: A-{year}-{NNNNN}, gap-free per year, also when submissions fail or run at once."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import date
+
+import pytest
+
+from tests.applications.conftest import complete_fields
+
+
+def test_numbers_follow_each_other_and_a_failed_submission_uses_none(client, applicant_headers,
+                                                                      complete_application):
+    first = complete_application(applicant_headers)
+    incomplete = client.post("/api/v1/applications", json={"side": "KZ"}, headers=applicant_headers).get_json()
+    second = complete_application(applicant_headers)
+    numbers = []
+    assert client.post(f"/api/v1/applications/{incomplete['id']}/submit", headers=applicant_headers).status_code \
+        == 422
+    for application in (first, second):
+        numbers.append(client.post(f"/api/v1/applications/{application['id']}/submit",
+                                   headers=applicant_headers).get_json()["number"])
+    year = date.today().year
+    assert numbers == [f"A-{year}-00001", f"A-{year}-00002"]
+
+
+def test_the_sequence_restarts_each_year(client, applicant_headers, complete_application, monkeypatch):
+    from zone.applications import assessment
+
+    real = assessment.local_date
+    drafts = [complete_application(applicant_headers) for _ in range(3)]
+    numbers = []
+    for application, year in zip(drafts, (2026, 2026, 2027), strict=True):
+        monkeypatch.setattr(assessment, "local_date", lambda moment=None, y=year: date(y, 12, 30))
+        body = client.post(f"/api/v1/applications/{application['id']}/submit", headers=applicant_headers).get_json()
+        numbers.append(body["number"])
+    monkeypatch.setattr(assessment, "local_date", real)
+    assert numbers == ["A-2026-00001", "A-2026-00002", "A-2027-00001"]
+
+
+def test_the_review_deadline_is_ten_working_days_later(client, applicant_headers, complete_application, monkeypatch):
+    from zone.applications import assessment
+
+    application = complete_application(applicant_headers)
+    body = client.post(f"/api/v1/applications/{application['id']}/submit", headers=applicant_headers).get_json()
+    submitted = date.fromisoformat(body["submitted_at"][:10])
+    deadline = date.fromisoformat(body["review_deadline"])
+    working = sum(1 for n in range(1, (deadline - submitted).days + 1)
+                  if date.fromordinal(submitted.toordinal() + n).weekday() < 5)
+    assert 10 <= working <= 11 and deadline.weekday() < 5  # 11 when the local date is a day ahead of UTC
+    assert assessment._add_working_days(date(2026, 3, 6), 10, set()) == date(2026, 3, 20)  # the fallback
+    assert assessment._add_working_days(date(2026, 3, 6), 10, {date(2026, 3, 9)}) == date(2026, 3, 23)
+
+
+@pytest.mark.postgres_only
+def test_concurrent_submissions_get_distinct_gap_free_numbers(app, client, applicant_headers, upload_all):
+    count = 8
+    ids = []
+    for _ in range(count):
+        created = client.post("/api/v1/applications", json=complete_fields("KZ"), headers=applicant_headers)
+        upload_all(created.get_json()["id"], applicant_headers)
+        ids.append(created.get_json()["id"])
+    incomplete = [client.post("/api/v1/applications", json={"side": "UZ"}, headers=applicant_headers).get_json()["id"]
+                  for _ in range(3)]
+    start = threading.Barrier(count + len(incomplete))
+    results: dict[int, tuple[int, dict]] = {}
+    errors: list[BaseException] = []
+
+    def submit(application_id: int) -> None:
+        try:
+            own = app.test_client()
+            start.wait()
+            response = own.post(f"/api/v1/applications/{application_id}/submit", headers=applicant_headers)
+            results[application_id] = (response.status_code, response.get_json())
+        except BaseException as error:  # re-raised below
+            errors.append(error)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in ids + incomplete]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert all(results[i][0] == 422 for i in incomplete)
+    assert all(results[i][0] == 200 for i in ids), [results[i] for i in ids]
+    numbers = sorted(int(re.fullmatch(r"A-\d{4}-(\d{5})", results[i][1]["number"]).group(1)) for i in ids)
+    assert numbers == list(range(1, count + 1))

@@ -1,0 +1,3 @@
+"""Fixtures of the companies tests (shared with the application tests)."""
+
+from tests.applications.conftest import db_get  # noqa: F401  (a fixture)
