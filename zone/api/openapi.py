@@ -210,7 +210,14 @@ SCHEMAS: dict[str, dict] = {
         "benefits": array({"type": "object"}), "sha256": SHA256, "verify_url": {"type": "string", "format": "uri"},
     }, ["serial", "status", "side", "company", "issued_at", "valid_until", "benefits", "sha256"]),
     "CertificateList": _list_of("Certificate"),
-    "Reason": obj({"reason": {"type": "string", "minLength": 1}}, ["reason"], closed=True),
+    "Reason": obj({"reason": {"type": "string", "minLength": 1}, "effective_date": DATE}, ["reason"], closed=True),
+    "Reissue": obj({"reason": STRING, "benefits": array({"type": "object"})}, closed=True),
+    "CertificateEvent": obj({"action": STRING, "from": nullable(STRING), "to": nullable(STRING), "at": DATETIME,
+                             "by": nullable(STRING), "reason": nullable(STRING), "effective_date": nullable(DATE)},
+                            ["action", "at"]),
+    "CertificateHistory": obj({"items": array(ref("CertificateEvent"))}, ["items"]),
+    "AuditAnchor": {"type": "object", "description": "The chain head (length, head hash, time) signed with the "
+                                                     "zone's key; keep it to check the trail later."},
     "Verification": obj({
         "serial": {"type": "string", "pattern": SERIAL_PATTERN},
         "status": {"type": "string", "enum": CERTIFICATE_STATUSES},
@@ -239,6 +246,7 @@ ERROR_TEXT = {
     413: "Too large.",
     422: "Invalid values: `error.fields` names each one.",
     429: "Throttled.",
+    503: "The zone's signing key is not configured.",
 }
 JSON = "application/json"
 
@@ -384,6 +392,13 @@ def _paths() -> dict:
             "certificates", f"{verb.capitalize()} a certificate", body=_json(ref("Certificate")),
             request=_json(ref("Reason")), errors=(400, 404, 409, 422), roles="admin")}
            for verb in ("suspend", "reinstate", "revoke")},
+        "/api/v1/certificates/{serial}/history": {"parameters": [SERIAL], "get": op(
+            "certificates", "Every status change: action, from, to, when, by whom, reason",
+            body=_json(ref("CertificateHistory")), errors=(404,), roles=f"{readers}, the owning company")},
+        "/api/v1/certificates/{serial}/reissue": {"parameters": [SERIAL], "post": op(
+            "certificates", "Reissue after an amendment (the old one becomes superseded)", ok=201,
+            body=_json(ref("Certificate")), request=_json(ref("Reissue")), errors=(400, 404, 409, 422),
+            roles="admin, approver")},
         "/verify/{token}": {"get": op(
             "public", "Verification page (HTML) opened from the QR code", public=True, errors=(404,),
             params=[path_param("token", STRING)], body={"text/html": {"schema": {"type": "string"}}})},
@@ -397,8 +412,17 @@ def _paths() -> dict:
         "/api/v1/audit/events": {"get": op(
             "audit", "Audit events", body=_json(ref("AuditEventList")), errors=(400, 422), roles="auditor, admin",
             params=[query("action", STRING), query("since", DATETIME), *PAGING])},
-        "/api/v1/audit/verify": {"get": op(
-            "audit", "Check the hash chain", body=_json(ref("AuditVerification")), roles="auditor, admin")},
+        "/api/v1/audit/verify": {
+            "get": op("audit", "Check the hash chain", body=_json(ref("AuditVerification")), roles="auditor, admin"),
+            "post": op("audit", "Check the hash chain and a kept anchor (JSON, or multipart file `anchor`)",
+                       body=_json(ref("AuditVerification")), errors=(400, 422), roles="auditor, admin",
+                       request={JSON: {"schema": {"type": "object"}},
+                                "multipart/form-data": {"schema": obj({"anchor": {
+                                    "type": "string", "contentMediaType": "application/json"}}, ["anchor"])}}),
+        },
+        "/api/v1/audit/anchor": {"get": op(
+            "audit", "The current chain head, signed", body=_json(ref("AuditAnchor")), errors=(503,),
+            roles="auditor, admin")},
     }
 
 
