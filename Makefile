@@ -16,6 +16,7 @@ TEST_DEBS := chromium poppler-utils
 run: deps translations
 	@mkdir -p instance
 	$(FLASK) db upgrade
+	$(FLASK) certificates init-signing
 	$(FLASK) demo seed
 	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop; mail goes to instance/outbox/)"
 	@trap 'kill 0' EXIT INT TERM; \

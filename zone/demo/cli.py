@@ -18,6 +18,13 @@ def seed_command() -> None:
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in accounts:
         click.echo(f"  {role:<10} {email}")
+    from sqlalchemy import select
+
+    from zone.certificates.models import Certificate
+    from zone.extensions import db
+
+    for serial, token in db.session.execute(select(Certificate.serial, Certificate.verify_token)).all():
+        click.echo(f"Demo certificate {serial}: verify at /verify/{token}")
 
 
 def register(app: Flask) -> None:
