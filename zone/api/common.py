@@ -10,13 +10,15 @@ from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from zone.errors import ValidationFailed, ZoneError
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 
-_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "an object", list: "a list"}
+_TYPE_NAMES = {str: _l("a string"), int: _l("a whole number"), bool: _l("true or false"), dict: _l("an object"),
+               list: _l("a list")}
 
 
 def json_body(allowed: set[str] | None = None) -> dict:
@@ -39,7 +41,7 @@ def require_fields(data: dict, spec: dict[str, type], prefix: str = "") -> None:
         if value is None or (isinstance(value, str) and not value.strip()):
             fields[prefix + name] = [_("This field is required.")]
         elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            fields[prefix + name] = [_("Must be %(kind)s.", kind=_TYPE_NAMES.get(kind, kind.__name__))]
+            fields[prefix + name] = [_("Must be %(kind)s.", kind=str(_TYPE_NAMES.get(kind, kind.__name__)))]
     if fields:
         raise ValidationFailed(_("Some values are missing or of the wrong type."), fields=fields)
 
