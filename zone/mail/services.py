@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from contextlib import nullcontext
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, render_template
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -34,17 +34,32 @@ def queue_mail(recipient: str, template: str, *, locale: str = "ru", **context) 
     ``template`` is the path below ``templates/``, e.g. ``"accounts/mail/password_reset.txt"``.
     """
     kind = template.rsplit("/", 1)[-1].removesuffix(".txt")
-    # Outside a request (CLI, background loops) links are built against BASE_URL.
-    request_ctx = nullcontext() if has_request_context() else current_app.test_request_context(
-        base_url=current_app.config["BASE_URL"])
-    with request_ctx, force_locale(locale):
-        text = render_template(template, base_url=current_app.config["BASE_URL"], **context)
+    # Outside a request (CLI, background loops, session hooks) links are built against BASE_URL. No
+    # throw-away request context: popping it would run teardown_request and end the caller's session.
+    links = {} if has_request_context() else {"url_for": build_url}
+    with force_locale(locale):
+        text = render_template(template, base_url=current_app.config["BASE_URL"], **links, **context)
     first, _, body = text.lstrip().partition("\n")
     subject = first.removeprefix("Subject:").strip()
     message = MailMessage(kind=kind, recipient=recipient, subject=subject[:300], body=body.strip() + "\n",
                           locale=locale)
     db.session.add(message)
     return message
+
+
+def build_url(endpoint: str, **values) -> str:
+    """``url_for`` that also works outside a request: paths (and ``_external`` links) under ``BASE_URL``."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc or "localhost", script_name=base.path or "/",
+                                       url_scheme=base.scheme or "http")
+    external = bool(values.pop("_external", False))
+    anchor = values.pop("_anchor", None)
+    for option in ("_scheme", "_method"):
+        values.pop(option, None)
+    url = adapter.build(endpoint, values, force_external=external)
+    return f"{url}#{anchor}" if anchor else url
 
 
 def build_email(message: MailMessage) -> EmailMessage:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
 from zone.database import utcnow
@@ -86,14 +86,15 @@ def configured_holidays() -> set[date]:
 
 def holidays() -> frozenset[date]:
     """Every holiday known: the configured ones and those admins entered (cached per request)."""
-    if has_app_context() and "review_holidays" in g:
+    if has_request_context() and "review_holidays" in g:
         return g.review_holidays
     from zone.review.models import Holiday
 
     found = configured_holidays()
     found.update(db.session.scalars(select(Holiday.day)).all())
     result = frozenset(found)
-    g.review_holidays = result
+    if has_request_context():
+        g.review_holidays = result
     return result
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from zone.accounts.models import User
 from zone.accounts.roles import Role
 from zone.applications.models import Application
 from zone.extensions import db
-from zone.mail.services import queue_mail
+from zone.mail.services import build_url, queue_mail
 
 # The company's page of an application, once the applications domain provides it (first found wins).
 COMPANY_ENDPOINTS = ("applications.detail", "applications.view", "applications.show", "applications.application")
@@ -30,13 +28,6 @@ def company_recipients(application: Application) -> list[tuple[str, str]]:
     return recipients
 
 
-def _url(endpoint: str, **values) -> str:
-    # Outside a request (CLI), build paths in a throw-away request context.
-    ctx = nullcontext() if has_request_context() else current_app.test_request_context()
-    with ctx:
-        return url_for(endpoint, **values)
-
-
 def _path_for(endpoint_names: tuple[str, ...], application: Application) -> str | None:
     for endpoint in endpoint_names:
         rules = [r for r in current_app.url_map.iter_rules() if r.endpoint == endpoint]
@@ -44,7 +35,7 @@ def _path_for(endpoint_names: tuple[str, ...], application: Application) -> str 
             continue
         arguments = sorted(rules[0].arguments)
         if len(arguments) == 1:
-            return _url(endpoint, **{arguments[0]: application.id})
+            return build_url(endpoint, **{arguments[0]: application.id})
     return None
 
 
@@ -53,13 +44,13 @@ def company_link(application: Application) -> str:
     base = current_app.config["BASE_URL"].rstrip("/")
     path = _path_for(COMPANY_ENDPOINTS, application)
     if path is None:
-        path = _url("applications.dashboard") if "applications.dashboard" in current_app.view_functions else "/"
+        path = build_url("applications.dashboard") if "applications.dashboard" in current_app.view_functions else "/"
     return base + path
 
 
 def staff_link(application: Application) -> str:
     base = current_app.config["BASE_URL"].rstrip("/")
-    return base + _url("review.application", application_id=application.id)
+    return base + build_url("review.application", application_id=application.id)
 
 
 def notify_company(application: Application, template: str, **context) -> int:

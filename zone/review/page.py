@@ -42,6 +42,7 @@ class ReviewPage:
     can_edit: bool
     can_reassign: bool
     reviewers: list = field(default_factory=list)
+    shown_actions: list[Action] = field(default_factory=list)  # available ones + one the user just sent
 
     @property
     def checklist_complete(self) -> bool:
@@ -155,6 +156,9 @@ def build(application: Application, user, *, submitted: dict[str, Any] | None = 
             form.version.data = application.version
             form.assignee.data = application.assignee_id
         form.assignee.choices = [(u.id, u.display_name) for u in reviewers]
+    # A refused form stays on the page with what the user typed, even if the step is no longer theirs.
+    sent = [a for a in REVIEW_ACTIONS if submitted and a.value in submitted and a not in actions]
     return ReviewPage(application, events, documents, set(current.values()), _snapshots(application), basis,
                       checklist, actions, refusals, forms, days_left, overdue, recommendation,
-                      can_edit_review(user, application), reassign, reviewers)
+                      can_edit_review(user, application), reassign, reviewers,
+                      [a for a in REVIEW_ACTIONS if a in actions or a in sent])

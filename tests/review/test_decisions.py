@@ -1,0 +1,153 @@
+"""Decisions: approval grants what the rules give on the decision date (or less, with a reason) and issues
+the certificate in the same transaction; rejection needs coded grounds and a text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+
+@pytest.fixture
+def recommended(make_application, make_user):
+    def _make(**fields):
+        reviewer = make_user("reviewer")
+        app_id = make_application(status="recommended", assignee_id=reviewer.id, recommended_by_id=reviewer.id,
+                                  recommendation="approve", **fields)
+        return app_id
+
+    return _make
+
+
+def _proposed(client, app_id, approver, api_token):
+    """The benefits the rules give today, as the review page offers them (read from the engine)."""
+    from zone.eligibility.services import evaluate_application
+    from zone.extensions import db
+    from zone.review.deadlines import local_date
+
+    with client.application.app_context():
+        from zone.applications.models import Application
+
+        evaluation = evaluate_application(db.session.get(Application, app_id), local_date())
+        return {b.benefit.code: [p.to_dict() for p in b.periods] for b in evaluation.benefits if b.eligible}
+
+
+def test_approval_grants_the_rules_benefits_and_issues_the_certificate(client, recommended, make_user, act, app,
+                                                                       get_application, outbox, api_token):
+    app_id = recommended()
+    approver = make_user("approver")
+    proposed = _proposed(client, app_id, approver, api_token)
+    assert {"KZ_CIT", "KZ_VAT_INPUTS", "ICIC_COOPERATION"} <= set(proposed)
+    response = act(approver, app_id, "approve", 2, comment="Одобрено")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "approved"
+    assert body["certificate"]["serial"].startswith("ICIC-KZ-")
+    after = get_application(app_id)
+    assert {b["code"]: b["periods"] for b in after.granted_benefits} == proposed
+    assert after.decided_by_id == approver.id and after.decided_at is not None
+    with app.app_context():
+        from zone.eligibility.models import EligibilitySnapshot
+        from zone.extensions import db
+
+        kinds = [s.kind for s in db.session.query(EligibilitySnapshot).filter_by(application_id=app_id)]
+        assert "decision" in kinds
+    mails = [m for m in outbox() if m[1] == "approved"]
+    assert mails and body["certificate"]["serial"] in mails[0][3]
+
+
+def test_approval_cannot_add_a_benefit_the_rules_deny(recommended, make_user, act, get_application):
+    app_id = recommended(capital_shares={"KZ": 100})  # no Uzbek capital: no cooperation benefit
+    approver = make_user("approver")
+    for code in ("ICIC_COOPERATION", "UZ_CUSTOMS", "NO_SUCH_BENEFIT"):
+        response = act(approver, app_id, "approve", 2, comment="Добавляю", benefits=["KZ_CIT", code])
+        assert response.status_code == 422, response.get_json()
+        assert f"benefits.{code}" in response.get_json()["error"]["fields"]
+    after = get_application(app_id)
+    assert after.status == "recommended" and after.granted_benefits is None and after.version == 2
+
+
+def test_approval_cannot_extend_a_period(client, recommended, make_user, act, api_token, get_application):
+    app_id = recommended()
+    approver = make_user("approver")
+    proposed = _proposed(client, app_id, approver, api_token)
+    last = date.fromisoformat(proposed["KZ_CIT"][-1]["until"])
+    later = last.replace(year=last.year + 1).isoformat()
+    response = act(approver, app_id, "approve", 2, comment="Продлеваю",
+                   benefits=[{"code": "KZ_CIT", "until": later}])
+    assert response.status_code == 422
+    assert "benefits.KZ_CIT" in response.get_json()["error"]["fields"]
+    # Explicit periods that stretch the end are refused the same way.
+    stretched = [dict(p) for p in proposed["KZ_CIT"]]
+    stretched[-1]["until"] = later
+    response = act(approver, app_id, "approve", 2, comment="Продлеваю",
+                   benefits=[{"code": "KZ_CIT", "periods": stretched}])
+    assert response.status_code == 422
+    assert get_application(app_id).status == "recommended"
+
+
+def test_a_change_needs_a_reason_and_is_stored(client, recommended, make_user, act, api_token, get_application):
+    app_id = recommended()
+    approver = make_user("approver")
+    proposed = _proposed(client, app_id, approver, api_token)
+    start = date.fromisoformat(proposed["KZ_CIT"][0]["from"])
+    shorter = start.replace(year=start.year + 3).isoformat()
+    choice = [{"code": "KZ_CIT", "until": shorter}, "KZ_LAND_TAX"]  # the rest dropped
+    response = act(approver, app_id, "approve", 2, benefits=choice)
+    assert response.status_code == 422
+    assert "comment" in response.get_json()["error"]["fields"]
+    response = act(approver, app_id, "approve", 2, benefits=choice, comment="Срок по договору аренды — 3 года.")
+    assert response.status_code == 200, response.get_json()
+    granted = {b["code"]: b["periods"] for b in get_application(app_id).granted_benefits}
+    assert set(granted) == {"KZ_CIT", "KZ_LAND_TAX"}
+    assert granted["KZ_CIT"][-1]["until"] == shorter
+    assert granted["KZ_LAND_TAX"] == proposed["KZ_LAND_TAX"]
+    details = response.get_json()["event"]["details"]
+    assert details["benefits_changed"] is True and details["proposed_benefits"]
+
+
+def test_approval_is_refused_when_admission_fails(recommended, make_user, act):
+    app_id = recommended(priority_income_share=50)  # below the 90 % minimum
+    response = act(make_user("approver"), app_id, "approve", 2, comment="ok")
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "not_admitted"
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"comment": "Нет участка"}, "grounds"),
+    ({"comment": "Нет участка", "grounds": []}, "grounds"),
+    ({"comment": "Нет участка", "grounds": ["BAD_LUCK"]}, "grounds"),
+    ({"grounds": ["NO_SITE_AVAILABLE"]}, "comment"),
+    ({"grounds": ["NO_SITE_AVAILABLE"], "comment": "   "}, "comment"),
+])
+def test_rejection_requires_grounds_and_text(extra, field, recommended, make_user, act, get_application):
+    app_id = recommended()
+    response = act(make_user("approver"), app_id, "reject", 2, **extra)
+    assert response.status_code == 422, response.get_json()
+    assert field in response.get_json()["error"]["fields"]
+    assert get_application(app_id).status == "recommended"
+
+
+def test_rejection_is_stored_and_told_to_the_company(recommended, make_user, act, get_application, outbox):
+    app_id = recommended()
+    approver = make_user("approver")
+    response = act(approver, app_id, "reject", 2, grounds=["OTHER", "NO_SITE_AVAILABLE"],
+                   comment="Свободных участков нет до 2027 года.")
+    assert response.status_code == 200, response.get_json()
+    after = get_application(app_id)
+    assert after.status == "rejected"
+    assert after.rejection_grounds == ["NO_SITE_AVAILABLE", "OTHER"]  # canonical order
+    assert after.decision_comment == "Свободных участков нет до 2027 года."
+    mail = [m for m in outbox() if m[1] == "rejected"]
+    assert mail, outbox()
+    assert "В зоне нет свободного участка" in mail[0][3] and "NO_SITE_AVAILABLE" in mail[0][3]
+    assert "Свободных участков нет до 2027 года." in mail[0][3]
+
+
+def test_recommend_rejection_needs_grounds(make_application, make_user, act):
+    reviewer = make_user("reviewer")
+    app_id = make_application(status="in_review", assignee_id=reviewer.id)
+    response = act(reviewer, app_id, "recommend_rejection", 2, comment="Нет участка")
+    assert response.status_code == 422 and "grounds" in response.get_json()["error"]["fields"]
+    response = act(reviewer, app_id, "recommend_rejection", 2, comment="Нет участка", grounds=["NO_SITE_AVAILABLE"])
+    assert response.status_code == 200
+    assert response.get_json()["recommendation"] == "reject"
