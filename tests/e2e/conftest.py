@@ -223,7 +223,7 @@ def sign_in(live_server):
 
     def _sign_in(page, user, password: str = PASSWORD, lang: str | None = None):
         page.goto(live_server("/login" + (f"?lang={lang}" if lang else "")))
-        page.fill("#email", user.email)
+        page.fill("#email", user if isinstance(user, str) else user.email)
         page.fill("#password", password)
         with page.expect_navigation():
             page.click("main form button[type=submit]")
