@@ -88,7 +88,13 @@ FACT_PROPERTIES = {
 PRODUCT = obj({"name": STRING, "hs_code": STRING, "annual_volume": {"type": ["string", "number", "null"]},
                "unit": STRING})
 
-APPLICATION_FIELDS_IN = {
+def clearable(schema: dict) -> dict:
+    """A draft's field: its value, or a blank that clears it (null, "", [] or {})."""
+    return {"anyOf": [schema, {"type": "null"}, {"const": ""}, {"type": "array", "maxItems": 0},
+                      {"type": "object", "maxProperties": 0}]}
+
+
+_APPLICATION_VALUES = {
     "side": {"type": "string", "enum": SIDES},
     "project_title": {"type": "string", "maxLength": 300},
     "project_description": STRING,
@@ -111,6 +117,7 @@ APPLICATION_FIELDS_IN = {
     "production_start": DATE,
     "foreign_documents_apostilled": BOOLEAN,
 }
+APPLICATION_FIELDS_IN = {name: clearable(schema) for name, schema in _APPLICATION_VALUES.items()}
 
 APPLICATION_FIELDS_OUT = {
     "side": nullable({"type": "string", "enum": SIDES}),
@@ -255,13 +262,19 @@ def _json(schema: dict) -> dict:
     return {JSON: {"schema": schema}}
 
 
-def _responses(ok: int, body: dict | None, errors: tuple[int, ...], description: str = "Done.") -> dict:
+HTML_ERROR = {"text/html": {"schema": {"type": "string"}}}
+
+
+def _responses(ok: int, body: dict | None, errors: tuple[int, ...], description: str = "Done.",
+               html: bool = False) -> dict:
     responses: dict[str, Any] = {str(ok): {"description": description}}
     if body is not None:
         responses[str(ok)]["content"] = body
+    error_body = HTML_ERROR if html else _json(ref("Error"))
     for status in errors:
-        responses[str(status)] = {"description": ERROR_TEXT[status], "content": _json(ref("Error"))}
-    responses["default"] = {"description": "Any other error, in the same envelope.", "content": _json(ref("Error"))}
+        responses[str(status)] = {"description": ERROR_TEXT[status], "content": error_body}
+    responses["default"] = {"description": "Any other error" + (", as a page." if html else ", in the same envelope."),
+                            "content": error_body}
     return responses
 
 
@@ -281,11 +294,11 @@ SERIAL = path_param("serial", {"type": "string", "pattern": SERIAL_PATTERN})
 
 def op(tag: str, summary: str, *, ok: int = 200, body: dict | None = None, errors: tuple[int, ...] = (),
        request: dict | None = None, params: list | None = None, public: bool = False,
-       roles: str | None = None, description: str | None = None) -> dict:
+       roles: str | None = None, description: str | None = None, html: bool = False) -> dict:
     auth_errors = () if public else (401, 403)
     operation: dict[str, Any] = {
         "tags": [tag], "summary": summary,
-        "responses": _responses(ok, body, tuple(sorted({*auth_errors, *errors}))),
+        "responses": _responses(ok, body, tuple(sorted({*auth_errors, *errors})), html=html),
     }
     if description or roles:
         operation["description"] = " ".join(filter(None, [description, f"Roles: {roles}." if roles else None]))
@@ -400,7 +413,7 @@ def _paths() -> dict:
             body=_json(ref("Certificate")), request=_json(ref("Reissue")), errors=(400, 404, 409, 422),
             roles="admin, approver")},
         "/verify/{token}": {"get": op(
-            "public", "Verification page (HTML) opened from the QR code", public=True, errors=(404,),
+            "public", "Verification page (HTML) opened from the QR code", public=True, errors=(404,), html=True,
             params=[path_param("token", STRING)], body={"text/html": {"schema": {"type": "string"}}})},
         "/api/v1/verify/{token}": {"get": op(
             "public", "Verify by the QR token", body=_json(ref("Verification")), errors=(404, 429), public=True,
