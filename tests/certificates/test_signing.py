@@ -20,7 +20,7 @@ from zone.certificates.verification import inspect_upload, sha256_hex
 def test_dev_identity_is_a_signing_certificate_issued_by_the_dev_ca(dev_identity):
     ca = x509.load_pem_x509_certificate(dev_identity.ca_pem.read_bytes())
     key, cert, extra = pkcs12.load_key_and_certificates(
-        dev_identity.signer_p12.read_bytes(), dev_identity.passphrase.encode()
+        dev_identity.signer_p12.read_bytes(), dev_identity.passphrase.encode() or None
     )
     assert key is not None and cert.issuer == ca.subject and ca.issuer == ca.subject
     usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value

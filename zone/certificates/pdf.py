@@ -28,6 +28,7 @@ strings)::
 
 from __future__ import annotations
 
+import logging
 import threading
 import unicodedata
 from datetime import date, datetime
@@ -56,6 +57,8 @@ _MAX_FIELD_CHARS = 4000
 
 # WeasyPrint shares Pango/fontconfig state through the FontConfiguration: one render at a time.
 _render_lock = threading.Lock()
+# WeasyPrint logs every rendering step at INFO; one issuance would write six lines to the app log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class CertificateContextError(ValueError):

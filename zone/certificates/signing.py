@@ -35,8 +35,9 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 SIGNATURE_FIELD = "ZoneSignature"
-DEV_PASSPHRASE = "zone-dev-signing"  # noqa: S105  (development identity only, by design)
-"""Passphrase of the development ``signer.p12``; never use a dev identity in production."""
+DEV_PASSPHRASE = ""
+"""The development ``signer.p12`` has no passphrase (the config default): it is a throw-away key,
+kept readable by its owner only. Never use a development identity in production."""
 
 # Room for the CMS blob in /Contents. Given explicitly so pyHanko signs once instead of
 # signing a dummy first to measure; 8 KiB holds an RSA-4096 signer plus a CA certificate.
@@ -195,7 +196,7 @@ def _validation_context(ca_pem_path: str) -> ValidationContext:
 
 
 def create_dev_signing_identity(directory: str | os.PathLike) -> DevSigningIdentity:
-    """Create ``ca.pem`` and ``signer.p12`` (passphrase :data:`DEV_PASSPHRASE`) in ``directory``.
+    """Create ``ca.pem`` and ``signer.p12`` (no passphrase, see :data:`DEV_PASSPHRASE`) in ``directory``.
 
     The signer certificate is issued by a self-signed development root and is usable for
     digitalSignature and nonRepudiation. Does nothing when both files exist; safe to call
@@ -214,7 +215,7 @@ def create_dev_signing_identity(directory: str | os.PathLike) -> DevSigningIdent
             signer_key,
             signer_cert,
             [ca_cert],
-            serialization.BestAvailableEncryption(DEV_PASSPHRASE.encode()),
+            serialization.NoEncryption(),
         )
         _write_private(identity.signer_p12, p12)
         _write_private(identity.ca_pem, ca_cert.public_bytes(serialization.Encoding.PEM))

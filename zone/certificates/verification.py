@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from zone.certificates.signing import SignatureCheck, validate_signature
+if TYPE_CHECKING:  # pyHanko is imported only when an upload is checked
+    from zone.certificates.signing import SignatureCheck
 
 
 def sha256_hex(data: bytes) -> str:
@@ -29,4 +31,6 @@ class UploadCheck:
 
 def inspect_upload(data: bytes, ca_pem_path: str | os.PathLike) -> UploadCheck:
     """Fingerprint ``data`` and validate its signature against the zone's CA; never raises."""
+    from zone.certificates.signing import validate_signature
+
     return UploadCheck(sha256=sha256_hex(data), size=len(data), signature=validate_signature(data, ca_pem_path))
