@@ -26,3 +26,17 @@ def signed_pdf(kz_pdf, dev_identity) -> bytes:
     from zone.certificates.signing import sign_pdf
 
     return sign_pdf(kz_pdf, dev_identity.signer_p12, dev_identity.passphrase)
+
+
+@pytest.fixture
+def resident(app, make_company, make_user):
+    """A company with an applicant user and an issued KZ certificate."""
+    from types import SimpleNamespace
+
+    from tests.certificates.factories import approved_application, issue
+
+    company = make_company(name="ТОО «Туран Агромаш»", address="Туркестанская обл., участок 12")
+    owner = make_user("applicant", company=company)
+    application_id = approved_application(app, company, owner)
+    serial = issue(app, application_id)
+    return SimpleNamespace(company=company, owner=owner, application_id=application_id, serial=serial)

@@ -1,0 +1,151 @@
+"""issue_certificate(): numbering, idempotence, validity, the stored signed PDF, audit and mail."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+import zxingcpp
+
+from tests.certificates.factories import (
+    KZ_BENEFITS,
+    UZ_BENEFITS,
+    approved_application,
+    certificate,
+    issue,
+)
+from tests.certificates.helpers import page_image, pdf_text
+
+
+@pytest.fixture
+def applicant(make_company, make_user):
+    company = make_company()
+    return company, make_user("applicant", company=company)
+
+
+def test_serials_are_consecutive_per_side_and_year(app, applicant):
+    company, user = applicant
+    kz = [issue(app, approved_application(app, company, user)) for _ in range(3)]
+    uz = issue(app, approved_application(app, company, user, side="UZ"))
+    assert kz == ["ICIC-KZ-2026-000001", "ICIC-KZ-2026-000002", "ICIC-KZ-2026-000003"]
+    assert uz == "ICIC-UZ-2026-000001"
+    # 22:00 UTC on 31 December is already 1 January in the zone: a new year, a new count.
+    late = datetime(2026, 12, 31, 22, 0, tzinfo=UTC)
+    benefits = [{"code": "KZ_CIT", "periods": [{"from": "2027-01-01", "until": "2034-01-01", "reduction_pct": 100}]}]
+    serial = issue(app, approved_application(app, company, user), benefits=benefits, decided_at=late)
+    assert serial == "ICIC-KZ-2027-000001"
+
+
+def test_issuance_is_idempotent(app, applicant):
+    company, user = applicant
+    application_id = approved_application(app, company, user)
+    first = issue(app, application_id)
+    assert issue(app, application_id) == first
+    assert issue(app, approved_application(app, company, user)) == "ICIC-KZ-2026-000002"  # no number lost
+
+
+def test_validity_runs_to_the_longest_benefit_and_stops_at_the_zone_end(app, applicant):
+    company, user = applicant
+    cert = certificate(app, issue(app, approved_application(app, company, user)))
+    assert (cert.valid_from, cert.valid_until) == (date(2026, 3, 2), date(2033, 3, 1))
+    assert cert.issued_at is not None and cert.status == "active"
+
+    beyond = [
+        {"code": "KZ_VAT_INPUTS", "periods": [{"from": "2026-03-02", "until": "2060-01-01", "reduction_pct": 100}]}
+    ]
+    capped = certificate(app, issue(app, approved_application(app, company, user), benefits=beyond))
+    assert capped.valid_until == date(2043, 12, 31)  # kz.sez_end of rule set 2026.1
+
+
+def test_benefits_are_stored_with_names_in_every_language(app, applicant):
+    company, user = applicant
+    cert = certificate(app, issue(app, approved_application(app, company, user, side="UZ")))
+    (profit,) = cert.benefits
+    assert profit["code"] == "UZ_PROFIT_TAX"
+    assert set(profit["name"]) == {"ru", "en", "kk", "uz"} and profit["name"]["en"] == "Profit tax exemption"
+    assert [p["reduction_pct"] for p in profit["periods"]] == [100, 50]
+    assert "ZRU-604" in profit["legal_basis"]["en"]
+
+
+def test_the_stored_pdf_is_signed_fingerprinted_and_scans_to_the_verify_page(app, applicant):
+    from zone.certificates.signing import validate_signature
+    from zone.certificates.verification import sha256_hex
+
+    company, user = applicant
+    cert = certificate(app, issue(app, approved_application(app, company, user)))
+    assert cert.sha256 == sha256_hex(cert.pdf) and cert.size == len(cert.pdf)
+    assert validate_signature(cert.pdf, app.config["SIGNING_CA_PATH"]).ok
+    text = pdf_text(cert.pdf)
+    assert cert.serial in text and company.tax_id in text and company.name in text
+    (code,) = zxingcpp.read_barcodes(page_image(cert.pdf, dpi=150))
+    assert code.text == f"http://zone.test/verify/{cert.verify_token}"
+    assert len(cert.verify_token) >= 43  # 32 random bytes
+
+
+def test_issuance_is_audited_and_mailed_to_the_company(app, applicant, make_user):
+    from zone.audit.models import AuditEvent
+    from zone.extensions import db
+    from zone.mail.models import MailMessage
+
+    company, user = applicant
+    colleague = make_user("applicant", company=company)
+    serial = issue(app, approved_application(app, company, user))
+    with app.app_context():
+        event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "certificate.issue")).one()
+        assert event.details["serial"] == serial
+        mails = db.session.scalars(sa.select(MailMessage).where(MailMessage.kind == "issued")).all()
+        assert sorted(m.recipient for m in mails) == sorted([user.email, colleague.email])
+        assert all(serial in m.subject and "/verify/" in m.body for m in mails)
+
+
+def test_an_application_without_side_or_with_bad_benefits_gets_no_certificate(app, applicant):
+    from zone.errors import Conflict, ValidationFailed
+
+    company, user = applicant
+    with pytest.raises(ValidationFailed) as error:
+        issue(app, approved_application(app, company, user), benefits=[{"code": "KZ_CIT", "periods": [{"from": "x"}]}])
+    assert "benefits.0.periods.0.from" in error.value.fields
+    no_side = approved_application(app, company, user, side=None)
+    with pytest.raises(Conflict):
+        issue(app, no_side)
+
+
+def test_the_database_allows_one_live_certificate_per_application(app, applicant):
+    from zone.certificates.models import Certificate
+    from zone.extensions import db
+
+    company, user = applicant
+    original = certificate(app, issue(app, approved_application(app, company, user)))
+    with app.app_context():
+        clone = Certificate(
+            serial="ICIC-KZ-2026-999999",
+            side="KZ",
+            year=2026,
+            number=999999,
+            application_id=original.application_id,
+            company_id=original.company_id,
+            status="suspended",
+            company_name="x",
+            company_tax_id="x",
+            valid_from=original.valid_from,
+            valid_until=original.valid_until,
+            benefits=[],
+            verify_token="another-token",
+            pdf=b"%PDF",
+            sha256="0" * 64,
+            size=4,
+        )
+        db.session.add(clone)
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_kz_benefit_list_is_what_the_review_passes(app, applicant):
+    """The review domain passes the eligibility result's benefits, ineligible ones included."""
+    company, user = applicant
+    granted = [*KZ_BENEFITS, {"code": "KZ_PROPERTY_TAX", "eligible": False, "periods": []}]
+    cert = certificate(app, issue(app, approved_application(app, company, user), benefits=granted))
+    assert [b["code"] for b in cert.benefits] == ["KZ_CIT", "KZ_LAND_TAX", "ICIC_COOPERATION"]
+    assert UZ_BENEFITS  # (imported for symmetry with the UZ tests above)
