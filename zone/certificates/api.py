@@ -1,0 +1,153 @@
+"""Certificate endpoints of the JSON API (API.md "Certificates"); the public ones are in
+:mod:`zone.certificates.api_public` on the same blueprint. The exports (CSV, XLSX, ZIP archive) belong
+to the register domain (``zone.registers``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from zone.accounts.roles import READER_ROLES, Role
+from zone.api.common import decode_cursor, encode_cursor, json_body, page_limit
+from zone.certificates import policies, presenters, queries, services
+from zone.certificates.lifecycle import zone_date
+from zone.certificates.models import Certificate
+from zone.certificates.routes import pdf_response
+from zone.certificates.workflow import Action
+from zone.database import writes
+from zone.errors import NotFound, ValidationFailed, ZoneError
+from zone.extensions import db
+from zone.web.access import AUTHENTICATED, allow
+
+api_bp = Blueprint("certificates_api", __name__, url_prefix="/api/v1")
+
+STATUS_ACTIONS = {
+    Action.SUSPEND: services.suspend,
+    Action.REINSTATE: services.reinstate,
+    Action.REVOKE: services.revoke,
+}
+
+
+def _filter():
+    f, errors = queries.filter_from_args(request.args)
+    if errors:
+        raise ValidationFailed(
+            _("Some values are not valid."), fields={name: [_("Not a valid value.")] for name in errors}
+        )
+    return f
+
+
+def _visible(serial: str) -> Certificate:
+    certificate = queries.by_serial(serial)
+    if certificate is None or not policies.can_view(current_user, certificate):
+        raise NotFound(_("No such certificate."))
+    return certificate
+
+
+def bad_cursor() -> ZoneError:
+    return ZoneError(_("The cursor is not valid; start again from the first page."), code="bad_cursor")
+
+
+def _with_links(stmt):
+    return stmt.options(selectinload(Certificate.supersedes), selectinload(Certificate.superseded_by))
+
+
+@api_bp.get("/certificates")
+@allow(*READER_ROLES)
+def list_certificates():
+    limit = page_limit()
+    cursor = decode_cursor(request.args.get("cursor"), 1)
+    if cursor and not (isinstance(cursor[0], int) and not isinstance(cursor[0], bool)):
+        raise bad_cursor()
+    stmt = _with_links(queries.filtered(_filter(), zone_date()))
+    rows, last_id = queries.page(stmt, limit, cursor[0] if cursor else None)
+    today = zone_date()
+    return jsonify(
+        {
+            "items": [presenters.certificate_json(c, today) for c in rows],
+            "next_cursor": encode_cursor([last_id]) if last_id else None,
+        }
+    )
+
+
+@api_bp.get("/certificates/<serial>")
+@allow(AUTHENTICATED)
+def get_certificate(serial: str):
+    return jsonify(presenters.certificate_json(_visible(serial), zone_date()))
+
+
+@api_bp.get("/certificates/<serial>/history")
+@allow(AUTHENTICATED)
+def certificate_history(serial: str):
+    certificate = _visible(serial)
+    return jsonify({"items": [presenters.event_json(e) for e in queries.history(certificate)]})
+
+
+@api_bp.get("/certificates/<serial>/pdf")
+@allow(AUTHENTICATED)
+@writes
+def certificate_pdf(serial: str):
+    return pdf_response(_visible(serial))
+
+
+def _effective_date(body: dict) -> date | None:
+    raw = body.get("effective_date")
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise ValidationFailed(
+            _("Some values are not valid."), fields={"effective_date": [_("Enter a date as YYYY-MM-DD.")]}
+        ) from None
+
+
+def _change_status(serial: str, action: Action):
+    body = json_body(allowed={"reason", "effective_date"})
+    certificate = queries.certificate_for_update(serial)
+    if certificate is None:
+        raise NotFound(_("No such certificate."))
+    reason = body.get("reason") if isinstance(body.get("reason"), str) else None
+    STATUS_ACTIONS[action](certificate, current_user, reason=reason, effective_date=_effective_date(body))
+    db.session.commit()
+    return jsonify(presenters.certificate_json(certificate, zone_date()))
+
+
+@api_bp.post("/certificates/<serial>/suspend")
+@allow(Role.ADMIN)
+def suspend(serial: str):
+    return _change_status(serial, Action.SUSPEND)
+
+
+@api_bp.post("/certificates/<serial>/reinstate")
+@allow(Role.ADMIN)
+def reinstate(serial: str):
+    return _change_status(serial, Action.REINSTATE)
+
+
+@api_bp.post("/certificates/<serial>/revoke")
+@allow(Role.ADMIN)
+def revoke(serial: str):
+    return _change_status(serial, Action.REVOKE)
+
+
+@api_bp.post("/certificates/<serial>/reissue")
+@allow(Role.ADMIN, Role.APPROVER)
+def reissue(serial: str):
+    body = json_body(allowed={"reason", "benefits"})
+    certificate = queries.certificate_for_update(serial)
+    if certificate is None:
+        raise NotFound(_("No such certificate."))
+    reason = body.get("reason") if isinstance(body.get("reason"), str) else None
+    replacement = services.reissue_certificate(
+        certificate, current_user, reason=reason, granted_benefits=body.get("benefits")
+    )
+    db.session.commit()
+    return jsonify(presenters.certificate_json(replacement, zone_date())), 201
+
+
+from zone.certificates import api_public  # noqa: E402,F401  (registers the public endpoints on api_bp)

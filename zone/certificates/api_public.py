@@ -1,0 +1,71 @@
+"""Public JSON endpoints (no token, rate limited): the twins of the verification pages and the register.
+
+``GET /api/v1/verify?serial=&tax_id=`` answers the same 404 whether the serial is unknown or the tax
+id does not match.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from zone.api.common import decode_cursor, encode_cursor, page_limit
+from zone.certificates import presenters, queries
+from zone.certificates.api import api_bp, bad_cursor
+from zone.certificates.lifecycle import zone_date
+from zone.certificates.models import Certificate
+from zone.certificates.public import public_limit
+from zone.errors import NotFound
+from zone.extensions import db
+from zone.web.access import PUBLIC, allow
+
+
+def _not_found() -> NotFound:
+    return NotFound(_("No certificate matches."))
+
+
+@api_bp.get("/verify/<token>")
+@allow(PUBLIC)
+@public_limit
+def verify_token(token: str):
+    certificate = queries.by_token(token)
+    if certificate is None:
+        raise _not_found()
+    return jsonify(presenters.public_view(certificate, zone_date()))
+
+
+@api_bp.get("/verify")
+@allow(PUBLIC)
+@public_limit
+def verify_serial():
+    serial, tax_id = request.args.get("serial", ""), request.args.get("tax_id", "")
+    certificate = queries.by_serial_and_tax_id(serial, tax_id)
+    if certificate is None:
+        raise _not_found()
+    return jsonify(presenters.public_view(certificate, zone_date()))
+
+
+@api_bp.get("/register")
+@allow(PUBLIC)
+@public_limit
+def public_register():
+    """Residents with an active certificate, by company name; keyset pages of ``limit``."""
+    today = zone_date()
+    limit = page_limit()
+    cursor = decode_cursor(request.args.get("cursor"), 2)
+    stmt = queries.register(queries.register_filter_from_args(request.args), today)
+    if cursor:
+        name, last_id = cursor
+        if not isinstance(name, str) or not isinstance(last_id, int) or isinstance(last_id, bool):
+            raise bad_cursor()
+        stmt = stmt.where(
+            (Certificate.company_name > name) | ((Certificate.company_name == name) & (Certificate.id > last_id))
+        )
+    rows = list(db.session.scalars(stmt.limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    return jsonify(
+        {
+            "items": [presenters.public_view(c, today) for c in rows],
+            "next_cursor": encode_cursor([rows[-1].company_name, rows[-1].id]) if more else None,
+        }
+    )

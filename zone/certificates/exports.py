@@ -1,0 +1,65 @@
+"""The public register of residents as a CSV file.
+
+Cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed with an
+apostrophe: company names are typed by the public. (Staff exports live in ``zone.registers``.)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date
+
+from flask import Response
+
+from zone.api.common import iso
+from zone.certificates.benefits import benefit_name
+from zone.certificates.models import Certificate
+
+REGISTER_COLUMNS = [
+    "company_name",
+    "tax_id",
+    "side",
+    "sector",
+    "serial",
+    "status",
+    "valid_from",
+    "valid_until",
+    "benefits",
+    "sha256",
+]
+
+
+def _safe(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def register_row(certificate: Certificate, today: date, locale: str) -> dict:
+    """One resident as the public register shows it."""
+    return {
+        "company_name": certificate.company_name,
+        "tax_id": certificate.company_tax_id,
+        "side": certificate.side,
+        "sector": certificate.sector,
+        "serial": certificate.serial,
+        "status": certificate.status_on(today),
+        "valid_from": iso(certificate.valid_from),
+        "valid_until": iso(certificate.valid_until),
+        "benefits": "; ".join(f"{b['code']} ({benefit_name(b, locale)})" for b in certificate.benefits),
+        "sha256": certificate.sha256,
+    }
+
+
+def register_csv(certificates: Iterable[Certificate], today: date, locale: str) -> Response:
+    """The public register as CSV (UTF-8 with a BOM, so spreadsheets read Cyrillic correctly)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=REGISTER_COLUMNS)
+    writer.writeheader()
+    for certificate in certificates:
+        row = register_row(certificate, today, locale)
+        writer.writerow({key: _safe(row[key]) for key in REGISTER_COLUMNS})
+    response = Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="icic-residents-{today.isoformat()}.csv"'
+    return response

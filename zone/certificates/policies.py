@@ -1,0 +1,39 @@
+"""Who may see and change certificates. The only place these decisions are made.
+
+Public verification needs no decision: it shows only what the public register shows.
+"""
+
+from __future__ import annotations
+
+from zone.accounts.roles import READER_ROLES, Role
+from zone.certificates.models import Certificate
+from zone.certificates.workflow import Action, allowed_actions
+
+
+def _role(user) -> str | None:
+    return getattr(user, "role", None) if user is not None and user.is_authenticated else None
+
+
+def can_list_all(user) -> bool:
+    """Staff and auditors see every certificate."""
+    return _role(user) in READER_ROLES
+
+
+def can_view(user, certificate: Certificate) -> bool:
+    """Staff and auditors see every certificate; a company sees its own."""
+    role = _role(user)
+    if role in READER_ROLES:
+        return True
+    return role == Role.APPLICANT and user.company_id == certificate.company_id
+
+
+def can_apply(user, certificate: Certificate, action: Action | str) -> bool:
+    """Whether ``user`` may take ``action`` on ``certificate`` now (role and status)."""
+    role = _role(user)
+    return role is not None and Action(action) in allowed_actions(certificate.status, role)
+
+
+def actions_for(user, certificate: Certificate) -> list[Action]:
+    """The status changes to offer ``user`` on the certificate's page."""
+    role = _role(user)
+    return allowed_actions(certificate.status, role) if role else []

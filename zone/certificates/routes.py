@@ -1,0 +1,179 @@
+"""Certificate pages for companies and staff. The public pages (verify, register) are in
+:mod:`zone.certificates.public` and hang on the same blueprint."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from zone.accounts.roles import READER_ROLES, Role
+from zone.audit.services import record
+from zone.certificates import policies, presenters, queries, services
+from zone.certificates.forms import ReissueForm, StatusChangeForm
+from zone.certificates.lifecycle import zone_date
+from zone.certificates.models import Certificate, CertificateStatus
+from zone.certificates.workflow import ACTION_LABELS, Action
+from zone.database import writes
+from zone.errors import ZoneError
+from zone.extensions import db
+from zone.web.access import AUTHENTICATED, allow
+from zone.web.forms import apply_service_errors
+
+bp = Blueprint("certificates", __name__)
+
+STATUS_ACTIONS = {
+    Action.SUSPEND: services.suspend,
+    Action.REINSTATE: services.reinstate,
+    Action.REVOKE: services.revoke,
+}
+PAGE_SIZE = 50
+
+
+@bp.context_processor
+def _helpers():
+    return {
+        "status_label": presenters.status_label,
+        "cert_date": presenters.cert_date,
+        "side_label": presenters.side_label,
+        "sector_label": presenters.sector_label,
+        "status_sentence": presenters.status_sentence,
+        "benefits_of": presenters.benefits_view,
+        "action_label": lambda action: str(ACTION_LABELS[Action(action)]),
+        "today": zone_date(),
+    }
+
+
+def _visible(serial: str) -> Certificate:
+    certificate = queries.by_serial(serial)
+    if certificate is None or not policies.can_view(current_user, certificate):
+        abort(404)  # also for certificates the user may not know exist
+    return certificate
+
+
+def _detail_page(certificate: Certificate, *, status_form=None, reissue_form=None, open_action=None):
+    """The certificate's page; after a refused change the forms keep what the admin typed."""
+    return render_template(
+        "certificates/detail.html",
+        certificate=certificate,
+        events=queries.history(certificate),
+        actions=policies.actions_for(current_user, certificate),
+        status_form=status_form or StatusChangeForm(formdata=None),
+        reissue_form=reissue_form or ReissueForm(formdata=None),
+        open_action=open_action,
+        verify_url=presenters.public_verify_url(certificate),
+    )
+
+
+@bp.get("/certificates/mine")
+@allow(Role.APPLICANT)
+def mine():
+    certificates = db.session.scalars(
+        queries.filtered(queries.CertificateFilter(company_id=current_user.company_id), zone_date()).options(
+            selectinload(Certificate.superseded_by)
+        )
+    ).all()
+    return render_template("certificates/mine.html", certificates=certificates)
+
+
+@bp.get("/certificates")
+@allow(*READER_ROLES)
+def staff_list():
+    f, errors = queries.filter_from_args(request.args)
+    if errors:
+        flash(_("Some filters were not understood and were ignored."), "warning")
+    after = request.args.get("after", type=int)
+    stmt = queries.filtered(f, zone_date()).options(selectinload(Certificate.superseded_by))
+    certificates, next_after = queries.page(stmt, PAGE_SIZE, after)
+    return render_template(
+        "certificates/list.html",
+        certificates=certificates,
+        f=f,
+        next_after=next_after,
+        statuses=list(CertificateStatus),
+    )
+
+
+@bp.get("/certificates/<serial>")
+@allow(AUTHENTICATED)
+def detail(serial: str):
+    return _detail_page(_visible(serial))
+
+
+@bp.get("/certificates/<serial>/pdf")
+@allow(AUTHENTICATED)
+@writes
+def download(serial: str):
+    certificate = _visible(serial)
+    return pdf_response(certificate)
+
+
+def pdf_response(certificate: Certificate) -> Response:
+    """The stored original, byte for byte, as an attachment; audited unless the client already has it."""
+    response = Response(certificate.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.serial}.pdf"'
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(certificate.sha256)
+    response = response.make_conditional(request)
+    if response.status_code == 200:
+        record("certificate.download", certificate, details={"serial": certificate.serial})
+        db.session.commit()
+    return response
+
+
+@bp.post("/certificates/<serial>/status/<action>")
+@allow(Role.ADMIN)
+def change_status(serial: str, action: str):
+    if action not in {a.value for a in STATUS_ACTIONS}:
+        abort(404)
+    certificate = queries.certificate_for_update(serial) or abort(404)
+    form = StatusChangeForm()
+    if form.validate_on_submit():
+        try:
+            STATUS_ACTIONS[Action(action)](
+                certificate, current_user, reason=form.reason.data, effective_date=form.effective_date.data
+            )
+        except ZoneError as error:
+            db.session.rollback()
+            apply_service_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "The certificate %(serial)s is now: %(status)s.",
+                    serial=certificate.serial,
+                    status=presenters.status_label(certificate.status),
+                ),
+                "success",
+            )
+            return redirect(url_for("certificates.detail", serial=certificate.serial))
+    else:
+        db.session.rollback()
+    return _detail_page(_visible(serial), status_form=form, open_action=action)
+
+
+@bp.post("/certificates/<serial>/reissue")
+@allow(Role.ADMIN, Role.APPROVER)
+def reissue(serial: str):
+    certificate = queries.certificate_for_update(serial) or abort(404)
+    form = ReissueForm()
+    if form.validate_on_submit():
+        try:
+            replacement = services.reissue_certificate(certificate, current_user, reason=form.reason.data)
+        except ZoneError as error:
+            db.session.rollback()
+            apply_service_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("Certificate %(old)s was superseded by %(new)s.", old=certificate.serial, new=replacement.serial),
+                "success",
+            )
+            return redirect(url_for("certificates.detail", serial=replacement.serial))
+    else:
+        db.session.rollback()
+    return _detail_page(_visible(serial), reissue_form=form, open_action="reissue")
+
+
+from zone.certificates import public  # noqa: E402,F401  (registers the public pages on bp)
