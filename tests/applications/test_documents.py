@@ -216,3 +216,32 @@ def test_upload_page_success_lists_the_file(client, applicant, draft, login):
     assert response.status_code == 302
     page = client.get(f"/applications/{draft}/documents").get_data(as_text=True)
     assert "Устав.pdf" in page
+
+
+class TestWithCsrf:
+    """With CSRF on (as in production) the token is read before the view: a request over
+    MAX_CONTENT_LENGTH fails there, and the upload page must still answer with its own 413 page."""
+
+    @pytest.fixture
+    def app_overrides(self):
+        return {"MAX_UPLOAD_MB": 1, "MAX_CONTENT_LENGTH": int(1.5 * 1024 * 1024), "WTF_CSRF_ENABLED": True}
+
+    def test_too_large_request_shows_the_upload_page(self, client, applicant, draft):
+        from tests.conftest import csrf_token_from
+
+        login_page = client.get("/login").get_data(as_text=True)
+        client.post("/login", data={"email": applicant.email, "password": "correct-horse-battery",
+                                    "csrf_token": csrf_token_from(login_page)})
+        page = client.get(f"/applications/{draft}/documents").get_data(as_text=True)
+        token = csrf_token_from(page)
+        response = client.post(f"/applications/{draft}/documents",
+                               data={"csrf_token": token, "kind": "charter",
+                                     "file": (io.BytesIO(PDF + b"0" * (2 * 1024 * 1024)), "huge.pdf")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 413
+        body = response.get_data(as_text=True)
+        assert 'id="file-error"' in body and 'enctype="multipart/form-data"' in body
+        small = client.post(f"/applications/{draft}/documents",
+                            data={"csrf_token": token, "kind": "charter", "file": (io.BytesIO(PDF), "ok.pdf")},
+                            content_type="multipart/form-data")
+        assert small.status_code == 302

@@ -337,6 +337,11 @@ def _choice(raw: Any, path: str, errors: _Errors, choices: tuple[str, ...], mess
     return value
 
 
+def is_oked_code(code: str) -> bool:
+    """Digits with dots, like 25, 25.1, 25.11 or 25.11.1 (the format only, not the catalogue)."""
+    return bool(_OKED.match(code))
+
+
 def parse_codes(raw: Any) -> list[str] | None:
     """OKED codes from a list or from text like ``22.21, 25.11; 28.30``; None when not a list or text."""
     if isinstance(raw, str):

@@ -125,9 +125,10 @@ def _transition(application_id: int, run, success: str):
     except ZoneError as error:
         db.session.rollback()
         application = load_application(application_id)
-        if error.code != "incomplete":
-            flash(str(error.message), "error")
-        return render_overview(application, error=error, status=error.status)
+        if error.code == "incomplete":  # a form-like refusal: the page lists what to complete (200)
+            return render_overview(application, error=error)
+        flash(str(error.message), "error")
+        return render_overview(application, error=error, status=error.status)  # 409 illegal or stale
     db.session.commit()
     flash(success, "success")
     return redirect(url_for("applications.view", application_id=application.id))

@@ -147,7 +147,8 @@ def edit_section(application_id: int, section: str):
                 return redirect(url_for("applications.edit_section", application_id=application.id, section=section))
     codes = fields.parse_codes(form.activity_codes.data or "") if "activity_codes" in form._fields else []
     chosen_codes = [{"code": c, "name": assessment.activity_name(c, locale),
-                     "manufacturing": assessment.is_manufacturing(c)} for c in codes or [] if isinstance(c, str)]
+                     "manufacturing": assessment.is_manufacturing(c)}
+                    for c in codes or [] if isinstance(c, str) and fields.is_oked_code(c)]
     problems = services.submission_problems(application)
     position = SECTION_ORDER.index(section)
     return render_template(
