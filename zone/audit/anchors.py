@@ -54,7 +54,7 @@ def load_signing_identity() -> SigningIdentity:
             f"No signing key at {path}. Set SIGNING_P12_PATH (and SIGNING_P12_PASSPHRASE) to the zone's "
             "PKCS#12 file. For development, `make run` creates one, or call "
             "zone.certificates.signing.create_dev_signing_identity(<dir>) and point SIGNING_P12_PATH at "
-            "<dir>/signer.p12 with SIGNING_P12_PASSPHRASE=zone-dev-signing.")
+            "<dir>/signer.p12 (and SIGNING_CA_PATH at <dir>/ca.pem).")
     passphrase = current_app.config.get("SIGNING_P12_PASSPHRASE") or None
     try:
         key, certificate, _chain = pkcs12.load_key_and_certificates(

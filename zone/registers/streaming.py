@@ -3,8 +3,8 @@
 - CSV: a generator yields one encoded line at a time.
 - XLSX: openpyxl's write-only workbook spills rows to a temporary file; the finished file is then
   streamed in chunks and removed.
-- ZIP: ``zipfile`` writes into a sink that the generator drains after every member, so at most one
-  member (one PDF) is held in memory.
+- ZIP: a small front-to-back writer (``ZipWriter``) yields each member as it comes; at most one
+  member (one PDF) is held in memory and the central directory is spooled to a temporary file.
 
 Every generator runs inside ``stream_with_context``: the database session stays usable while the body
 is produced. Cell values that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) are
@@ -16,10 +16,11 @@ from __future__ import annotations
 import csv
 import io
 import os
+import struct
 import tempfile
-import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -142,61 +143,98 @@ def xlsx_response(filename: str, sheet_title: str, header: list[str], rows: Iter
     return stream_response(body(), XLSX_MIMETYPE, filename)
 
 
-class _Sink(io.RawIOBase):
-    """A write-only, unseekable file: ``zipfile`` writes into it, the generator drains it."""
+ZipMember = tuple[str, "bytes | BinaryIO"]  # (name in the archive, its content or a file holding it)
+
+_LOCAL, _CENTRAL, _END = 0x04034B50, 0x02014B50, 0x06054B50
+_END64, _LOCATOR64 = 0x06064B50, 0x07064B50
+_UTF8_NAMES = 0x0800
+_MAX32, _MAX16 = 0xFFFFFFFF, 0xFFFF
+
+
+class ZipWriter:
+    """A ZIP archive written front to back, member by member, for streaming.
+
+    Members are stored (PDFs are compressed already) with their CRC and size in the local header, so
+    any reader can open the result. Python's ``zipfile`` keeps about 1 KB of bookkeeping per member
+    until the end; here each member's central-directory record (under 100 bytes) goes to a spooled
+    temporary file instead, so memory stays flat however many members there are. ZIP64 records are
+    added when the archive passes 65,535 members or 4 GB.
+    """
 
     def __init__(self) -> None:
-        super().__init__()
-        self._chunks: list[bytes] = []
-        self._position = 0
+        self._offset = 0
+        self._count = 0
+        # Closed by finish() or close(): it lives as long as the (streamed) archive, not a block.
+        self._central = tempfile.SpooledTemporaryFile(max_size=4 << 20)  # noqa: SIM115
+        moment = datetime.now(UTC)
+        self._time = (moment.hour << 11) | (moment.minute << 5) | (moment.second // 2)
+        self._date = ((moment.year - 1980) << 9) | (moment.month << 5) | moment.day
 
-    def writable(self) -> bool:
-        return True
+    def member(self, name: str, content: bytes | BinaryIO) -> Iterator[bytes]:
+        """The bytes of one member: its local header, then its content."""
+        if isinstance(content, (bytes, bytearray, memoryview)):
+            data = bytes(content)
+            crc, size = zlib.crc32(data), len(data)
+        else:
+            content.seek(0)
+            crc, size = 0, 0
+            while chunk := content.read(CHUNK):
+                crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+            content.seek(0)
+        if size >= _MAX32:
+            raise ValueError(f"{name} is too large for a stored ZIP member")
+        encoded = name.encode("utf-8")
+        header = struct.pack("<IHHHHHIIIHH", _LOCAL, 20, _UTF8_NAMES, 0, self._time, self._date, crc, size, size,
+                             len(encoded), 0) + encoded
+        offset = self._offset
+        yield header
+        if isinstance(content, (bytes, bytearray, memoryview)):
+            yield bytes(content)
+        else:
+            while chunk := content.read(CHUNK):
+                yield chunk
+        self._offset += len(header) + size
+        extra, recorded_offset, version = b"", offset, 20
+        if offset >= _MAX32:
+            extra, recorded_offset, version = struct.pack("<HHQ", 0x0001, 8, offset), _MAX32, 45
+        self._central.write(struct.pack(
+            "<IHHHHHHIIIHHHHHII", _CENTRAL, (3 << 8) | version, version, _UTF8_NAMES, 0, self._time, self._date,
+            crc, size, size, len(encoded), len(extra), 0, 0, 0, 0o100644 << 16, recorded_offset) + encoded + extra)
+        self._count += 1
 
-    def write(self, data) -> int:
-        chunk = bytes(data)
-        self._chunks.append(chunk)
-        self._position += len(chunk)
-        return len(chunk)
+    def close(self) -> None:
+        self._central.close()
 
-    def tell(self) -> int:
-        return self._position
-
-    def drain(self) -> bytes:
-        data = b"".join(self._chunks)
-        self._chunks.clear()
-        return data
-
-
-ZipMember = tuple[str, "bytes | BinaryIO", bool]  # (name in the archive, content or a file, compress?)
-
-
-def _write_member(archive: zipfile.ZipFile, name: str, content: bytes | BinaryIO, compress: bool) -> None:
-    info = zipfile.ZipInfo(name, date_time=datetime.now().timetuple()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED  # PDFs are compressed already
-    info.external_attr = 0o644 << 16
-    if isinstance(content, (bytes, bytearray, memoryview)):
-        archive.writestr(info, bytes(content))
-        return
-    content.seek(0)
-    with archive.open(info, "w", force_zip64=True) as target:  # size unknown in advance
-        while chunk := content.read(CHUNK):
-            target.write(chunk)
+    def finish(self) -> Iterator[bytes]:
+        """The central directory and the end records."""
+        directory_offset, directory_size = self._offset, self._central.tell()
+        self._central.seek(0)
+        while chunk := self._central.read(CHUNK):
+            yield chunk
+        self.close()
+        count = self._count
+        if count >= _MAX16 or directory_offset >= _MAX32 or directory_size >= _MAX32:
+            end64_offset = directory_offset + directory_size
+            yield struct.pack("<IQHHIIQQQQ", _END64, 44, (3 << 8) | 45, 45, 0, 0, count, count, directory_size,
+                              directory_offset)
+            yield struct.pack("<IIQI", _LOCATOR64, 0, end64_offset, 1)
+        yield struct.pack("<IHHHHIIH", _END, 0, 0, min(count, _MAX16), min(count, _MAX16),
+                          min(directory_size, _MAX32), min(directory_offset, _MAX32), 0)
 
 
 def zip_stream(members: Iterable[ZipMember],
                finish: Callable[[], Iterable[ZipMember]] | None = None) -> Iterator[bytes]:
     """The bytes of a ZIP archive of ``members``, then of the members ``finish()`` returns (a manifest
-    built while the others were written), yielded member by member."""
-    sink = _Sink()
-    with zipfile.ZipFile(sink, mode="w", allowZip64=True) as archive:
-        for name, content, compress in members:
-            _write_member(archive, name, content, compress)
-            yield sink.drain()
-        for name, content, compress in (finish() if finish else ()):
-            _write_member(archive, name, content, compress)
-            yield sink.drain()
-    yield sink.drain()
+    built while the others were written), yielded piece by piece."""
+    writer = ZipWriter()
+    try:
+        for name, content in members:
+            yield from writer.member(name, content)
+        for name, content in (finish() if finish else ()):
+            yield from writer.member(name, content)
+        yield from writer.finish()
+    finally:
+        writer.close()  # also when the download is abandoned halfway
 
 
 def zip_response(filename: str, members: Iterable[ZipMember],

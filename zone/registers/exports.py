@@ -1,0 +1,104 @@
+"""The register's downloads: CSV, XLSX and a ZIP of the original PDFs with a manifest, each streamed
+and each audited (who exported what, with which filters, how many rows) before the first byte."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from flask import Response, g
+from flask_babel import gettext as _
+
+from zone.audit.services import format_time, record
+from zone.extensions import db
+from zone.registers import queries
+from zone.registers.queries import RegisterFilter
+from zone.registers.streaming import BOM, csv_line, csv_response, stream_response, xlsx_response, zip_stream
+
+# Stable column keys: integrators and the tests read the CSV by these names.
+COLUMNS = ("serial", "status", "status_since", "side", "sector", "company_name", "company_tax_id", "issued_at",
+           "valid_from", "valid_until", "benefits", "sha256", "size")
+MANIFEST_COLUMNS = ("file", "serial", "company_name", "company_tax_id", "status", "sha256", "size", "sha256_matches")
+
+
+def column_titles() -> list[str]:
+    """Column headings in the reader's language (XLSX)."""
+    return [_("Serial"), _("Status"), _("Status since"), _("Side"), _("Sector"), _("Company"), _("Tax id"),
+            _("Issued at (UTC)"), _("Valid from"), _("Valid until"), _("Benefits"), _("SHA-256 of the PDF"),
+            _("Size, bytes")]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def benefit_codes(benefits) -> str:
+    return " ".join(str(b.get("code")) for b in (benefits or []) if isinstance(b, dict) and b.get("code"))
+
+
+def row_values(row, *, for_csv: bool) -> list:
+    """One register row as export cells (CSV: ISO text for times; XLSX: naive UTC datetimes)."""
+    issued, since = _utc(row.issued_at), _utc(row.status_since)
+    return [row.serial, row.status, format_time(since) if for_csv and since else since, row.side, row.sector,
+            row.company_name, row.company_tax_id, format_time(issued) if for_csv and issued else issued,
+            row.valid_from, row.valid_until, benefit_codes(row.benefits), row.sha256, row.size]
+
+
+def _audit(kind: str, f: RegisterFilter, count: int) -> None:
+    record("register.export", object_type="certificate_register",
+           details={"format": kind, "filter": f.describe(), "rows": count})
+    db.session.commit()
+    # The export only reads from here on: SQLite must not hold its write lock while streaming.
+    g.zone_write_intent = False
+
+
+def _stamp(f: RegisterFilter) -> str:
+    moment = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return f"as-of-{f.as_of.isoformat()}-{moment}" if f.as_of else moment
+
+
+def csv_export(f: RegisterFilter) -> Response:
+    """The filtered register as a streamed CSV (UTF-8 with BOM, one header line of COLUMNS)."""
+    _audit("csv", f, queries.register_count(f))
+    rows = (row_values(row, for_csv=True) for row in queries.iter_register(f))
+    return csv_response(f"certificate-register-{_stamp(f)}.csv", list(COLUMNS), rows)
+
+
+def xlsx_export(f: RegisterFilter) -> Response:
+    """The filtered register as an XLSX workbook, built in a temporary file and streamed."""
+    _audit("xlsx", f, queries.register_count(f))
+    rows = (row_values(row, for_csv=False) for row in queries.iter_register(f))
+    return xlsx_response(f"certificate-register-{_stamp(f)}.xlsx", _("Certificates"), column_titles(), rows)
+
+
+def archive_name(row) -> str:
+    return f"{row.serial}.pdf"
+
+
+def zip_export(f: RegisterFilter) -> Response:
+    """The original signed PDFs of the filtered (or selected) certificates and ``manifest.csv`` listing
+    serial, company, tax id, status and SHA-256 of each; ``sha256_matches`` says whether the stored
+    file still has the fingerprint recorded at issuance. One PDF in memory at a time."""
+    _audit("zip", f, queries.register_count(f))
+
+    def body() -> Iterator[bytes]:
+        # The manifest grows with the archive: spill it to disk past 1 MB rather than hold it in memory.
+        with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+b") as manifest:
+            manifest.write((BOM + csv_line(MANIFEST_COLUMNS)).encode("utf-8"))
+
+            def members() -> Iterator[tuple[str, bytes]]:
+                for row in queries.iter_register(f, with_pdf=True, batch_size=20):
+                    content = bytes(row.pdf or b"")
+                    matches = hashlib.sha256(content).hexdigest() == row.sha256
+                    manifest.write(csv_line([archive_name(row), row.serial, row.company_name, row.company_tax_id,
+                                             row.status, row.sha256, len(content),
+                                             "yes" if matches else "NO"]).encode("utf-8"))
+                    yield archive_name(row), content
+
+            yield from zip_stream(members(), lambda: [("manifest.csv", manifest)])
+
+    return stream_response(body(), "application/zip", f"certificates-{_stamp(f)}.zip")
