@@ -53,4 +53,6 @@ class LookupForm(FlaskForm):
 class UploadForm(FlaskForm):
     """Upload a PDF to learn whether it is an unaltered original."""
 
-    file = FileField(_l("Certificate file (PDF)"), validators=[FileRequired(REQUIRED)])
+    file = FileField(
+        _l("Certificate file (PDF)"), validators=[FileRequired(REQUIRED)], render_kw={"accept": "application/pdf,.pdf"}
+    )
