@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.certificates.factories import today_in_zone
+from zone.registers.queries import zone_today
 
 ISSUED = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
@@ -116,9 +116,10 @@ def test_status_as_of_a_past_date(client, login_as, make_company, make_certifica
     assert _serials(page) == [serial] and "2026" in page
 
 
-def test_today_the_status_is_the_stored_one(client, login_as, make_company, make_certificate):
+def test_today_the_status_is_the_stored_one(client, login_as, make_company, make_certificate, app):
     company = make_company()
-    today = today_in_zone()
+    with app.app_context():
+        today = zone_today()
     serial = make_certificate(company, issued_at=_at("2026-01-05"), valid_until=today + timedelta(days=1),
                               history=[("suspend", "suspended", _at("2026-02-01"))])
     login_as("auditor")
