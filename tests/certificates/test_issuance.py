@@ -149,3 +149,19 @@ def test_kz_benefit_list_is_what_the_review_passes(app, applicant):
     cert = certificate(app, issue(app, approved_application(app, company, user), benefits=granted))
     assert [b["code"] for b in cert.benefits] == ["KZ_CIT", "KZ_LAND_TAX", "ICIC_COOPERATION"]
     assert UZ_BENEFITS  # (imported for symmetry with the UZ tests above)
+
+
+def test_without_a_usable_signing_key_nothing_is_issued(app, applicant, tmp_path):
+    from zone.certificates.document import SigningUnavailable
+    from zone.certificates.models import Certificate, SerialCounter
+    from zone.extensions import db
+
+    company, user = applicant
+    (tmp_path / "broken.p12").write_bytes(b"not a key")
+    app.config["SIGNING_P12_PATH"] = tmp_path / "broken.p12"
+    with pytest.raises(SigningUnavailable) as error:
+        issue(app, approved_application(app, company, user))
+    assert error.value.status == 503
+    with app.app_context():
+        assert db.session.scalars(sa.select(Certificate)).all() == []
+        assert db.session.scalars(sa.select(SerialCounter)).all() == []  # the number was given back

@@ -8,12 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from zone.certificates.models import Certificate
 from zone.certificates.qr import verify_url
 from zone.certificates.verification import sha256_hex
+from zone.errors import ZoneError
 
 DEFAULT_SIGNATORY_TITLE_RU = "Директор Администрации МЦПК «Центральная Азия»"
+
+
+class SigningUnavailable(ZoneError):
+    """The zone's signing key cannot be used, so nothing is issued (the approval rolls back)."""
+
+    status = 503
+    code = "signing_unavailable"
 
 
 def public_verify_url(certificate: Certificate) -> str:
@@ -80,10 +89,19 @@ def render_and_sign(certificate: Certificate) -> None:
     """Render the certificate, sign it with the zone's key and store bytes, SHA-256 and size."""
     # WeasyPrint and pyHanko load only when a certificate is issued, not with every app start.
     from zone.certificates.pdf import render_certificate_pdf
-    from zone.certificates.signing import sign_pdf
+    from zone.certificates.signing import SigningError, sign_pdf
 
     p12, passphrase, _ca = signing_paths()
-    signed = sign_pdf(render_certificate_pdf(pdf_context(certificate)), p12, passphrase)
+    try:
+        signed = sign_pdf(render_certificate_pdf(pdf_context(certificate)), p12, passphrase)
+    except SigningError as error:
+        current_app.logger.error("Certificate %s not issued: %s", certificate.serial, error)
+        raise SigningUnavailable(
+            _l(
+                "The certificate cannot be signed right now, so the decision was not saved. "
+                "Tell the system administrator (signing key unavailable)."
+            )
+        ) from error
     certificate.pdf = signed
     certificate.sha256 = sha256_hex(signed)
     certificate.size = len(signed)

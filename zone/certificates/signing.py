@@ -43,7 +43,7 @@ kept readable by its owner only. Never use a development identity in production.
 # signing a dummy first to measure; 8 KiB holds an RSA-4096 signer plus a CA certificate.
 _SIGNATURE_BYTES = 8 * 1024
 
-_signers: dict[tuple[str, bytes | None], ZoneSigner] = {}
+_signers: dict[tuple[str, bytes | None, int], ZoneSigner] = {}
 _signers_lock = threading.Lock()
 
 
@@ -117,8 +117,16 @@ def _passphrase_bytes(passphrase: str | bytes | None) -> bytes | None:
 
 
 def load_signer(p12_path: str | os.PathLike, passphrase: str | bytes | None) -> ZoneSigner:
-    """Return the signer in ``p12_path``, loaded once per process and path."""
-    key = (str(Path(p12_path).resolve()), _passphrase_bytes(passphrase))
+    """Return the signer in ``p12_path``, loaded once per process and path.
+
+    A replaced file (key rotation) is loaded again: its modification time is part of the cache key.
+    """
+    path = Path(p12_path).resolve()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise SigningError(f"cannot load signing identity {p12_path}: {exc}") from exc
+    key = (str(path), _passphrase_bytes(passphrase), stamp)
     with _signers_lock:
         signer = _signers.get(key)
         if signer is None:
