@@ -15,6 +15,7 @@ missing fields. Checks:
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -81,6 +82,16 @@ def _typed_text(form: Form, data: dict) -> dict[str, str]:
     return typed
 
 
+def _browser_could_send(kind: str, value: str) -> bool:
+    """A real browser only sends well-formed values from date and number inputs; the server need not
+    re-show what no person could have typed there."""
+    if kind == "date":
+        return re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+    if kind == "number":
+        return re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", value.strip()) is not None
+    return True
+
+
 def _check_kept(form: Form, data: dict, html: str) -> list[str]:
     again = [f for f in parse_forms(html) if urlsplit(f.action).path == urlsplit(form.action).path
              or set(f.fields) >= set(_typed_text(form, data))]
@@ -91,6 +102,8 @@ def _check_kept(form: Form, data: dict, html: str) -> list[str]:
     for name, sent in _typed_text(form, data).items():
         f = shown.first(name)
         if f is None or f.kind == "password":  # passwords are never sent back, by design
+            continue
+        if not _browser_could_send(form.first(name).kind, sent):
             continue
         if f.invalid and normalise(f.value) != normalise(sent):
             problems.append(f"{name}: sent {sent[:80]!r}, the invalid field shows {f.value[:80]!r}")
