@@ -19,9 +19,10 @@ PALETTE = {
     "alert": "#b3261e",
 }
 
-LABEL_WIDTH = 190
-BAR_AREA = 380
-VALUE_WIDTH = 150
+LABEL_WIDTH = 240
+BAR_AREA = 460
+VALUE_WIDTH = 160
+LEGEND_STEP = 250
 ROW_HEIGHT = 30
 BAR_HEIGHT = 20
 TOP = 34  # room for the legend
@@ -54,10 +55,12 @@ class Chart:
     description: str
     bars: list[Bar]
     legend: list[tuple[str, str]] = field(default_factory=list)
+    legend_step: int = LEGEND_STEP
     width: int = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
     height: int = 0
     label_width: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
+    bar_area: int = BAR_AREA
     series_names: list[str] = field(default_factory=list)
 
     @property
@@ -65,21 +68,26 @@ class Chart:
         return not any(s.value for b in self.bars for s in b.segments)
 
 
-def bar_chart(chart_id: str, title: str, description: str, rows: Sequence[tuple[str, Sequence[float]]],
+def bar_chart(chart_id: str, title: str, description: str, rows: Sequence[tuple[str, Sequence[float | None]]],
               series: Sequence[tuple[str, str]], fmt: Callable[[float], str]) -> Chart:
-    """Lay out ``rows`` of ``(label, values per series)``; ``series`` is ``(name, colour)`` in order."""
-    peak = max((sum(values) for _label, values in rows), default=0) or 1
+    """Lay out ``rows`` of ``(label, values per series)``; ``series`` is ``(name, colour)`` in order.
+
+    A value of None means "no data" (shown as a dash), unlike a real zero.
+    """
+    peak = max((sum(v or 0 for v in values) for _label, values in rows), default=0) or 1
     bars = []
     for index, (label, values) in enumerate(rows):
         y = TOP + index * ROW_HEIGHT
         x = float(LABEL_WIDTH)
         segments = []
         for (name, color), value in zip(series, values, strict=True):
-            width = BAR_AREA * float(value) / float(peak)
-            segments.append(Segment(name, float(value), fmt(value), color, round(x, 2), round(width, 2)))
+            width = BAR_AREA * float(value or 0) / float(peak)
+            text = "—" if value is None else fmt(value)
+            segments.append(Segment(name, float(value or 0), text, color, round(x, 2), round(width, 2)))
             x += width
-        total = sum(values)
-        bars.append(Bar(label, segments, fmt(total), y, y + BAR_HEIGHT * 0.75, round(x + 6, 2)))
+        known = [v for v in values if v is not None]
+        total_text = fmt(sum(known)) if known else "—"
+        bars.append(Bar(label, segments, total_text, y, y + BAR_HEIGHT * 0.75, round(x + 6, 2)))
     legend = list(series) if len(series) > 1 else []
     return Chart(chart_id, title, description, bars, legend, height=TOP + len(rows) * ROW_HEIGHT + 6,
                  series_names=[name for name, _color in series])

@@ -38,6 +38,10 @@ class Dashboard:
     decided: int
     pipeline_usd: float
 
+    @property
+    def pipeline_text(self) -> str:
+        return _usd(self.pipeline_usd)
+
 
 def _status_side() -> dict[tuple[str, str], int]:
     rows = db.session.execute(
@@ -141,7 +145,8 @@ def build(today: date | None = None) -> Dashboard:
     since_month = _months_back(today, MONTHS)[0]
     since = datetime.combine(since_month, time.min, tzinfo=zone_timezone())
     per_month, overall, decided = _decision_times(since)
-    decision_rows = [(format_date(m, "LLLL yyyy"), [per_month.get(m, (0, 0))[0]]) for m in _months_back(today, MONTHS)]
+    decision_rows = [(format_date(m, "LLLL yyyy"), [per_month[m][0] if m in per_month else None])
+                     for m in _months_back(today, MONTHS)]
     decision_chart = bar_chart(
         "chart-decisions", _("Median time to decision, by month of decision (days)"),
         _("Median days from submission to decision over the last 12 months: %(days)s (%(n)s decisions).",

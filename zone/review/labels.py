@@ -5,11 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 try:  # the applications domain owns these; keep the review usable without it
-    from zone.applications.fields import DOCUMENT_LABELS, SECTOR_LABELS, SECTORS
+    from zone.applications.fields import DOCUMENT_LABELS, SECTOR_LABELS, SECTORS, label_of
 except ImportError:  # pragma: no cover
     SECTORS = ()
     SECTOR_LABELS: dict = {}
     DOCUMENT_LABELS: dict = {}
+
+    def label_of(path: str):
+        return path
 
 SIDE_SHORT = {"KZ": _l("Kazakhstan (KZ)"), "UZ": _l("Uzbekistan (UZ)")}
 
@@ -28,3 +31,8 @@ def document_label(kind: str) -> str:
 
 def sector_choices() -> list[tuple[str, str]]:
     return [(code, sector_label(code)) for code in SECTORS]
+
+
+def field_label(name: str) -> str:
+    """The label the company saw for one of its application's fields."""
+    return str(label_of(name))

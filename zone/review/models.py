@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zone.accounts.models import User
+from zone.applications.models import Application
 from zone.database import utcnow
 from zone.extensions import db
 
@@ -45,3 +46,10 @@ class Holiday(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+
+# The queue's default order (oldest or newest submission first) walks this index and stops after one page
+# instead of sorting every open application. Declared with the queue that needs it; it lives on the
+# applications table, so the lead's migration for this domain must create it.
+QUEUE_ORDER_INDEX = Index("ix_applications_submitted_order", Application.submitted_at, Application.id)

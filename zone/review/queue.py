@@ -121,14 +121,9 @@ def _start_of(day: date) -> datetime:
 
 
 def filtered(filters: QueueFilters, user: User, today: date):
-    """The queue's SELECT with every filter applied (no ordering or paging)."""
-    stmt = (
-        select(Application)
-        .join(Company, Company.id == Application.company_id)
-        .outerjoin(User, User.id == Application.assignee_id)
-        .options(contains_eager(Application.company), contains_eager(Application.assignee).noload(User.company))
-        .where(Application.status != Status.DRAFT, Application.submitted_at.is_not(None))
-    )
+    """The ids of the applications the filters select, as a SELECT on ``applications`` alone (no ordering
+    or paging): ordering and LIMIT run on narrow rows, and only one page is joined to its company."""
+    stmt = select(Application.id).where(Application.status != Status.DRAFT, Application.submitted_at.is_not(None))
     if filters.status == "open":
         stmt = stmt.where(Application.status.in_(OPEN_STATUSES))
     elif filters.status != "all":
@@ -152,13 +147,13 @@ def filtered(filters: QueueFilters, user: User, today: date):
     if filters.q:
         text = filters.q
         pattern = f"%{_escape_like(text)}%"
-        conditions = [Company.name.ilike(pattern, escape="\\"), Company.name_en.ilike(pattern, escape="\\"),
-                      Application.number.ilike(pattern, escape="\\"),
-                      Application.project_title.ilike(pattern, escape="\\")]
+        companies = [Company.name.ilike(pattern, escape="\\"), Company.name_en.ilike(pattern, escape="\\")]
         compact = text.replace(" ", "")
         if compact.isdigit():
-            conditions.append(Company.tax_id.like(f"{_escape_like(compact)}%", escape="\\"))
-        stmt = stmt.where(or_(*conditions))
+            companies.append(Company.tax_id.like(f"{_escape_like(compact)}%", escape="\\"))
+        stmt = stmt.where(or_(Application.number.ilike(pattern, escape="\\"),
+                              Application.project_title.ilike(pattern, escape="\\"),
+                              Application.company_id.in_(select(Company.id).where(or_(*companies)))))
     return stmt
 
 
@@ -198,7 +193,7 @@ def page(filters: QueueFilters, user: User, *, limit: int = 50, cursor: str | No
     """One page of the queue after ``cursor`` (an opaque string from the previous page)."""
     today = today or local_date()
     key, descending, kind = _sort_key(filters.sort)
-    stmt = filtered(filters, user, today)
+    ids = filtered(filters, user, today)
     values = decode_cursor(cursor, 3)
     if values is not None:
         if values[0] != filters.sort or not isinstance(values[2], int):
@@ -207,9 +202,17 @@ def page(filters: QueueFilters, user: User, *, limit: int = 50, cursor: str | No
             raise ZoneError(_l("The cursor is not valid; start again from the first page."), code="bad_cursor")
         boundary = tuple_(key, Application.id)
         after = tuple_(literal(_parse_cursor_value(values[1], kind), type_=key.type), literal(values[2]))
-        stmt = stmt.where(boundary < after if descending else boundary > after)
+        ids = ids.where(boundary < after if descending else boundary > after)
     order = (key.desc(), Application.id.desc()) if descending else (key.asc(), Application.id.asc())
-    rows = list(db.session.scalars(stmt.order_by(*order).limit(limit + 1)).unique())
+    stmt = (
+        select(Application)
+        .join(Company, Company.id == Application.company_id)
+        .outerjoin(User, User.id == Application.assignee_id)
+        .options(contains_eager(Application.company), contains_eager(Application.assignee).noload(User.company))
+        .where(Application.id.in_(ids.order_by(*order).limit(limit + 1)))
+        .order_by(*order)
+    )
+    rows = list(db.session.scalars(stmt).unique())
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

@@ -29,7 +29,7 @@ from zone.review.checklist import CHECKLIST_ITEMS
 from zone.review.deadlines import configured_holidays, working_days_left
 from zone.review.decision import REJECTION_GROUNDS, ground_label
 from zone.review.forms import ACTION_FORMS, ChecklistForm, EmptyForm, HolidayForm, MessageForm, NoteForm, ReassignForm
-from zone.review.labels import SIDE_SHORT, document_label, sector_choices, sector_label
+from zone.review.labels import SIDE_SHORT, document_label, field_label, sector_choices, sector_label
 from zone.review.models import Holiday
 from zone.review.policies import can_view
 from zone.web.access import allow
@@ -38,6 +38,7 @@ from zone.web.forms import apply_service_errors
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 EVENT_KINDS = {
+    "created": _l("Application created"),
     "edit": _l("Changed by the company"),
     "message": _l("Message to the company"),
     "note": _l("Internal note"),
@@ -81,7 +82,8 @@ def _locked(application_id: int) -> Application:
 
 def _template_globals() -> dict:
     return {"STATUS_LABELS": STATUS_LABELS, "ACTION_LABELS": ACTION_LABELS, "SIDE_SHORT": SIDE_SHORT,
-            "sector_label": sector_label, "document_label": document_label, "ground_label": ground_label,
+            "sector_label": sector_label, "document_label": document_label, "field_label": field_label,
+            "ground_label": ground_label,
             "REJECTION_GROUNDS": REJECTION_GROUNDS, "CHECKLIST_ITEMS": CHECKLIST_ITEMS,
             "days_left": working_days_left, "event_kinds": EVENT_KINDS, "snapshot_kinds": SNAPSHOT_KINDS,
             "inline_types": review_page.INLINE_TYPES, "clock_statuses": [s.value for s in review_queue.CLOCK_STATUSES]}

@@ -1,0 +1,60 @@
+"""The review pages in a real browser (Chromium): no CSP violation or broken asset, readable at a glance.
+
+Uses the browser harness of tests/e2e (see conftest.py here).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def submit(page, selector: str) -> None:
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def test_queue_dashboard_and_a_shortened_approval(page, live_server, shot, sign_in, make_application, make_user,
+                                                  make_company):
+    reviewer = make_user("reviewer", full_name="Айгерим Сапарова")
+    approver = make_user("approver", full_name="Бахтиёр Юсупов")
+    now = datetime.now(UTC)
+    for n in range(6):
+        make_application(status=["submitted", "in_review", "info_requested"][n % 3],
+                         assignee_id=reviewer.id if n % 3 else None, submitted_at=now - timedelta(days=20 - n),
+                         review_deadline=date.today() + timedelta(days=n * 3 - 8),
+                         sector=["machinery", "plastics"][n % 2])
+    make_application(status="approved", decided_at=now - timedelta(days=3), submitted_at=now - timedelta(days=40))
+    make_application(status="rejected", side="UZ", company=make_company(registration_country="UZ"),
+                     decided_at=now - timedelta(days=30), submitted_at=now - timedelta(days=45),
+                     investment_usd=Decimal("2500000"), sector="textiles_leather")
+    target = make_application(status="recommended", assignee_id=reviewer.id, recommended_by_id=reviewer.id,
+                              recommendation="approve", company=make_company(name="ТОО «Жетысай Полимер»"))
+
+    sign_in(page, approver)
+    page.goto(live_server("/review"))
+    assert page.locator("tr.overdue").count() >= 1
+    shot(page, "queue")
+    page.goto(live_server("/review/dashboard"))
+    assert page.locator("svg[role=img]").count() == 3
+    shot(page, "dashboard")
+
+    page.goto(live_server(f"/review/applications/{target}"))
+    cit = page.locator("#form-approve tr", has_text="KZ_CIT").locator("input[type=date]")
+    shorter = date.fromisoformat(cit.input_value()).replace(year=date.today().year + 3)
+    cit.fill(shorter.isoformat())
+    page.locator("#form-approve tr", has_text="ICIC_COOPERATION").locator("input[type=checkbox]").uncheck()
+    submit(page, "#form-approve button[type=submit]")
+    assert "Укажите причину" in page.locator("main").inner_text()  # a change needs a reason; input kept
+    assert page.locator("#form-approve tr", has_text="KZ_CIT").locator("input[type=date]").input_value() == \
+        shorter.isoformat()
+    shot(page, "approval-needs-a-reason")
+    page.fill("#form-approve textarea", "Срок аренды участка — три года.")
+    submit(page, "#form-approve button[type=submit]")
+    main = page.locator("main").inner_text()
+    assert "ICIC-KZ-" in main and "Одобрено" in main
+    shot(page, "approved")
