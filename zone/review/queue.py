@@ -116,6 +116,10 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _spellings(text: str) -> set[str]:
+    return {text.lower(), text.upper(), text.capitalize(), text.title()} - {text}
+
+
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone_timezone())
 
@@ -147,7 +151,10 @@ def filtered(filters: QueueFilters, user: User, today: date):
     if filters.q:
         text = filters.q
         pattern = f"%{_escape_like(text)}%"
+        # ILIKE folds only ASCII on SQLite (and under a C locale on PostgreSQL): also try the usual
+        # spellings of the text, so "туран" finds «Туран Агромаш».
         companies = [Company.name.ilike(pattern, escape="\\"), Company.name_en.ilike(pattern, escape="\\")]
+        companies += [Company.name.like(f"%{_escape_like(v)}%", escape="\\") for v in _spellings(text)]
         compact = text.replace(" ", "")
         if compact.isdigit():
             companies.append(Company.tax_id.like(f"{_escape_like(compact)}%", escape="\\"))

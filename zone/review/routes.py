@@ -276,10 +276,10 @@ def document(application_id: int, document_id: int):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     if inline:
-        # The browser's own PDF and image viewers need these; the file can run nothing.
+        # The browser's own PDF viewer is an embedded object: allow that (and its inline styles), nothing else.
         response.headers["Content-Security-Policy"] = (
-            "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; "
-            "frame-ancestors 'self'")
+            "default-src 'none'; script-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "object-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
     return response
 
 
