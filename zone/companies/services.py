@@ -49,7 +49,9 @@ IDENTITY_FIELDS = ("registration_country", "tax_id")
 
 
 def _text(value: Any) -> str:
-    return _CONTROL.sub("", str(value)).strip() if value is not None else ""
+    """Typed text without control characters; anything that is not text (a file sent in a text field)
+    counts as empty."""
+    return _CONTROL.sub("", value).strip() if isinstance(value, str) else ""
 
 
 def has_submitted_application(company_id: int) -> bool:
@@ -152,7 +154,7 @@ def invite_member(company: Company, actor: User, email: str) -> Invitation:
     invitation to the same address is replaced. Raises ValidationFailed or Conflict (email in use)."""
     from zone.accounts.services import email_problem, find_user_by_email, normalise_email
 
-    email = normalise_email(email)
+    email = normalise_email(_text(email))
     if problem := email_problem(email):
         raise ValidationFailed(problem, fields={"email": [problem]})
     if find_user_by_email(email) is not None:
@@ -211,7 +213,7 @@ def accept_invitation(token: str, *, full_name: str, password: str, locale: str 
         fields["full_name"] = [_l("Enter your full name.")]
     elif len(full_name) > 200:
         fields["full_name"] = [_l("Use at most %(n)s characters.", n=200)]
-    if problem := password_problem(password, invitation.email):
+    if problem := password_problem(password if isinstance(password, str) else "", invitation.email):
         fields["password"] = [problem]
     if fields:
         raise ValidationFailed(_l("Some values are not valid."), fields=fields)
