@@ -210,3 +210,20 @@ def test_dates_and_numbers_follow_the_locale(app):
         with force_locale("en"):
             assert fmt_number(1234567.5, 2) == "1,234,567.50"
             assert fmt_date(date(2026, 3, 1)) == "Mar 1, 2026"
+
+
+@pytest.mark.parametrize("path", ["/login", "/register", "/password/forgot"])
+def test_a_file_posted_as_a_text_field_is_just_invalid(client, path):
+    import io
+
+    data = {"email": (io.BytesIO(b"%PDF-1.4"), "evil.pdf"), "password": (io.BytesIO(b"x"), "../../x.pdf"),
+            "company_name": (io.BytesIO(b"\x00"), "nul\x00.pdf")}
+    response = client.post(path, data=data, content_type="multipart/form-data")
+    assert response.status_code in (200, 302)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", [[1, 2], {"email": {"a": 1}, "password": ["x"]}, "text", 42])
+def test_a_json_body_posted_to_a_form_is_just_invalid(client, body):
+    response = client.post("/login", json=body)
+    assert response.status_code == 200

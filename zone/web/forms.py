@@ -21,3 +21,46 @@ def apply_service_errors(form: FlaskForm, error: ZoneError, mapping: dict[str, s
         field.errors = list(field.errors or []) + [str(m) for m in messages]
     if not error.fields or unplaced:
         flash(" ".join(str(m) for m in (unplaced or [error.message])), "error")
+
+
+def _file_field_names(form) -> set[str]:
+    from flask_wtf.file import FileField as FlaskFileField
+    from wtforms import FileField, MultipleFileField
+
+    return {field.name for field in form if isinstance(field, (FileField, FlaskFileField, MultipleFileField))}
+
+
+def _wrap_formdata(meta, form, formdata):
+    """What a form sees of the request: text fields get text only, file fields get files only.
+
+    Flask-WTF hands every field the uploaded files too, so a file posted under a text field's name
+    reached its validators as an object and failed with a server error; a JSON body that is not an
+    object did the same. Here a hostile post is merely an invalid one.
+    """
+    from flask import request
+    from flask_wtf.form import _Auto, _is_submitted
+    from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict, MultiDict
+
+    if formdata is not _Auto:
+        return formdata
+    if not _is_submitted():
+        return None
+    if request.files:
+        wanted = _file_field_names(form)
+        files = MultiDict((key, value) for key, value in request.files.items(multi=True) if key in wanted)
+        return CombinedMultiDict((files, request.form)) if files else request.form
+    if request.form:
+        return request.form
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if isinstance(body, dict):
+            return ImmutableMultiDict((k, v) for k, v in body.items() if isinstance(v, str))
+        return ImmutableMultiDict()
+    return None
+
+
+def install_safe_formdata() -> None:
+    """Route every Flask-WTF form's input through ``_wrap_formdata`` (see there for why)."""
+    from flask_wtf import FlaskForm
+
+    FlaskForm.Meta.wrap_formdata = _wrap_formdata
