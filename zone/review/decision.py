@@ -85,37 +85,10 @@ class DecisionBasis:
                 for b in self.benefits if b.get("eligible")]
 
 
-def _application_facts(application: Application) -> dict:
-    company = application.company
-    facts = {
-        "side": application.side,
-        "registration_country": company.registration_country,
-        "is_legal_entity": company.is_legal_entity,
-        "activity_codes": list(application.activity_codes or []),
-        "investment_amount": str(application.investment_amount) if application.investment_amount is not None
-        else None,
-        "investment_currency": application.investment_currency,
-        "capital_shares": {k: str(v) for k, v in (application.capital_shares or {}).items()},
-    }
-    if application.side == "KZ" or application.priority_income_share is not None:
-        facts["priority_income_share"] = (str(application.priority_income_share)
-                                          if application.priority_income_share is not None else None)
-    if application.side == "KZ" or application.has_branches_outside_zone is not None:
-        facts["has_branches_outside_zone"] = application.has_branches_outside_zone
-    return facts
-
-
 def _evaluate(application: Application, on_date: date):
-    try:
-        from zone.eligibility.services import evaluate_application
-    except ImportError:
-        evaluate_application = None
-    if evaluate_application is not None:
-        return evaluate_application(application, on_date)
-    # Until the eligibility services land: the engine on the application's facts.
-    from zone.eligibility import evaluate, validate_facts
+    from zone.eligibility.services import evaluate_application  # ImportError while that domain is absent
 
-    return evaluate(validate_facts(_application_facts(application)), on_date)
+    return evaluate_application(application, on_date)
 
 
 def decision_basis(application: Application, on_date: date, locale: str | None = None) -> DecisionBasis:
