@@ -42,8 +42,8 @@ def invalid_body_or_path_rejected(ctx, response, case):
     return negative_data_rejection(ctx, response, case)
 
 
-POSITIVE_EXAMPLES = 20
-NEGATIVE_EXAMPLES = 12
+POSITIVE_EXAMPLES = 12
+NEGATIVE_EXAMPLES = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 CALLERS = ["anonymous", "applicant", "reviewer", "approver", "auditor", "admin"]
 

@@ -27,7 +27,7 @@ from tests.fuzz.forms import TEXT_KINDS, Form, crawl, normalise, parse_forms
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES_PER_FORM = 25
+EXAMPLES_PER_FORM = 15
 ROLES = ["anonymous", "applicant", "reviewer", "approver", "admin", "auditor"]
 START_PAGES = ["/", "/login", "/register", "/password/forgot", "/account"]
 
