@@ -109,7 +109,8 @@ class Config:
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "ICIC Central Asia <no-reply@icic.local>")
-    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)  # then logged as an error; still retried
+    MAIL_MAX_BACKOFF = _env_int("MAIL_MAX_BACKOFF", 3600)
 
     # Review deadlines (working days; weekends and these holidays excluded).
     REVIEW_LIMIT_WORKING_DAYS = _env_int("REVIEW_LIMIT_WORKING_DAYS", 10)
