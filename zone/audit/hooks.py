@@ -29,6 +29,13 @@ def _on_logged_out(sender, user=None, **extra) -> None:
     g.zone_audit_signed_out = SimpleNamespace(id=user.id, email=getattr(user, "email", None))
 
 
+def _user_type() -> str:
+    """The object type under which the accounts domain records users, so a user's history is one list."""
+    from zone.accounts.models import User
+
+    return getattr(User, "audit_type", None) or User.__tablename__
+
+
 def _record_after_response(response):
     signed_out = g.pop("zone_audit_signed_out", None)
     denied = response.status_code == 403 and signed_out is None and current_user.is_authenticated
@@ -39,7 +46,7 @@ def _record_after_response(response):
         g.zone_write_intent = True  # SQLite: take the write lock when the record's transaction begins
         if signed_out is not None:
             action = "auth.logout" if request.endpoint == "accounts.logout" else "auth.session_end"
-            record(action, actor=signed_out, object_type="user", object_id=signed_out.id)
+            record(action, actor=signed_out, object_type=_user_type(), object_id=signed_out.id)
         else:
             record("access.denied", details={"method": request.method, "path": request.path[:300],
                                              "endpoint": request.endpoint})
