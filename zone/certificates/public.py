@@ -50,8 +50,8 @@ def verify(token: str):
 @allow(PUBLIC)
 @public_limit
 def verify_lookup():
-    form = LookupForm(request.args, meta={"csrf": False})
-    view, searched = None, bool(request.args)
+    form = LookupForm(request.args)
+    view, searched = None, "serial" in request.args or "tax_id" in request.args
     if searched and form.validate():
         certificate = queries.by_serial_and_tax_id(form.serial.data, form.tax_id.data)
         view = presenters.public_view(certificate, zone_date()) if certificate else None
