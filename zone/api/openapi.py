@@ -198,7 +198,7 @@ SCHEMAS: dict[str, dict] = {
                     ["id", "kind", "filename", "size", "sha256", "content_type"]),
     "DocumentUpload": obj({"kind": {"type": "string", "enum": DOCUMENT_KINDS},
                            "file": {"type": "string", "contentMediaType": "application/octet-stream"},
-                           "apostilled": BOOLEAN}, ["kind", "file"]),
+                           "apostilled": BOOLEAN}, ["kind", "file"], closed=True),
     "VersionedRequest": obj({"version": INTEGER, "comment": STRING}, closed=True),
     "StaffAction": obj({"action": {"type": "string", "enum": STAFF_ACTIONS}, "comment": STRING,
                         "version": {"type": "integer", "minimum": 1},
