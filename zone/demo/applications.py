@@ -81,8 +81,6 @@ def _fields(side: str, title: str, sector: str, codes: list[str], amount: str, c
     }
     if side == "KZ":
         data.update({"priority_income_share": "96", "has_branches_outside_zone": False})
-    else:
-        data["foreign_documents_apostilled"] = True  # the demo company is registered in Kazakhstan
     return data
 
 
@@ -93,8 +91,9 @@ PLANS = [
      "4800000000", "KZT"),
     ("in_review", "UZ", "Фабрика хлопковой пряжи", "textiles_leather", ["13.10", "13.20"], "6500000", "USD"),
     ("info_requested", "KZ", "Цех ПВХ-профиля", "plastics", ["22.23"], "1200000", "USD"),
-    ("recommended", "UZ", "Производство трансформаторов", "electrical", ["27.11"], "12000000", "USD"),
+    ("recommended", "KZ", "Производство трансформаторов", "electrical", ["27.11"], "9000000000", "KZT"),
     ("approved", "KZ", "Завод систем капельного орошения", "plastics", ["22.21", "28.30"], "3500000000", "KZT"),
+    ("approved", "UZ", "Фабрика трикотажных изделий", "textiles_leather", ["14.39", "13.91"], "5400000", "USD"),
     ("rejected", "UZ", "Завод минеральных удобрений", "chemicals", ["20.15"], "250000", "USD"),
     ("withdrawn", "KZ", "Мебельная фабрика", "other_manufacturing", ["31.09"], "900000", "USD"),
 ]
@@ -139,13 +138,15 @@ def _advance(application: Application, target: str, applicant: User, staff: dict
     review.approve(application, approver, version=application.version)
 
 
-def seed_applications(company: Company, applicant: User, staff: dict) -> None:
-    """Create one application per state (once)."""
+def seed_applications(companies: dict[str, tuple[Company, User]], staff: dict) -> None:
+    """Create one application per state (once); each side's applications belong to a company of that side."""
+    ids = [company.id for company, _user in companies.values()]
     existing = db.session.scalar(select(func.count()).select_from(Application)
-                                 .where(Application.company_id == company.id))
+                                 .where(Application.company_id.in_(ids)))
     if existing:
         return
     for target, side, title, sector, codes, amount, currency in PLANS:
+        company, applicant = companies[side]
         data = _fields(side, title, sector, codes, amount or "1", currency or "USD")
         if target == "draft":
             data = {"side": side, "project_title": title, "sector": sector}

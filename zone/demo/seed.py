@@ -31,6 +31,19 @@ STAFF = [
     (Role.ADMIN, "admin@icic-demo.kz", "Admin ICIC"),
 ]
 APPLICANT_EMAIL = "company@turan-agromash.kz"
+UZ_COMPANY = {
+    "name": "ООО «Сырдарья Текстиль Групп»",
+    "name_en": "Syrdarya Textile Group LLC",
+    "legal_form": "ООО",
+    "registration_country": "UZ",
+    "tax_id": "305123456",
+    "address": "Сырдарьинская область, г. Гулистан, ул. Навои, 5",
+    "director_name": "Каримов Бахтиёр Алишерович",
+    "contact_person": "Юсупова Дилноза",
+    "phone": "+998 67 225 00 00",
+    "email": "info@syrdarya-textile.uz",
+}
+UZ_APPLICANT_EMAIL = "company@syrdarya-textile.uz"
 
 
 def _user(email: str, role: str, name: str, company_id: int | None = None) -> User:
@@ -44,14 +57,22 @@ def _user(email: str, role: str, name: str, company_id: int | None = None) -> Us
     return user
 
 
-def seed() -> list[tuple[str, str]]:
-    company = db.session.scalar(select(Company).where(Company.tax_id == DEMO_COMPANY["tax_id"]))
+def _company(fields: dict) -> Company:
+    company = db.session.scalar(select(Company).where(Company.registration_country == fields["registration_country"],
+                                                      Company.tax_id == fields["tax_id"]))
     if company is None:
-        company = Company(**DEMO_COMPANY)
+        company = Company(**fields)
         db.session.add(company)
         db.session.flush()
         record("company.register", company, actor_label="demo-seed")
+    return company
+
+
+def seed() -> list[tuple[str, str]]:
+    company = _company(DEMO_COMPANY)
     applicant = _user(APPLICANT_EMAIL, Role.APPLICANT, "Анна Иванова", company.id)
+    uz_company = _company(UZ_COMPANY)
+    uz_applicant = _user(UZ_APPLICANT_EMAIL, Role.APPLICANT, "Дилноза Юсупова", uz_company.id)
     staff = {role: _user(email, role, name) for role, email, name in STAFF}
     db.session.commit()
     try:
@@ -59,6 +80,7 @@ def seed() -> list[tuple[str, str]]:
     except ImportError:  # the application workflow is not part of this build
         pass
     else:
-        seed_applications(company, applicant, staff)
+        seed_applications({"KZ": (company, applicant), "UZ": (uz_company, uz_applicant)}, staff)
         db.session.commit()
-    return [(Role.APPLICANT.value, APPLICANT_EMAIL)] + [(role.value, email) for role, email, _ in STAFF]
+    return ([(Role.APPLICANT.value, APPLICANT_EMAIL), (Role.APPLICANT.value, UZ_APPLICANT_EMAIL)]
+            + [(role.value, email) for role, email, _ in STAFF])

@@ -1,0 +1,37 @@
+"""The demo data that `make run` seeds: every role, every application state, signed certificates; twice is once."""
+
+from sqlalchemy import func, select
+
+from zone.accounts.models import User
+from zone.applications.models import Application
+from zone.applications.workflow import Status
+from zone.audit.services import verify_chain
+from zone.certificates.models import Certificate
+from zone.extensions import db
+
+
+def test_seed_is_complete_and_idempotent(runner, ctx):
+    first = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0, first.output
+    assert "admin@icic-demo.kz" in first.output and "/verify/" in first.output
+    counts = (db.session.scalar(select(func.count()).select_from(User)),
+              db.session.scalar(select(func.count()).select_from(Application)),
+              db.session.scalar(select(func.count()).select_from(Certificate)))
+    second = runner.invoke(args=["demo", "seed"])
+    assert second.exit_code == 0, second.output
+    db.session.rollback()
+    assert counts == (db.session.scalar(select(func.count()).select_from(User)),
+                      db.session.scalar(select(func.count()).select_from(Application)),
+                      db.session.scalar(select(func.count()).select_from(Certificate)))
+    assert set(db.session.scalars(select(User.role))) == {"applicant", "reviewer", "approver", "auditor", "admin"}
+    assert set(db.session.scalars(select(Application.status))) == set(Status)
+    serials = db.session.scalars(select(Certificate.serial).order_by(Certificate.serial)).all()
+    year = db.session.scalar(select(Certificate.issued_at)).year
+    assert serials == [f"ICIC-KZ-{year}-000001", f"ICIC-UZ-{year}-000001"]
+    assert verify_chain().ok
+
+
+def test_demo_logins_work(runner, client):
+    runner.invoke(args=["demo", "seed"])
+    response = client.post("/login", data={"email": "reviewer@icic-demo.kz", "password": "demo-password-2026"})
+    assert response.status_code == 302
