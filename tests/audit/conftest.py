@@ -42,13 +42,16 @@ def tamper(ctx):
         with db.engine.begin() as conn:
             if postgresql:
                 conn.exec_driver_sql("ALTER TABLE audit_events DISABLE TRIGGER USER")
+                conn.exec_driver_sql("ALTER TABLE audit_head DISABLE TRIGGER USER")
             else:
-                conn.exec_driver_sql("DROP TRIGGER audit_events_no_update")
-                conn.exec_driver_sql("DROP TRIGGER audit_events_no_delete")
+                for name in ("audit_events_no_update", "audit_events_no_delete", "audit_head_forward",
+                             "audit_head_no_delete"):
+                    conn.exec_driver_sql(f"DROP TRIGGER {name}")
             for statement in statements:
                 conn.execute(text(statement), params)
             if postgresql:
                 conn.exec_driver_sql("ALTER TABLE audit_events ENABLE TRIGGER USER")
+                conn.exec_driver_sql("ALTER TABLE audit_head ENABLE TRIGGER USER")
             else:
                 for ddl_statement in ddl.APPEND_ONLY_SQLITE:
                     conn.execute(ddl_statement)

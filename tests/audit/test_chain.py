@@ -121,6 +121,24 @@ def test_the_database_refuses_update_and_delete(fill_chain, statement):
     assert verify_chain().ok
 
 
+@pytest.mark.parametrize(("statement", "message"), [
+    ("UPDATE audit_head SET seq = seq - 1, hash = 'x' WHERE id = 1", "only moves forward"),
+    ("UPDATE audit_head SET hash = 'x' WHERE id = 1", "only moves forward"),
+    ("DELETE FROM audit_head", "cannot be deleted"),
+])
+def test_the_database_refuses_to_wind_back_or_delete_the_head(fill_chain, statement, message):
+    fill_chain(3)
+    with pytest.raises(sa.exc.DBAPIError) as caught:
+        db.session.execute(text(statement))
+        db.session.flush()
+    assert message in str(caught.value)
+    db.session.rollback()
+    assert verify_chain().ok
+    record("test.still_writable")
+    db.session.commit()
+    assert verify_chain().length == 4
+
+
 def test_the_orm_cannot_change_an_entry_either(fill_chain):
     fill_chain(1)
     entry = _entry(1)

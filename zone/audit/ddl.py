@@ -1,11 +1,16 @@
-"""DDL that makes ``audit_events`` append-only on both databases. Used by the models (create_all)
-and by the Alembic migration, so the two cannot drift apart."""
+"""DDL that makes the audit trail append-only on both databases. Used by the models (create_all) and by
+the Alembic migration (``APPEND_ONLY_*``, run once every table exists), so the two cannot drift apart.
+
+- ``audit_events``: UPDATE and DELETE are refused, row by row.
+- ``audit_head``: the chain head only moves forward (its ``seq`` grows with every write) and is never
+  deleted, so it cannot be wound back to hide entries removed from the end.
+"""
 
 from sqlalchemy import DDL
 
 SEED_HEAD = DDL("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '')")
 
-APPEND_ONLY_POSTGRESQL = [
+EVENTS_POSTGRESQL = [
     DDL(
         """
         CREATE OR REPLACE FUNCTION audit_events_refuse_change() RETURNS trigger AS $$
@@ -25,7 +30,29 @@ APPEND_ONLY_POSTGRESQL = [
     ),
 ]
 
-APPEND_ONLY_SQLITE = [
+HEAD_POSTGRESQL = [
+    DDL(
+        """
+        CREATE OR REPLACE FUNCTION audit_head_only_forward() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                RAISE EXCEPTION 'audit_head cannot be deleted';
+            END IF;
+            IF NEW.id <> OLD.id OR NEW.seq <= OLD.seq THEN
+                RAISE EXCEPTION 'audit_head only moves forward';
+            END IF;
+            RETURN NEW;
+        END;
+        $$ LANGUAGE plpgsql
+        """
+    ),
+    DDL(
+        "CREATE TRIGGER audit_head_forward BEFORE UPDATE OR DELETE ON audit_head "
+        "FOR EACH ROW EXECUTE FUNCTION audit_head_only_forward()"
+    ),
+]
+
+EVENTS_SQLITE = [
     DDL(
         "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
         "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: UPDATE refused'); END"
@@ -35,3 +62,19 @@ APPEND_ONLY_SQLITE = [
         "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: DELETE refused'); END"
     ),
 ]
+
+HEAD_SQLITE = [
+    DDL(
+        "CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_head "
+        "WHEN NEW.id <> OLD.id OR NEW.seq <= OLD.seq "
+        "BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward'); END"
+    ),
+    DDL(
+        "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head "
+        "BEGIN SELECT RAISE(ABORT, 'audit_head cannot be deleted'); END"
+    ),
+]
+
+# What the migration runs, once both tables exist.
+APPEND_ONLY_POSTGRESQL = EVENTS_POSTGRESQL + HEAD_POSTGRESQL
+APPEND_ONLY_SQLITE = EVENTS_SQLITE + HEAD_SQLITE

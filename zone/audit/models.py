@@ -1,6 +1,7 @@
 """Audit events and the chain head.
 
-``audit_events`` is append-only: database triggers refuse UPDATE and DELETE (see ``ddl.py``). Each
+``audit_events`` is append-only: database triggers refuse UPDATE and DELETE, and the head only moves
+forward (see ``ddl.py``). Each
 event's ``hash`` covers the previous event's hash and its own canonical content, so editing, deleting,
 inserting or reordering any entry breaks the chain at that entry. ``audit_head`` is a single row
 holding the last sequence number and hash; writers lock it, which keeps the sequence gap-free.
@@ -45,7 +46,11 @@ class AuditHead(db.Model):
 
 
 event.listen(AuditHead.__table__, "after_create", ddl.SEED_HEAD)
-for _statement in ddl.APPEND_ONLY_POSTGRESQL:
-    event.listen(AuditEvent.__table__, "after_create", _statement.execute_if(dialect="postgresql"))
-for _statement in ddl.APPEND_ONLY_SQLITE:
-    event.listen(AuditEvent.__table__, "after_create", _statement.execute_if(dialect="sqlite"))
+for _table, _dialect, _statements in (
+    (AuditEvent.__table__, "postgresql", ddl.EVENTS_POSTGRESQL),
+    (AuditEvent.__table__, "sqlite", ddl.EVENTS_SQLITE),
+    (AuditHead.__table__, "postgresql", ddl.HEAD_POSTGRESQL),
+    (AuditHead.__table__, "sqlite", ddl.HEAD_SQLITE),
+):
+    for _statement in _statements:
+        event.listen(_table, "after_create", _statement.execute_if(dialect=_dialect))
