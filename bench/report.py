@@ -14,7 +14,9 @@ file; the machine is the project's standard 2-core VM, so the client shares the 
 
 
 def _ms(value) -> str:
-    return "—" if value is None else f"{value:,.1f} ms"
+    if value is None:
+        return "—"
+    return f"{value * 1000:,.0f} µs" if value < 0.1 else f"{value:,.1f} ms"
 
 
 def _verdict(ok: bool | None) -> str:
@@ -37,7 +39,7 @@ def write_report(results: dict, path: Path | None) -> str:
     small, large = min(results["sizes"]), max(results["sizes"])
     env = results["environment"]
     lines = [
-        "## `python -m bench`",
+        f"## `python -m bench` on {results['backend']}",
         "",
         f"Run {env['when']} on commit `{env['commit']}`: {env['cpus']} CPUs, Python {env['python']}, "
         f"{results['backend']}, {env['platform']}; took {results['elapsed'] / 60:.1f} min.",
@@ -108,5 +110,5 @@ def write_report(results: dict, path: Path | None) -> str:
     lines += [f"| {name} | {value} | {_verdict(ok)} |" for name, value, ok in targets]
     text = "\n".join(lines) + "\n"
     if path is not None:
-        replace_section(path, "bench", text)
+        replace_section(path, f"bench-{results['backend'].lower()}", text)
     return text
