@@ -311,3 +311,70 @@ def test_a_foreign_company_declares_its_documents_apostilled(client, applicant_h
     response = client.post(f"/api/v1/applications/{application['id']}/submit", headers=applicant_headers)
     assert response.status_code == 200
     assert response.get_json()["eligibility"]["admitted"] is False  # submission is allowed; admission is not
+
+
+RULES = [
+    ({"project_title": "x" * 301}, "project_title"),
+    ({"project_description": "x" * 10001}, "project_description"),
+    ({"project_title": 5.5}, "project_title"),
+    ({"sector": "mining"}, "sector"),
+    ({"activity_codes": [f"{n}.1" for n in range(10, 31)]}, "activity_codes"),
+    ({"activity_codes": "25.11, 2x"}, "activity_codes"),
+    ({"activity_codes": [25]}, "activity_codes"),
+    ({"products": {"name": "x"}}, "products"),
+    ({"products": [{"name": "x"}] * 51}, "products"),
+    ({"products": ["x"]}, "products.0"),
+    ({"products": [{"name": "x" * 201}]}, "products.0.name"),
+    ({"products": [{"unit": "x" * 31}]}, "products.0.unit"),
+    ({"products": [{"hs_code": "12345678901"}]}, "products.0.hs_code"),
+    ({"products": [{"annual_volume": "0"}]}, "products.0.annual_volume"),
+    ({"products": [{"colour": "red"}]}, "products.0.colour"),
+    ({"investment_amount": "-1"}, "investment_amount"),
+    ({"investment_amount": "1000000000000001"}, "investment_amount"),
+    ({"investment_amount": True}, "investment_amount"),
+    ({"investment_amount": "NaN"}, "investment_amount"),
+    ({"investment_amount": "1e5"}, "investment_amount"),
+    ({"own_funds_share": "-0.01"}, "own_funds_share"),
+    ({"priority_income_share": "100.001"}, "priority_income_share"),
+    ({"export_share": "много"}, "export_share"),
+    ({"jobs_total": 1_000_001}, "jobs_total"),
+    ({"jobs_total": 2.5}, "jobs_total"),
+    ({"jobs_local": "5"}, None),  # digits in a string are a whole number (forms send strings)
+    ({"land_area_ha": "100.0001"}, "land_area_ha"),
+    ({"building_area_m2": "0"}, "building_area_m2"),
+    ({"building_area_m2": "10000000.01"}, "building_area_m2"),
+    ({"has_branches_outside_zone": 1}, "has_branches_outside_zone"),
+    ({"foreign_documents_apostilled": "yes"}, "foreign_documents_apostilled"),
+    ({"capital_shares": [60, 40]}, "capital_shares"),
+    ({"capital_shares": {"kz": 100}}, None),  # lower case is accepted and upper-cased
+    ({"capital_shares": {"ZZ": 100}}, "capital_shares.ZZ"),
+    ({"capital_shares": {"KZ": 0, "UZ": 100}}, "capital_shares.KZ"),
+    ({"capital_shares": {"KZ": "60.001", "UZ": "39.999"}}, "capital_shares.KZ"),
+    ({"capital_shares": {f"{a}{b}": 1 for a in "ABC" for b in "DEFGHIJ"}}, "capital_shares"),
+    ({"construction_start": "2026/09/01"}, "construction_start"),
+    ({"construction_start": "2101-01-01"}, "construction_start"),
+    ({"production_start": 20260901}, "production_start"),
+]
+
+
+@pytest.mark.parametrize(("data", "field"), RULES, ids=[f"{i}-{f}" for i, (_d, f) in enumerate(RULES)])
+def test_every_field_rule_in_the_api(client, applicant_headers, data, field):
+    response = client.post("/api/v1/applications", json={"side": "KZ", **data}, headers=applicant_headers)
+    if field is None:
+        assert response.status_code == 201, response.get_json()
+        return
+    assert response.status_code == 422, response.get_json()
+    assert field in response.get_json()["error"]["fields"], response.get_json()["error"]["fields"]
+
+
+def test_values_are_normalised(client, applicant_headers):
+    body = client.post("/api/v1/applications", json={
+        "side": "kz", "capital_shares": {"kz": "100"}, "investment_amount": "1 500 000,5",
+        "products": [{"name": "  Лента  ", "hs_code": "3917.32", "annual_volume": 12.5, "unit": "м"}],
+        "activity_codes": "22.21; 22.21, 25.11", "construction_start": "01.09.2026", "project_title": "A\x00B",
+    }, headers=applicant_headers).get_json()
+    assert body["side"] == "KZ" and body["capital_shares"] == {"KZ": "100"}
+    assert body["investment_amount"] == "1500000.5"
+    assert body["products"] == [{"name": "Лента", "hs_code": "391732", "annual_volume": "12.5", "unit": "м"}]
+    assert body["activity_codes"] == ["22.21", "25.11"] and body["construction_start"] == "2026-09-01"
+    assert body["project_title"] == "AB"

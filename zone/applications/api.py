@@ -14,7 +14,7 @@ from zone.applications import assessment, documents, fields, policies, services
 from zone.applications.models import Application, Document
 from zone.applications.workflow import Status
 from zone.database import get_for_update, writes
-from zone.errors import NotFound, ValidationFailed
+from zone.errors import NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
 from zone.web.access import AUTHENTICATED, allow
 from zone.web.security import CSP
@@ -142,7 +142,12 @@ def update(application_id: int):
 @api_bp.post("/applications/<int:application_id>/documents")
 @allow(Role.APPLICANT)
 def upload(application_id: int):
-    unknown = sorted((set(request.form) | set(request.files)) - {"kind", "file", "apostilled"})
+    try:
+        names = set(request.form) | set(request.files)
+    except (ValueError, UnicodeError) as error:  # a multipart body werkzeug cannot read at all
+        raise ZoneError(_("Send the file as multipart/form-data with the fields kind and file."),
+                        code="malformed_form") from error
+    unknown = sorted(names - {"kind", "file", "apostilled"})
     if unknown:
         raise ValidationFailed(_("Unknown fields."), fields={k: [_("Unknown field.")] for k in unknown})
     application = _load(application_id, lock=True)
