@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -103,12 +102,9 @@ def events_page(f: EventFilter, *, after: int | None = None, limit: int = 50,
     return rows, (rows[-1].seq if more and rows else None)
 
 
-def iter_events(f: EventFilter, batch_size: int = 2000) -> Iterator[AuditEvent]:
-    """Every matching event, oldest first, read in batches through a server-side cursor."""
-    stmt = _apply(select(AuditEvent), f).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
-    for entry in db.session.scalars(stmt):
-        yield entry
-        db.session.expunge(entry)  # keep the identity map (and memory) flat over a long export
+def export_statement(f: EventFilter) -> Select:
+    """Every matching event, oldest first (build it in the request, run it while the export streams)."""
+    return _apply(select(AuditEvent), f).order_by(AuditEvent.seq)
 
 
 def object_history(object_type: str, object_id: str) -> list[AuditEvent]:

@@ -9,7 +9,6 @@ the end of D (zone time): certificates issued by then, each in the status its hi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -145,7 +144,6 @@ def register_count(f: RegisterFilter) -> int:
     return db.session.execute(select(func.count()).select_from(register_statement(f).subquery())).scalar_one()
 
 
-def iter_register(f: RegisterFilter, *, with_pdf: bool = False, batch_size: int = 1000) -> Iterator[Row]:
-    """Every matching row in issue order, read through a server-side cursor (``yield_per``)."""
-    stmt = register_statement(f, with_pdf=with_pdf).order_by(Certificate.id)
-    yield from db.session.execute(stmt.execution_options(yield_per=batch_size))
+def export_statement(f: RegisterFilter, *, with_pdf: bool = False):
+    """Every matching row in issue order, for an export (build it in the request, run it while streaming)."""
+    return register_statement(f, with_pdf=with_pdf).order_by(Certificate.id)

@@ -6,9 +6,15 @@
 - ZIP: a small front-to-back writer (``ZipWriter``) yields each member as it comes; at most one
   member (one PDF) is held in memory and the central directory is spooled to a temporary file.
 
-Every generator runs inside ``stream_with_context``: the database session stays usable while the body
-is produced. Cell values that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) are
-neutralised in CSV (a leading apostrophe, as OWASP advises) and stored as text in XLSX.
+The body needs no Flask context: ``rows_of()`` reads through a server-side cursor (``yield_per``) on a
+database session of its own, opened when the first chunk is asked for and closed with the body, and
+everything that needs the request (translations, the filter, the audit record) is done before the
+response leaves the view. (``stream_with_context`` would keep the request context inside the body;
+an abandoned body then pops it whenever it is garbage-collected, in the middle of another request,
+and tears that request's session down.)
+
+Cell values that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) are neutralised in
+CSV (a leading apostrophe, as OWASP advises) and stored as text in XLSX.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from flask import Response, stream_with_context
+from flask import Response
+from sqlalchemy import Engine, Executable
+from sqlalchemy.orm import Session
 
 CHUNK = 64 * 1024
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -66,10 +74,18 @@ def csv_lines(header: list[str], rows: Iterable[Iterable[Any]], *, bom: bool = T
         yield csv_line(row)
 
 
+def rows_of(engine: Engine, statement: Executable, *, batch_size: int = 1000, scalars: bool = False) -> Iterator:
+    """The statement's rows (or first column's objects), fetched ``batch_size`` at a time through a
+    server-side cursor on a session of its own. Nothing runs until the first row is asked for."""
+    with Session(bind=engine) as session:
+        result = session.execute(statement.execution_options(yield_per=batch_size))
+        yield from (result.scalars() if scalars else result)
+
+
 def stream_response(body: Iterable[bytes], mimetype: str, filename: str) -> Response:
-    """A streamed attachment whose generator keeps the request (and database session) alive."""
+    """A streamed attachment; ``body`` must not need the request (see the module's note)."""
     chunks = (chunk for chunk in body if chunk)
-    return Response(stream_with_context(chunks), mimetype=mimetype, headers=_attachment(filename))
+    return Response(chunks, mimetype=mimetype, headers=_attachment(filename))
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]) -> Response:
