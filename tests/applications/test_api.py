@@ -204,19 +204,28 @@ def test_submission_takes_an_eligibility_snapshot(client, applicant_headers, sub
 def test_resubmit_after_an_information_request(client, applicant_headers, submitted_application, set_status, app):
     body = submitted_application(applicant_headers)
     set_status(body["id"], "info_requested")
-    changed = client.patch(f"/api/v1/applications/{body['id']}", json={"jobs_total": 130},
+    changed = client.patch(f"/api/v1/applications/{body['id']}", json={"jobs_total": 130,
+                                                                       "investment_amount": "3000000"},
                            headers=applicant_headers)
     assert changed.status_code == 200
     response = client.post(f"/api/v1/applications/{body['id']}/resubmit", json={"comment": "Исправили число мест"},
                            headers=applicant_headers)
     assert response.status_code == 200
     assert response.get_json()["status"] == "in_review"
+    assert response.get_json()["investment_usd"] == "3000000"
     from zone.applications.models import ApplicationEvent
+    from zone.eligibility.models import EligibilitySnapshot
     from zone.extensions import db
+    from zone.mail.models import MailMessage
 
     with app.app_context():
         event = db.session.query(ApplicationEvent).filter_by(application_id=body["id"], action="resubmit").one()
         assert event.comment == "Исправили число мест" and event.from_status == "info_requested"
+        kinds = [s.kind for s in db.session.query(EligibilitySnapshot).filter_by(application_id=body["id"])
+                 .order_by(EligibilitySnapshot.id)]
+        assert kinds == ["submission", "resubmission"]
+        mail = db.session.query(MailMessage).filter_by(kind="resubmitted").one()
+        assert body["number"] in mail.subject and "Исправили число мест" in mail.body
 
 
 def test_patch_after_submission_is_409(client, applicant_headers, submitted_application):

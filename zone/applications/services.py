@@ -189,8 +189,8 @@ def resubmit(application: Application, actor: User, expected_version: int | None
         _require_complete(application)
     comment = _comment(comment)
     event = apply_action(application, Action.RESUBMIT, actor, expected_version=expected_version, comment=comment)
-    application.info_deadline = None
-    assessment.take_snapshot(application, "resubmission", assessment.local_date(), actor)
+    # the answer may have changed the investment: keep the derived amount in step with the new snapshot
+    application.investment_usd = assessment.take_snapshot(application, "resubmission", assessment.local_date(), actor)
     _notify(application, "resubmitted", comment=comment)
     return event
 
