@@ -1,6 +1,6 @@
 """The review pages in a real browser (Chromium): no CSP violation or broken asset, readable at a glance.
 
-Uses the browser harness of tests/e2e (see conftest.py here).
+Uses the browser harness of tests/e2e and the application factory of the review tests.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+
+from tests.review.conftest import make_application  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
