@@ -186,3 +186,25 @@ def test_exports_of_an_empty_selection_are_valid_files(client, login_as, ctx):
     sheet = load_workbook(io.BytesIO(client.get(EXPORTS["xlsx"]).get_data())).active
     assert sheet.max_row == 1
     assert _read_zip(client.get(EXPORTS["zip"])) == ({}, [])
+
+
+def test_abandoned_downloads_hold_no_request_context(app, client, login_as, register):
+    """A body nobody reads (or reads halfway) holds no request context: collecting it later, in the
+    middle of another request, must not run a request's teardown again (which would close that other
+    request's database session)."""
+    import gc
+
+    teardowns = []
+    app.teardown_request(lambda _exc: teardowns.append(1))
+    login_as("auditor")
+    teardowns.clear()
+    requests = 0
+    for path in EXPORTS.values():
+        client.get(path)  # never read
+        halfway = client.get(path, buffered=False)
+        next(iter(halfway.response))
+        del halfway
+        requests += 2
+    gc.collect()
+    assert len(teardowns) == requests
+    assert client.get("/registers/certificates?side=KZ").status_code == 200
