@@ -42,7 +42,8 @@ def write_report(results: dict, path: Path | None) -> str:
         f"## `python -m bench` on {results['backend']}",
         "",
         f"Run {env['when']} on commit `{env['commit']}`: {env['cpus']} CPUs, Python {env['python']}, "
-        f"{results['backend']}, {env['platform']}; took {results['elapsed'] / 60:.1f} min.",
+        f"{results['backend']}, {env['platform']}; took {results['elapsed'] / 60:.1f} min; "
+        f"1-minute load average {env.get('load', '?')} (other work on the machine skews every figure).",
         "",
         "### Seeded data",
         "",
