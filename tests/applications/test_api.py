@@ -387,3 +387,21 @@ def test_values_are_normalised(client, applicant_headers):
     assert body["products"] == [{"name": "Лента", "hs_code": "391732", "annual_volume": "12.5", "unit": "м"}]
     assert body["activity_codes"] == ["22.21", "25.11"] and body["construction_start"] == "2026-09-01"
     assert body["project_title"] == "AB"
+
+
+def test_submission_checks_saved_values_again(client, applicant_headers, complete_application, app):
+    """Values written around the form (an import, an old rule) are checked again at submission."""
+    from decimal import Decimal
+
+    from zone.applications.models import Application
+    from zone.extensions import db
+
+    application = complete_application(applicant_headers)
+    with app.app_context():
+        row = db.session.get(Application, application["id"])
+        row.own_funds_share = Decimal("150")
+        row.products = [{"name": "Лента", "hs_code": "12", "annual_volume": "5", "unit": "м"}]
+        db.session.commit()
+    response = client.post(f"/api/v1/applications/{application['id']}/submit", headers=applicant_headers)
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"own_funds_share", "products.0.hs_code"}

@@ -549,6 +549,12 @@ def missing(values: Mapping[str, Any], country: str | None, document_kinds: set[
     """Everything that stops submission: required fields, incomplete product rows, inconsistent values,
     the apostille declaration and every required document kind not uploaded (``documents.<kind>``)."""
     errors = _Errors()
+    # Saved values passed these rules when they were saved; check again, as rules or data may have moved on.
+    present = {name: value for name, value in values.items()
+               if name in FIELDS and value is not None and value != [] and value != {}}
+    for path, messages in clean(present)[1].items():
+        for message in messages:
+            errors.add(path, message)
     for field in FIELDS.values():
         if not field.required(values, country):
             continue
