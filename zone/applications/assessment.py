@@ -19,11 +19,20 @@ from zone.database import utcnow
 from zone.errors import ZoneError
 
 
-def _optional(module: str, name: str):
+def _module(module_name: str):
+    """The module when that domain is part of the build, else None. A module that exists but fails to
+    import is a bug and raises (it must not silently skip, say, a snapshot)."""
     try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name is not None and module_name.startswith(error.name):
+            return None
+        raise
+
+
+def _optional(module_name: str, name: str):
+    module = _module(module_name)
+    return getattr(module, name, None) if module is not None else None
 
 
 def current_eligibility(application, locale: str) -> dict | None:
@@ -92,10 +101,7 @@ def _add_working_days(start: date, n: int, holidays: set[date]) -> date:
 
 def activity_catalog() -> Any:
     """The OKED catalogue module (``search``, ``get``, ``is_manufacturing``) or None."""
-    try:
-        return importlib.import_module("zone.eligibility.oked")
-    except ImportError:
-        return None
+    return _module("zone.eligibility.oked")
 
 
 def is_manufacturing(code: str) -> bool:
