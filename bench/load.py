@@ -80,7 +80,8 @@ def report(rows: list[dict], args, elapsed: float, failures: list[dict]) -> str:
         "",
         f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}: {args.users} users for {args.minutes:g} min "
         f"(locust, headless) against gunicorn (2 workers × 4 threads) + PostgreSQL, seeded with "
-        f"{args.applications:,} applications; took {elapsed / 60:.1f} min in all.",
+        f"{args.applications:,} applications; took {elapsed / 60:.1f} min in all; 1-minute load average "
+        f"{os.getloadavg()[0]:.1f} at the end (other work on the machine skews the latencies).",
         "",
         f"**{int(total['Request Count']):,} requests, {int(total['Failure Count'])} failed**, "
         f"{float(total['Requests/s']):.1f} req/s; p50 {total['50%']} ms, p95 {total['95%']} ms overall.",
