@@ -25,6 +25,7 @@ DOMAINS = (
     "eligibility",
     "review",
     "certificates",
+    "registers",
     "api",
     "demo",
 )

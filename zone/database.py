@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
-from pathlib import Path
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TypeVar
 
 import click

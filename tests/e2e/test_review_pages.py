@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.review.conftest import make_application  # noqa: F401
+from tests.review.conftest import make_application  # noqa: F401 - a fixture, used by name
 
 pytestmark = pytest.mark.browser
 

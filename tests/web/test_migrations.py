@@ -22,7 +22,8 @@ def empty_database_url(tmp_path):
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         return
     base = sa.engine.make_url(normalise_database_url(PG_URL))
-    name = f"{base.database}_zone_mig_{os.environ.get('ZONE_TEST_DB_TAG', '')}{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}"
+    tag = os.environ.get("ZONE_TEST_DB_TAG", "") + os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    name = f"{base.database}_zone_mig_{tag}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

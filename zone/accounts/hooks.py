@@ -71,3 +71,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.before_request(_idle_timeout)
+    # The user object belongs to the request's database session, which ends with the request; a
+    # longer-lived app context (tests, streamed responses) must not hand it to the next request.
+    app.teardown_request(lambda _exc: g.pop("_login_user", None))

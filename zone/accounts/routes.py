@@ -11,8 +11,16 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from zone.accounts import services
-from zone.accounts.forms import (ChangePasswordForm, EmptyForm, LoginForm, RegistrationForm, ResetPasswordForm,
-                                 ResetRequestForm, RoleForm, StaffForm)
+from zone.accounts.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    LoginForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    RoleForm,
+    StaffForm,
+)
 from zone.accounts.models import User
 from zone.accounts.roles import Role, role_label
 from zone.accounts.throttle import throttled
@@ -47,7 +55,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = RegistrationForm()
-    form.registration_country.choices = [("", _("— choose —"))] + list(country_choices(str(get_locale())))
+    form.registration_country.choices = [("", _("— choose —")), *country_choices(str(get_locale()))]
     if form.validate_on_submit():
         try:
             user = services.register_company(

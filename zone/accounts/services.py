@@ -16,8 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from zone.accounts.models import ApiToken, User, new_session_nonce
-from zone.accounts.passwords import (dummy_verify, hash_password, needs_rehash, password_problem,
-                                     verify_password)
+from zone.accounts.passwords import dummy_verify, hash_password, needs_rehash, password_problem, verify_password
 from zone.accounts.roles import Role
 from zone.audit.services import record
 from zone.companies.countries import is_country

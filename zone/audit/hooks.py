@@ -4,13 +4,10 @@ Flask-Login announces every sign-out; the record is written after the response i
 transaction, because the sign-out itself changes no row. A request refused with 403 to a signed-in
 user is recorded as ``access.denied`` (anonymous refusals are not: they are the web's background
 noise). Whatever the refused request left in its session is rolled back first, never committed.
-
-Also mounts the certificate register (``zone.registers``) while the app factory does not list it.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from types import SimpleNamespace
 
@@ -57,24 +54,6 @@ def _record_after_response(response):
     return response
 
 
-def _mount_registers(app: Flask) -> None:
-    from zone import DOMAINS
-    from zone.extensions import csrf
-
-    if "registers" in DOMAINS:
-        return  # the app factory registers it like every domain
-    if any(importlib.util.find_spec(name) is None for name in ("zone.registers.routes", "zone.certificates.models")):
-        return  # the register lists certificates: nothing to mount without them
-    from zone.registers import api, routes
-
-    if routes.bp.name not in app.blueprints:
-        app.register_blueprint(routes.bp)
-    if api.api_bp.name not in app.blueprints:
-        csrf.exempt(api.api_bp)
-        app.register_blueprint(api.api_bp)
-
-
 def init_app(app: Flask) -> None:
     user_logged_out.connect(_on_logged_out, app)
     app.after_request(_record_after_response)
-    _mount_registers(app)

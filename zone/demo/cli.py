@@ -15,7 +15,7 @@ def seed_command() -> None:
     from zone.demo.seed import DEMO_PASSWORD, seed
 
     accounts = seed()
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in accounts:
         click.echo(f"  {role:<10} {email}")
     from sqlalchemy import select

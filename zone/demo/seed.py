@@ -11,7 +11,7 @@ from zone.audit.services import record
 from zone.companies.models import Company
 from zone.extensions import db
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed demo credentials
 DEMO_COMPANY = {
     "name": "ТОО «Туран Агромаш»",
     "name_en": "Turan Agromash LLP",

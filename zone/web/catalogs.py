@@ -71,7 +71,11 @@ def update(domain: str) -> None:
         catalog.obsolete.clear()
         if locale == "en":
             for message in catalog:
-                if message.id and not message.string:
+                if isinstance(message.id, (list, tuple)):
+                    if not all(message.string or ()):
+                        message.string = tuple(message.id[:1]) + tuple(message.id[1:]) * (
+                            max(1, catalog.num_plurals) - 1)
+                elif message.id and not message.string:
                     message.string = message.id
         path.parent.mkdir(parents=True, exist_ok=True)
         buffer = BytesIO()

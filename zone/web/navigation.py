@@ -17,6 +17,7 @@ MENU = [
     ("review.queue", _l("Review queue"), {R, P, D, U}),
     ("review.dashboard", _l("Dashboard"), {R, P, D, U}),
     ("certificates.staff_list", _l("Certificates"), {R, P, D, U}),
+    ("registers.certificates", _l("Certificate register"), {R, P, D, U}),
     ("audit.events", _l("Audit trail"), {U, D}),
     ("eligibility.admin_rulesets", _l("Rule sets"), {D, U}),
     ("accounts.users", _l("Staff"), {D}),
