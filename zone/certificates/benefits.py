@@ -14,7 +14,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from zone.certificates import wording
-from zone.eligibility.registry import NoRuleSetError, default_registry
+from zone.eligibility.registry import NoRuleSetError
+from zone.eligibility.services import current_registry
 from zone.errors import ValidationFailed
 
 LOCALES = ("ru", "en", "kk", "uz")
@@ -22,7 +23,7 @@ LOCALES = ("ru", "en", "kk", "uz")
 
 def _rule_set(on_date: date):
     try:
-        return default_registry().for_date(on_date)
+        return current_registry().for_date(on_date)  # shipped and admin-activated rule sets alike
     except NoRuleSetError:
         return None
 
