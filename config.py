@@ -84,6 +84,7 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_RESET_MAX_AGE = 3600
     API_TOKEN_TTL_HOURS = _env_int("API_TOKEN_TTL_HOURS", 24)
+    INVITATION_MAX_AGE_HOURS = _env_int("INVITATION_MAX_AGE_HOURS", 72)
 
     # Throttling (Flask-Limiter). Use a shared store (e.g. redis://) with several workers.
     RATELIMIT_ENABLED = True

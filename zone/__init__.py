@@ -19,6 +19,7 @@ from config import INSTANCE_DIR, ProductionConfig, get_config, normalise_databas
 DOMAINS = (
     "web",
     "accounts",
+    "companies",
     "audit",
     "mail",
     "applications",
