@@ -32,7 +32,9 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 4, extra_env
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",
-         "--graceful-timeout", "5", "bench.wsgi_app:app"],
+         # Idle keep-alive connections outlive the load test's think time (1-5 s), as behind a proxy;
+         # with gunicorn's default of 2 s a client may reuse a connection the server is just closing.
+         "--keep-alive", "30", "--graceful-timeout", "5", "bench.wsgi_app:app"],
         cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + 60
