@@ -131,6 +131,8 @@ def measure_http(url: str, seeded, seconds: float, workdir: Path) -> list[http_l
                 ("/api/v1/verify/<token> (public verify, JSON)", [f"/api/v1/verify/{t}" for t in tokens],
                  "application/json"),
                 ("/verify/<token> (public verify page, HTML)", [f"/verify/{t}" for t in tokens], "text/html")]
+        for _label, paths, accept in runs:  # warm every worker up first: imports, templates, caches
+            http_load.measure(base, "warm-up", paths, seconds=2, accept=accept)
         return [http_load.measure(base, label, paths, seconds=seconds, accept=accept)
                 for label, paths, accept in runs]
 
