@@ -9,6 +9,13 @@ def test_catalogs_are_complete():
     assert not found, "\n".join(found[:50]) + (f"\n… and {len(found) - 50} more" if len(found) > 50 else "")
 
 
+def test_shared_messages_read_the_same_in_every_domain():
+    from zone.web.catalogs import conflicts
+
+    found = conflicts()
+    assert not found, "\n".join(found[:30])
+
+
 def test_every_domain_with_strings_has_a_catalog():
     from zone import DOMAINS
     from zone.web.catalogs import extract

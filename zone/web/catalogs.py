@@ -123,3 +123,31 @@ def problems(domain: str) -> list[str]:
             for error in errors:
                 found.append(f"{domain}/{locale}: {message.id!r}: {error}")
     return found
+
+
+def conflicts() -> list[str]:
+    """Messages that two domains translate differently.
+
+    Flask-Babel merges every domain's catalog into one, so only one translation of a shared message id
+    can win; a page would silently show the other domain's wording. Shared ids must read the same
+    everywhere; a word that means different things needs different ids.
+    """
+    from zone.web.i18n import catalog_domains
+
+    found: list[str] = []
+    for locale in LOCALES:
+        seen: dict[str, dict[str, list[str]]] = {}
+        for domain in catalog_domains():
+            path = po_path(domain, locale)
+            if not path.exists():
+                continue
+            for message in read_catalog(path, locale):
+                if message.id and message.string:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    text = message.string if isinstance(message.string, str) else message.string[0]
+                    seen.setdefault(key, {}).setdefault(text, []).append(domain)
+        for msgid, versions in seen.items():
+            if len(versions) > 1:
+                detail = "; ".join(f"{', '.join(ds)}: {text!r}" for text, ds in versions.items())
+                found.append(f"{locale}: {msgid!r} is translated differently ({detail})")
+    return found

@@ -42,9 +42,11 @@ def compile_command() -> None:
 @click.argument("domain", required=False)
 def check_command(domain: str | None) -> None:
     """Fail when a message lacks a translation (ru, en) or an entry (kk, uz)."""
-    from zone.web.catalogs import problems
+    from zone.web.catalogs import conflicts, problems
 
     found = [p for name in _domains(domain) for p in problems(name)]
+    if not domain:
+        found += conflicts()
     for line in found:
         click.echo(line)
     if found:
