@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -94,3 +96,10 @@ def test_every_issuance_is_signed_afresh(dev_identity):
     signed = sign_pdf(pdf, dev_identity.signer_p12, dev_identity.passphrase)
     assert signed.startswith(pdf)  # an incremental update: the rendered bytes stay intact
     assert validate_signature(signed, dev_identity.ca_pem).ok
+def test_signing_inside_a_running_loop(kz_pdf, dev_identity):
+    from zone.certificates.signing import sign_pdf, validate_signature
+    async def main():
+        signed = sign_pdf(kz_pdf, dev_identity.signer_p12, dev_identity.passphrase)
+        return validate_signature(signed, dev_identity.ca_pem)
+    check = asyncio.run(main())
+    assert check.valid and check.intact

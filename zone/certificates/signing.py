@@ -11,10 +11,12 @@ signing certificate issued by it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import fcntl
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -139,6 +141,18 @@ def load_signer(p12_path: str | os.PathLike, passphrase: str | bytes | None) -> 
         return signer
 
 
+def _without_running_loop(function, *args, **kwargs):
+    """Call pyHanko's synchronous API, which uses ``asyncio.run``, even from a thread that already runs
+    an event loop (an async server, or a test process driving a browser): then it runs in a helper
+    thread. In a plain WSGI worker it is a direct call."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def sign_pdf(
     pdf_bytes: bytes,
     p12_path: str | os.PathLike,
@@ -160,7 +174,8 @@ def sign_pdf(
     )
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
-        output = signers.sign_pdf(writer, metadata, signer=signer, bytes_reserved=_SIGNATURE_BYTES)
+        output = _without_running_loop(signers.sign_pdf, writer, metadata, signer=signer,
+                                       bytes_reserved=_SIGNATURE_BYTES)
     except Exception as exc:  # pyHanko raises many types; the caller needs one.
         raise SigningError(f"cannot sign certificate PDF: {exc}") from exc
     return output.getvalue()
@@ -179,7 +194,7 @@ def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike) -> Sign
     if not embedded:
         return SignatureCheck(signed=False, error="the PDF carries no signature")
     try:
-        status = validate_pdf_signature(embedded[0], _validation_context(str(ca_pem_path)))
+        status = _without_running_loop(validate_pdf_signature, embedded[0], _validation_context(str(ca_pem_path)))
     except Exception as exc:  # a broken signature must be reported, not raised
         return SignatureCheck(signed=True, error=f"signature cannot be validated: {exc}")
     return SignatureCheck(
