@@ -68,7 +68,7 @@ def _wrk(base, label, paths, seconds, connections, accept) -> Throughput:
         script = Path(tmp) / "zone.lua"
         script.write_text(WRK_SCRIPT % {"paths": paths_file, "accept": accept})
         out = subprocess.run(  # noqa: S603
-            ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "-s", str(script), base + paths[0]],  # noqa: S607
+            ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script), base + paths[0]],  # noqa: S607
             capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     m = re.search(r"ZONE p50=(\d+) p95=(\d+) non2xx=(\d+)", out)

@@ -76,7 +76,7 @@ def write_report(results: dict, path: Path | None) -> str:
     if results["http"]:
         ceiling = results["http"][0].rps
         lines += ["", f"### Throughput over HTTP at {large:,} applications (gunicorn 2 workers × 4 threads, "
-                  f"{results['http'][0].tool}, 16 connections)", "",
+                  f"{results['http'][0].tool}, 16 connections; median of 3 interleaved rounds)", "",
                   "| endpoint | req/s | of trivial | p50 | p95 | errors |", "|---|---:|---:|---:|---:|---:|"]
         for t in results["http"]:
             errors = f"{t.errors:,}" + (f" (first answer: HTTP {t.first_status})" if t.errors else "")
