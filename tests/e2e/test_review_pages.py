@@ -58,5 +58,5 @@ def test_queue_dashboard_and_a_shortened_approval(page, live_server, shot, sign_
     page.fill("#form-approve textarea", "Срок аренды участка — три года.")
     submit(page, "#form-approve button[type=submit]")
     main = page.locator("main").inner_text()
-    assert "ICIC-KZ-" in main and "Одобрено" in main
+    assert "ICIC-KZ-" in main and "Одобрена" in main
     shot(page, "approved")

@@ -93,8 +93,10 @@ def _browser_could_send(kind: str, value: str) -> bool:
 
 
 def _check_kept(form: Form, data: dict, html: str) -> list[str]:
-    again = [f for f in parse_forms(html) if urlsplit(f.action).path == urlsplit(form.action).path
-             or set(f.fields) >= set(_typed_text(form, data))]
+    forms = parse_forms(html)
+    # The same form again (same action) first; a page may hold several forms with the same field names.
+    again = [f for f in forms if urlsplit(f.action).path == urlsplit(form.action).path] or [
+        f for f in forms if set(f.fields) >= set(_typed_text(form, data))]
     if not again:
         return []
     shown = again[0]

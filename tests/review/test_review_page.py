@@ -46,7 +46,7 @@ def test_the_page_shows_everything_a_reviewer_needs(client, login_as, make_appli
     login_as("reviewer")
     html = client.get(f"/review/applications/{app_id}").get_data(as_text=True)
     for text in ("Завод полимерных труб «Жетысай»", "22.21", "Устав.pdf", "Контрольный список",
-                 "Критерии допуска", "KZ_CIT", 'id="form-start_review"', "Подана"):
+                 "Условия допуска", "KZ_CIT", 'id="form-start_review"', "Подана"):
         assert text in html, text
     assert 'name="start_review-version"' in html or "start_review-version" in html
 

@@ -54,11 +54,16 @@ def _visible(serial: str) -> Certificate:
 
 def _detail_page(certificate: Certificate, *, status_form=None, reissue_form=None, open_action=None):
     """The certificate's page; after a refused change the forms keep what the admin typed."""
+    actions = list(policies.actions_for(current_user, certificate))
+    refused = Action.SUPERSEDE if open_action == "reissue" else open_action
+    if refused in set(Action) and refused not in actions:
+        # The change was refused because the status moved on: still show what was typed, with the reason.
+        actions.append(Action(refused))
     return render_template(
         "certificates/detail.html",
         certificate=certificate,
         events=queries.history(certificate),
-        actions=policies.actions_for(current_user, certificate),
+        actions=actions,
         status_form=status_form or StatusChangeForm(formdata=None),
         reissue_form=reissue_form or ReissueForm(formdata=None),
         open_action=open_action,
