@@ -141,6 +141,13 @@ def _fuzz_form(client, form: Form, failures: list[str]) -> None:
         failures.append(f"POST {form.action} (form on {form.page}): {str(error)[:1500]}")
 
 
+def _reset_link(app, user) -> str:
+    from zone.accounts.services import password_reset_token
+
+    with app.test_request_context("/"):
+        return f"/password/reset/{password_reset_token(user)}"
+
+
 @pytest.fixture
 def seeded(client, make_company, make_user, api_token):
     return seed_through_api(client, make_company, make_user, api_token)
@@ -148,9 +155,11 @@ def seeded(client, make_company, make_user, api_token):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_hostile_values_at_every_form(app, client, seeded, login, role):
-    if role != "anonymous":
-        login(seeded.users[role])
     start = START_PAGES + [f"/applications/{i}" for i in seeded.application_ids]
+    if role == "anonymous":
+        start.append(_reset_link(app, seeded.users["auditor"]))  # the form behind a mailed link
+    else:
+        login(seeded.users[role])
     forms = crawl(client, start)
     assert forms or role == "auditor", f"{role} reaches no form at all"
     failures: list[str] = []
