@@ -42,6 +42,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         static_folder="../static",
         instance_path=str(INSTANCE_DIR),
     )
+    from zone.web.converters import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any blueprint adds its rules
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)

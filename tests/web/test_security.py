@@ -228,3 +228,21 @@ def test_a_file_posted_as_a_text_field_is_just_invalid(client, path):
 def test_a_json_body_posted_to_a_form_is_just_invalid(client, body):
     response = client.post("/login", json=body)
     assert response.status_code == 200
+
+
+def test_nul_characters_are_dropped_not_fatal(client, make_user):
+    user = make_user("reviewer")
+    from tests.conftest import PASSWORD
+
+    response = client.post("/login", data={"email": user.email + "\x00", "password": PASSWORD})
+    assert response.status_code == 302  # the NUL is gone, the credentials are right
+    assert client.get("/review?q=%00abc").status_code == 200
+    response = client.post("/api/v1/tokens", json={"email": "\x00" + user.email, "password": PASSWORD})
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("path", ["/api/v1/applications/40749307510", "/api/v1/applications/9223372036854775807"])
+def test_ids_beyond_the_database_range_are_404(client, make_user, api_token, path):
+    headers = api_token(make_user("reviewer"))
+    assert client.get(path, headers=headers).status_code == 404
+    assert client.patch(path, json={}, headers=headers).status_code in (404, 405)  # never a server error

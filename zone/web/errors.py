@@ -117,4 +117,10 @@ def init_app(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return _http_error(error)
         log.exception("Unhandled error on %s %s", request.method, request.path)
+        from zone.extensions import db
+
+        try:
+            db.session.rollback()  # a failed statement leaves the session unusable for rendering the page
+        except Exception:  # noqa: BLE001 - the error page must render whatever state the session is in
+            log.exception("rollback after an unhandled error failed")
         return error_response(500)

@@ -1,10 +1,10 @@
-"""Security headers on every response and safe redirects."""
+"""Security headers on every response, safe redirects, and input PostgreSQL could not take."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -41,4 +41,40 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(drop_nul_characters)
     app.after_request(set_security_headers)
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
+
+
+def drop_nul_characters() -> None:
+    """Remove NUL characters from the query string, form fields and JSON bodies before any view runs.
+
+    They are never meaningful in text typed by people or sent by integrators, and PostgreSQL cannot store
+    or even compare them, so a NUL would otherwise turn a query into a server error. Uploaded files are
+    untouched (their content is binary).
+    """
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        request.args = ImmutableMultiDict(
+            [(_without_nul(k), _without_nul(v)) for k, v in request.args.items(multi=True)])
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            form = request.form
+            if any("\x00" in k or "\x00" in v for k, v in form.items(multi=True)):
+                request.form = ImmutableMultiDict(
+                    [(_without_nul(k), _without_nul(v)) for k, v in form.items(multi=True)])
+        elif request.is_json:
+            body = request.get_json(silent=True)
+            if body is not None:
+                cleaned = _without_nul(body)
+                request._cached_json = (cleaned, cleaned)  # what get_json() returns from now on
