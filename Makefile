@@ -10,6 +10,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 # For tests: the browser Playwright drives, and pdftoppm to read QR codes from rendered certificates.
 TEST_DEBS := chromium poppler-utils
+# For benchmarks: wrk measures throughput (a slower Python client is used without it).
+BENCH_DEBS := wrk
 
 .PHONY: run test bench load lint system-deps system-deps-test deps deps-dev translations db demo clean
 
@@ -23,21 +25,26 @@ run: deps translations
 	  $(FLASK) mail send --loop --interval 5 >/dev/null 2>&1 & \
 	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 --access-logfile - wsgi:app
 
+# Both passes always run, so one report shows everything; the target fails if either did.
 test: deps-dev translations
-	$(BIN)/pytest -n 2 --dist loadfile
-	@if [ -n "$$ZONE_TEST_DATABASE_URL" ]; then \
+	@status=0; \
+	echo "== SQLite pass"; \
+	$(BIN)/pytest -n 2 --dist loadfile || status=1; \
+	if [ -n "$$ZONE_TEST_DATABASE_URL" ]; then \
 	  echo "== PostgreSQL pass: $$ZONE_TEST_DATABASE_URL"; \
-	  ZONE_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 --dist loadfile -m "not browser"; \
-	fi
+	  ZONE_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 --dist loadfile -m "not browser" || status=1; \
+	fi; \
+	exit $$status
 
 bench: deps-dev translations
+	@dpkg -s $(BENCH_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BENCH_DEBS); }
 	$(BIN)/python -m bench
 
 load: deps-dev translations
 	$(BIN)/python -m bench.load
 
 lint: deps-dev
-	$(BIN)/ruff check zone tests config.py wsgi.py
+	$(BIN)/ruff check zone tests bench config.py wsgi.py
 
 system-deps:
 	@missing=""; for p in $(RUNTIME_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
