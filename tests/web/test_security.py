@@ -15,11 +15,10 @@ REQUIRED_HEADERS = {
 
 
 def _sample_url(rule) -> str:
-    values = {}
-    for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if converter in {"IntegerConverter", "NumberConverter"} else "x"
     from werkzeug.routing import BuildError
+    from werkzeug.routing.converters import NumberConverter
+
+    values = {name: 1 if isinstance(rule._converters[name], NumberConverter) else "x" for name in rule.arguments}
 
     try:
         return rule.build(values, append_unknown=False)[1]

@@ -33,6 +33,7 @@ from zone.review.labels import SIDE_SHORT, document_label, field_label, sector_c
 from zone.review.models import Holiday
 from zone.review.policies import can_view
 from zone.web.access import allow
+from zone.web.converters import MAX_ID
 from zone.web.forms import apply_service_errors
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -195,7 +196,9 @@ def act(application_id: int, action: str):
 def reassign(application_id: int):
     form = ReassignForm(prefix="reassign")
     application = _locked(application_id)
-    assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
+    wanted = form.assignee.data
+    # An id outside the database's range names nobody (and PostgreSQL would refuse to compare it).
+    assignee = db.session.get(User, wanted) if isinstance(wanted, int) and 0 < wanted <= MAX_ID else None
     try:
         services.reassign(application, current_user, assignee, version=form.version.data)
     except ZoneError as error:

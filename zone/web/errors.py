@@ -121,6 +121,6 @@ def init_app(app: Flask) -> None:
 
         try:
             db.session.rollback()  # a failed statement leaves the session unusable for rendering the page
-        except Exception:  # noqa: BLE001 - the error page must render whatever state the session is in
+        except Exception:
             log.exception("rollback after an unhandled error failed")
         return error_response(500)

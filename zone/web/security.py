@@ -45,6 +45,10 @@ def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
 
 
+def _has_nul(value) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
 def _without_nul(value):
     if isinstance(value, str):
         return value.replace("\x00", "")
@@ -64,13 +68,13 @@ def drop_nul_characters() -> None:
     """
     from werkzeug.datastructures import ImmutableMultiDict
 
-    if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+    if any(_has_nul(k) or _has_nul(v) for k, v in request.args.items(multi=True)):
         request.args = ImmutableMultiDict(
             [(_without_nul(k), _without_nul(v)) for k, v in request.args.items(multi=True)])
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             form = request.form
-            if any("\x00" in k or "\x00" in v for k, v in form.items(multi=True)):
+            if any(_has_nul(k) or _has_nul(v) for k, v in form.items(multi=True)):
                 request.form = ImmutableMultiDict(
                     [(_without_nul(k), _without_nul(v)) for k, v in form.items(multi=True)])
         elif request.is_json:
