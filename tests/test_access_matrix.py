@@ -32,6 +32,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 from flask import g
+from werkzeug.routing.converters import IntegerConverter
 
 from tests.conftest import PASSWORD
 from zone.accounts.roles import Role
@@ -143,7 +144,6 @@ def build_target(rule, method: str, ids) -> Target:
     values, owned, missing = {}, False, False
     reads = method == "GET"
     for name, converter in rule._converters.items():
-        kind = type(converter).__name__
         if name == "application_id":
             values[name] = ids.application
         elif name == "document_id":
@@ -170,7 +170,7 @@ def build_target(rule, method: str, ids) -> Target:
             values[name] = "suspend" if rule.endpoint.startswith("certificates") else "start_review"
         elif name == "code":
             values[name] = "ru"
-        elif kind == "IntegerConverter":
+        elif isinstance(converter, IntegerConverter):
             values[name], missing = MISSING_ID, True
         else:
             values[name], missing = "unknown", True
