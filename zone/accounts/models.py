@@ -34,7 +34,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), default=Role.APPLICANT)
+    role: Mapped[str] = mapped_column(String(20), default=Role.APPLICANT, index=True)  # staff lists by role
     full_name: Mapped[str | None] = mapped_column(String(200))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
     locale: Mapped[str] = mapped_column(String(5), default="ru")
