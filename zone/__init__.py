@@ -13,7 +13,9 @@ import logging
 
 from flask import Flask
 
-from config import INSTANCE_DIR, ProductionConfig, get_config, normalise_database_url
+from config import INSTANCE_DIR, DevelopmentConfig, get_config, normalise_database_url
+
+log = logging.getLogger(__name__)
 
 # Order matters only for readability: foundation first, then the business domains.
 DOMAINS = (
@@ -34,8 +36,6 @@ DOMAINS = (
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     config_class = get_config(config_name)
-    if config_class is ProductionConfig:
-        ProductionConfig.check()
     app = Flask(
         __name__,
         template_folder="../templates",
@@ -48,6 +48,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)
+    config_class.check(app.config)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     register_logging(app)
     register_extensions(app)
@@ -72,6 +73,9 @@ def register_logging(app: Flask) -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
         logging.getLogger("weasyprint").setLevel(logging.WARNING)
         logging.getLogger("fontTools").setLevel(logging.WARNING)
+    if app.config["ENV_NAME"] == DevelopmentConfig.ENV_NAME:
+        log.warning("DEVELOPMENT CONFIGURATION: not for real use (no secure cookies, no HSTS; its defaults publish "
+                    "the secret key and write mail to files). Run real deployments with ZONE_ENV=production.")
 
 
 def register_extensions(app: Flask) -> None:
