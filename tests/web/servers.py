@@ -131,6 +131,7 @@ error_log {workdir}/nginx-error.log info;
 events {{ worker_connections 64; }}
 http {{
     access_log {workdir}/nginx-access.log;
+    client_max_body_size 12m;
     client_body_temp_path {workdir}/nginx-body;
     proxy_temp_path {workdir}/nginx-proxy;
     fastcgi_temp_path {workdir}/nginx-fastcgi;
@@ -156,6 +157,8 @@ def nginx(workdir: Path, upstream: int, scheme: str = "https") -> Process:
     is written as a constant.
     """
     executable = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(executable).exists():
+        raise AssertionError("nginx is not installed: `make system-deps-test` installs the Debian package")
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     conf = workdir / "nginx.conf"

@@ -11,24 +11,9 @@ from http.cookies import SimpleCookie
 
 import pytest
 
-from tests.web.servers import flask_command, gunicorn, migrated_database, production_environment, request
+from tests.web.servers import flask_command, gunicorn, production_environment, request
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def migrated_template(tmp_path_factory):
-    """A SQLite file migrated by ``flask db upgrade`` under the production configuration."""
-    workdir = tmp_path_factory.mktemp("production-template")
-    result = flask_command(production_environment(workdir), "db", "upgrade")
-    assert result.returncode == 0, result.stderr
-    return workdir / "zone.sqlite3"
-
-
-@pytest.fixture
-def workdir(tmp_path, migrated_template):
-    migrated_database(migrated_template, tmp_path)
-    return tmp_path
 
 
 @pytest.fixture
