@@ -140,9 +140,11 @@ def development_app(database_url, tmp_path):
                                       "MAIL_OUTBOX_DIR": tmp_path / "outbox"})
 
 
-def test_development_warns_at_start_up(database_url, caplog):
+def test_development_warns_at_start_up(database_url, caplog, monkeypatch):
     from zone import create_app
 
+    # Alembic's logging setup, run in this process by the migration tests, disables existing loggers.
+    monkeypatch.setattr(logging.getLogger("zone"), "disabled", False)
     with caplog.at_level(logging.WARNING, logger="zone"):
         create_app("development", {"SQLALCHEMY_DATABASE_URI": database_url})
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
