@@ -1,17 +1,25 @@
 """Configuration, read from the environment.
 
-Every setting has a safe development default except in production, where a real ``SECRET_KEY`` and a
-``DATABASE_URL`` are required. See the configuration table in README.md.
+Every setting has a safe development default except in production, where a random ``SECRET_KEY``, a
+``DATABASE_URL`` and the public https ``ZONE_BASE_URL`` are required. See the configuration table in
+README.md. The classes read the environment when this module is imported; ``create_app(name, overrides)``
+checks the settings the application actually ends up with.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("ZONE_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot run this configuration; the message says what to set."""
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -21,7 +29,12 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 def _env_int(name: str, default: int) -> int:
     value = _env(name)
-    return int(value) if value is not None else default
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -33,6 +46,11 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (_env(name, default) or "").split(",") if item.strip()]
+
+
+# Published with the code, so it signs nothing real: production refuses it (and any short key).
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - development only, refused in production
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def normalise_database_url(url: str) -> str:
@@ -48,7 +66,7 @@ class Config:
     """Settings shared by every environment."""
 
     ENV_NAME = "base"
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-insecure-secret-key")
+    SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'zone.sqlite3'}")
     )
@@ -127,8 +145,21 @@ class Config:
     PREFERRED_URL_SCHEME = "http"
     HSTS = False
 
+    # Proxies in front of the app (nginx: 1) whose X-Forwarded-For / X-Forwarded-Proto are believed.
+    # 0 believes none: a client could otherwise claim any address and escape its rate limit.
+    TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
+
+    @classmethod
+    def check(cls, config: Mapping[str, Any]) -> None:
+        """Refuse settings no environment can run with (the effective ones, after overrides)."""
+        hops = config.get("TRUSTED_PROXY_HOPS")
+        if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
+            raise ConfigurationError(f"TRUSTED_PROXY_HOPS must be a whole number of proxies (0 or more), not {hops!r}")
+
 
 class DevelopmentConfig(Config):
+    """For trying zone out on one machine (``make run``): it says so at start-up and on every page."""
+
     ENV_NAME = "development"
     DEBUG = False  # the debugger would show stack traces; `flask run --debug` turns it on by hand
 
@@ -148,6 +179,10 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    # No development fallbacks: what is not set is refused by check().
+    SECRET_KEY = _env("SECRET_KEY", "")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(_env("DATABASE_URL", ""))
+    BASE_URL = _env("ZONE_BASE_URL", "")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -155,13 +190,28 @@ class ProductionConfig(Config):
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
 
     @classmethod
-    def check(cls) -> None:
-        """Refuse to start with the development secret or no database configured."""
-        secret = _env("SECRET_KEY")
-        if not secret or secret == Config.SECRET_KEY or len(secret) < 32:
-            raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters")
-        if not _env("DATABASE_URL"):
-            raise RuntimeError("DATABASE_URL must be set in production")
+    def check(cls, config: Mapping[str, Any]) -> None:
+        """Refuse to start with a published or short secret, no database or no public https address."""
+        super().check(config)
+        problems = []
+        secret = config.get("SECRET_KEY") or ""
+        if not secret:
+            problems.append("SECRET_KEY is not set")
+        elif secret == DEV_SECRET_KEY:
+            problems.append("SECRET_KEY is the development key published with the code")
+        elif len(secret) < MIN_SECRET_KEY_LENGTH:
+            problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters")
+        if problems:
+            problems[-1] += (f"; set it to a random value of at least {MIN_SECRET_KEY_LENGTH} characters, e.g. "
+                             "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        if not config.get("SQLALCHEMY_DATABASE_URI"):
+            problems.append("DATABASE_URL is not set (e.g. postgresql://zone:…@db-host/zone)")
+        base_url = config.get("BASE_URL") or ""
+        if not base_url.startswith("https://"):
+            problems.append("ZONE_BASE_URL must be the public https:// address of zone (it goes into mails, "
+                            f"QR codes and certificates), not {base_url!r}")
+        if problems:
+            raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
 
 
 CONFIGS = {
@@ -176,4 +226,4 @@ def get_config(name: str | None = None) -> type[Config]:
     try:
         return CONFIGS[name]
     except KeyError:
-        raise RuntimeError(f"Unknown ZONE_ENV {name!r}; use one of {', '.join(CONFIGS)}") from None
+        raise ConfigurationError(f"Unknown ZONE_ENV {name!r}; use one of {', '.join(CONFIGS)}") from None

@@ -13,7 +13,9 @@ import logging
 
 from flask import Flask
 
-from config import INSTANCE_DIR, ProductionConfig, get_config, normalise_database_url
+from config import INSTANCE_DIR, DevelopmentConfig, get_config, normalise_database_url
+
+log = logging.getLogger(__name__)
 
 # Order matters only for readability: foundation first, then the business domains.
 DOMAINS = (
@@ -34,8 +36,6 @@ DOMAINS = (
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     config_class = get_config(config_name)
-    if config_class is ProductionConfig:
-        ProductionConfig.check()
     app = Flask(
         __name__,
         template_folder="../templates",
@@ -48,8 +48,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.from_object(config_class)
     if overrides:
         app.config.update(overrides)
+    config_class.check(app.config)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     register_logging(app)
+    register_proxy(app)
     register_extensions(app)
     register_models()
     register_blueprints(app)
@@ -72,6 +74,23 @@ def register_logging(app: Flask) -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
         logging.getLogger("weasyprint").setLevel(logging.WARNING)
         logging.getLogger("fontTools").setLevel(logging.WARNING)
+    if app.config["ENV_NAME"] == DevelopmentConfig.ENV_NAME:
+        log.warning("DEVELOPMENT CONFIGURATION: not for real use (no secure cookies, no HSTS; its defaults publish "
+                    "the secret key and write mail to files). Run real deployments with ZONE_ENV=production.")
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXY_HOPS`` proxies, take the client's address and scheme from their headers.
+
+    Everything that asks for the client (rate limits, the audit trail's ``ip``, ``request.is_secure``,
+    generated URLs) then sees the visitor instead of the proxy. Headers are believed only for the
+    configured number of hops, counted from the app: a client's own ``X-Forwarded-For`` is never taken.
+    """
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
 
 def register_extensions(app: Flask) -> None:

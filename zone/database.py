@@ -2,14 +2,19 @@
 
 PostgreSQL gives row locks (``SELECT ... FOR UPDATE``). SQLite has none, so every transaction that may
 write starts with ``BEGIN IMMEDIATE``: writers are serialised by the database file lock and a read-then-
-write sequence can never interleave with another writer. Read-only requests (GET/HEAD) start a deferred
-transaction; a GET view that writes (an audited download) is marked with ``@writes``; CLI commands
-always take the write lock; other code that writes outside a request uses ``with write_intent():``.
+write sequence can never interleave with another writer. A transaction that starts as a reader cannot
+safely become a writer: if another writer commits meanwhile, SQLite refuses the upgrade ("database is
+locked") however long it waits.
+
+Which transactions take the lock is decided when they begin, from what the request declares, never from
+what the view does later (the signed-in user is loaded, and a transaction begun, before the view runs):
+non-GET requests always; GET/HEAD requests to a view marked ``@writes`` (an audited download, a chain
+check); CLI commands always; other code that writes outside a request uses ``with write_intent():``.
+tests/web/test_sqlite_write_lock.py walks the URL map and fails on a GET that writes without ``@writes``.
 """
 
 from __future__ import annotations
 
-import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
@@ -17,7 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import click
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine, make_url
 
@@ -41,14 +46,20 @@ def is_postgresql() -> bool:
 
 
 def writes(view):
-    """Mark a GET view that writes (e.g. an audited download), so SQLite takes the write lock first."""
+    """Declare that a GET view writes (e.g. an audited download): on SQLite its request's transaction
+    takes the write lock from the start. Decorators that wrap the view with ``functools.wraps`` keep it.
+    """
+    view.zone_writes = True
+    return view
 
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        g.zone_write_intent = True
-        return view(*args, **kwargs)
 
-    return wrapper
+def declares_writes(view) -> bool:
+    """Whether ``view`` (or a function it wraps) is marked ``@writes``."""
+    while view is not None:
+        if getattr(view, "zone_writes", False):
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
 
 
 _write_intent: ContextVar[bool] = ContextVar("zone_write_intent", default=False)
@@ -68,7 +79,9 @@ def _wants_write_lock() -> bool:
     if _write_intent.get():
         return True
     if has_request_context():
-        return request.method not in SAFE_METHODS or bool(g.get("zone_write_intent"))
+        if request.method not in SAFE_METHODS or g.get("zone_write_intent"):
+            return True
+        return declares_writes(current_app.view_functions.get(request.endpoint))
     # CLI commands (and the background mail loop) write; plain app-context reads (tests) do not.
     return click.get_current_context(silent=True) is not None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -12,6 +12,11 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @demo_cli.command("seed")
 def seed_command() -> None:
     """Create the demo company, staff and applications if they are not there yet."""
+    if current_app.config["ENV_NAME"] == "production":
+        # Demo accounts share a published password: in production they would be open doors.
+        raise click.ClickException("Refusing to seed demo data in production (ZONE_ENV=production): the demo "
+                                   "accounts have a published password. Create real accounts with "
+                                   "`flask --app wsgi users create`.")
     from zone.demo.seed import DEMO_PASSWORD, seed
 
     accounts = seed()

@@ -41,4 +41,6 @@ def init_app(app: Flask) -> None:
             "Role": Role,
             "role_label": role_label,
             "main_menu": lambda: menu_for(current_user, _endpoint_exists),
+            # make run serves the development configuration: every page says it is not for real use
+            "development_notice": app.config["ENV_NAME"] == "development",
         }
