@@ -23,6 +23,7 @@ DOMAINS = (
     "audit",
     "mail",
     "applications",
+    "rates",
     "eligibility",
     "review",
     "certificates",
