@@ -25,6 +25,7 @@ DOMAINS = (
     "audit",
     "mail",
     "applications",
+    "rates",
     "eligibility",
     "review",
     "certificates",

@@ -11,17 +11,18 @@ from datetime import UTC, date, datetime
 
 _numbers = itertools.count(1)
 
+# Granted as the decision gives them: half-open periods, [from, until).
 KZ_BENEFITS = [
-    {"code": "KZ_CIT", "periods": [{"from": "2026-03-02", "until": "2033-03-01", "reduction_pct": 100}]},
-    {"code": "KZ_LAND_TAX", "periods": [{"from": "2026-03-02", "until": "2033-03-01", "reduction_pct": 100}]},
-    {"code": "ICIC_COOPERATION", "periods": [{"from": "2026-03-02", "until": "2029-03-01", "reduction_pct": 50}]},
+    {"code": "KZ_CIT", "periods": [{"from": "2026-03-02", "until": "2033-03-02", "reduction_pct": 100}]},
+    {"code": "KZ_LAND_TAX", "periods": [{"from": "2026-03-02", "until": "2033-03-02", "reduction_pct": 100}]},
+    {"code": "ICIC_COOPERATION", "periods": [{"from": "2026-03-02", "until": "2029-03-02", "reduction_pct": 50}]},
 ]
 UZ_BENEFITS = [
     {
         "code": "UZ_PROFIT_TAX",
         "periods": [
-            {"from": "2026-03-02", "until": "2036-03-01", "reduction_pct": 100},
-            {"from": "2036-03-02", "until": "2041-03-01", "reduction_pct": 50},
+            {"from": "2026-03-02", "until": "2036-03-02", "reduction_pct": 100},
+            {"from": "2036-03-02", "until": "2041-03-02", "reduction_pct": 50},
         ],
     },
 ]

@@ -121,7 +121,8 @@ def test_expiry_by_command_and_by_date(client, app, runner, resident, make_user)
         from zone.certificates.models import CertificateEvent
 
         event = db.session.scalars(sa.select(CertificateEvent).where(CertificateEvent.action == "expire")).one()
-        assert event.actor_id is None and event.effective_date == date(2026, 4, 2)
+        # granted [2026-03-02, 2026-04-01): it ends, so expires, on 2026-04-01
+        assert event.actor_id is None and event.effective_date == date(2026, 4, 1)
     assert len(_mails(app, "expired")) == 2  # both users of the company
     assert "0 certificate(s) expired" in runner.invoke(args=["certificates", "expire"]).output
 

@@ -9,7 +9,7 @@ from .http_helpers import CANDIDATE_CASES, CANDIDATE_YAML, FAILING_CASES
 def test_rules_test_runs_the_shipped_cases(runner):
     result = runner.invoke(args=["rules", "test"])
     assert result.exit_code == 0, result.output
-    assert "77 passed, 0 failed" in result.output
+    assert "130 passed, 0 failed" in result.output
 
 
 def test_rules_test_with_a_file_and_a_candidate(runner, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -57,8 +58,8 @@ def test_mci_of_2025_versus_2026_changes_the_band():
     in_2025 = evaluate(facts, date(2025, 12, 31), registry)
     in_2026 = evaluate(facts, date(2026, 1, 1), registry)
     assert in_2025.rule_set.version == "2025.test" and in_2026.rule_set.version == "2026.1"
-    assert in_2025.derived["investment_mci"] == Decimal("3299847.41")
-    assert in_2026.derived["investment_mci"] == Decimal("3000000.00")
+    assert in_2025.derived["investment_mci"] == Fraction(12975000000, 3932)  # 3,299,847.41...
+    assert in_2026.derived["investment_mci"] == 3000000
     kz_cit = {r.rule_set.version: r.benefits[0].periods[0].until for r in (in_2025, in_2026)}
     assert kz_cit == {"2025.test": date(2040, 12, 31), "2026.1": date(2033, 1, 1)}
 
@@ -134,14 +135,21 @@ def test_add_years(start, years, end):
     assert add_years(start, years) == end
 
 
-def test_schedule_is_contiguous_inclusive_and_cut():
+def test_schedule_is_half_open_steps_share_the_boundary_and_cut():
     steps = [(10, Decimal(100)), (5, Decimal(50))]
-    periods, cut = schedule_periods(date(2026, 3, 10), steps, date(2054, 8, 6))
+    periods, cut = schedule_periods(date(2026, 12, 1), steps, date(2054, 8, 6))
     assert periods == (
-        Period(date(2026, 3, 10), date(2036, 3, 10), Decimal(100)),
-        Period(date(2036, 3, 11), date(2041, 3, 10), Decimal(50)),
+        Period(date(2026, 12, 1), date(2036, 12, 1), Decimal(100)),
+        Period(date(2036, 12, 1), date(2041, 12, 1), Decimal(50)),
     )
     assert not cut
+    # A step that would start on the zone's end is empty, so dropped (and the schedule is cut).
+    periods, cut = schedule_periods(date(2044, 8, 6), steps, date(2054, 8, 6))
+    assert periods == (Period(date(2044, 8, 6), date(2054, 8, 6), Decimal(100)),)
+    assert cut
+    # Ending exactly on the zone's end is not a cut.
+    periods, cut = schedule_periods(date(2044, 8, 6), steps[:1], date(2054, 8, 6))
+    assert periods == (Period(date(2044, 8, 6), date(2054, 8, 6), Decimal(100)),) and not cut
     periods, cut = schedule_periods(date(2045, 1, 1), steps, date(2054, 8, 6))
     assert periods == (Period(date(2045, 1, 1), date(2054, 8, 6), Decimal(100)),)
     assert cut

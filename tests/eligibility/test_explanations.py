@@ -20,7 +20,16 @@ def uz_evaluation(amount, on_date=date(2026, 3, 10), **changes):
 
 def test_api_shape_exactly():
     result = uz_evaluation(10000000, capital_shares={"UZ": 50, "KZ": 50}).to_dict("en")
-    assert set(result) == {"rule_set", "on_date", "admitted", "derived", "admission", "benefits"}
+    assert set(result) == {
+        "rule_set",
+        "on_date",
+        "admitted",
+        "derived",
+        "derived_exact",
+        "rates",
+        "admission",
+        "benefits",
+    }
     assert result["rule_set"] == {"version": "2026.1", "effective_from": "2026-01-01"}
     assert result["on_date"] == "2026-03-10"
     assert result["admitted"] is True
@@ -29,6 +38,21 @@ def test_api_shape_exactly():
         "investment_kzt": "5100000000.00",
         "investment_mci": "1179190.75",
     }
+    assert result["derived_exact"] == {
+        "investment_usd": "10000000",
+        "investment_kzt": "5100000000",
+        "investment_mci": "204000000/173",
+    }
+    assert result["rates"] == [
+        {
+            "parameter": "fx.kzt_per_usd",
+            "currency": "KZT",
+            "value": "510",
+            "source": "rule_set",
+            "date": "2026-01-01",
+            "earlier": False,
+        },
+    ]
     for item in result["admission"]:
         assert {"id", "passed", "explanation"} <= set(item)
         assert isinstance(item["passed"], bool) and item["explanation"]
@@ -36,7 +60,7 @@ def test_api_shape_exactly():
     assert {"code", "eligible", "explanation", "periods"} <= set(profit)
     assert profit["periods"] == [
         {"from": "2026-03-10", "until": "2036-03-10", "reduction_pct": 100},
-        {"from": "2036-03-11", "until": "2041-03-10", "reduction_pct": 50},
+        {"from": "2036-03-10", "until": "2041-03-10", "reduction_pct": 50},
     ]
     json.dumps(result)
 
@@ -66,11 +90,16 @@ def test_benefit_explanations_give_band_periods_and_cut():
     text = kz.to_dict("en")["benefits"][0]["explanation"]
     assert text.startswith("Corporate income tax reduced by 100%: investment 14,500,000.01 MCI falls in the band")
     assert "(14,500,000; ∞) MCI" in text
-    assert "March 10, 2026 – December 31, 2043 (100%)" in text
-    assert text.endswith("The period is cut at the zone's end date, December 31, 2043.")
+    # People read the last day; the data keeps until = the zone's end date (half-open).
+    assert "March 10, 2026 through December 30, 2043 (100%)." in text
+    assert "The period is cut at the zone's end date, December 31, 2043." in text
+    assert text.endswith("Calculation: 62,712,500,043.25 KZT ÷ 4,325 = 14,500,000.01 MCI.")
+    periods = kz.to_dict("en")["benefits"][0]["periods"]
+    assert periods == [{"from": "2026-03-10", "until": "2043-12-31", "reduction_pct": 100}]
     ru = kz.to_dict("ru")["benefits"][0]["explanation"]
     assert f"14{NBSP}500{NBSP}000,01 МРП" in ru
-    assert ru.endswith("Срок ограничен датой окончания зоны: 31 декабря 2043\u202fг.")
+    assert f"с 10 марта 2026\u202fг. по 30 декабря 2043\u202fг. включительно (100{NBSP}%)" in ru
+    assert "Срок ограничен датой окончания зоны: 31 декабря 2043\u202fг." in ru
 
 
 def test_why_not_cooperation_and_why_not_anything():

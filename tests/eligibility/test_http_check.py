@@ -149,8 +149,8 @@ def test_page_shows_admission_benefits_and_periods(client):
     page = client.post("/eligibility?lang=en", data=PAGE_FORM).get_data(as_text=True)
     assert "The company meets every admission criterion." in page
     assert "Profit tax exemption" in page and "Granted" in page
-    assert "Mar 10, 2026 – Mar 10, 2036: 100%" in page
-    assert "Mar 11, 2036 – Mar 10, 2041: 50%" in page
+    assert "Mar 10, 2026 – Mar 9, 2036: 100%" in page  # through the day before until
+    assert "Mar 10, 2036 – Mar 9, 2041: 50%" in page
     assert "Cooperation project" in page
 
 

@@ -109,3 +109,56 @@ def test_eligibility_or_none_for_drafts(app, make_user):
         assert services.eligibility_or_none(application, "en", date(2026, 3, 10)) is None
         assert services.eligibility_or_none(db.session.get(Application, app_id), "en", date(2025, 3, 10)) is None
         db.session.rollback()
+
+
+def _schema_1(snapshot: dict) -> dict:
+    """A snapshot as written before schema 2: inclusive ``until``, a next step from the day after,
+    rounded derived values only, and texts that said the same."""
+    old = {**snapshot, "schema": 1, "result": dict(snapshot["result"])}
+    del old["result"]["derived_exact"], old["result"]["rates"]
+    old["result"]["benefits"] = [
+        {**b, "periods": [{**p} for p in b["periods"]]} for b in snapshot["result"]["benefits"]
+    ]
+    for benefit in old["result"]["benefits"]:
+        if benefit["code"] == "UZ_PROFIT_TAX":
+            benefit["periods"] = [
+                {"from": "2026-08-01", "until": "2036-08-01", "reduction_pct": 100},
+                {"from": "2036-08-02", "until": "2041-08-01", "reduction_pct": 50},
+            ]
+    return old
+
+
+def test_a_schema_1_snapshot_is_shown_as_decided_in_the_half_open_convention(app, make_user):
+    from zone.applications.models import Application
+    from zone.eligibility import services
+    from zone.eligibility.models import EligibilitySnapshot
+    from zone.extensions import db
+
+    app_id = make_application(app, make_user, amount="10000000")
+    staff = make_user("reviewer")
+    with app.app_context():
+        application = db.session.get(Application, app_id)
+        fresh = services.take_snapshot(application, "decision", date(2026, 8, 1), staff)
+        assert fresh.result["schema"] == 2
+        profit = next(b for b in services.snapshot_view(fresh, "en")["benefits"] if b["code"] == "UZ_PROFIT_TAX")
+        assert profit["periods"] == [
+            {"from": "2026-08-01", "until": "2036-08-01", "reduction_pct": 100},
+            {"from": "2036-08-01", "until": "2041-08-01", "reduction_pct": 50},
+        ]
+        old_result = _schema_1(fresh.result)
+        old = EligibilitySnapshot(
+            application_id=app_id, kind=fresh.kind, rule_set_version="2026.1", on_date=date(2026, 8, 1),
+            facts=fresh.facts, result=old_result, admitted=True, created_by_id=staff.id,
+        )
+        db.session.add(old)
+        db.session.commit()
+        view = services.snapshot_view(old, "en")
+        profit = next(b for b in view["benefits"] if b["code"] == "UZ_PROFIT_TAX")
+        # As decided then: 100 % through 01.08.2036, 50 % from 02.08.2036 through 01.08.2041.
+        assert profit["periods"] == [
+            {"from": "2026-08-01", "until": "2036-08-02", "reduction_pct": 100},
+            {"from": "2036-08-02", "until": "2041-08-02", "reduction_pct": 50},
+        ]
+        assert "derived_exact" not in view and view["derived"] == old_result["result"]["derived"]
+        db.session.expire_all()
+        assert db.session.get(EligibilitySnapshot, old.id).result == old_result  # never rewritten

@@ -7,7 +7,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -68,7 +68,9 @@ def test_csv_export_is_streamed_and_reads_back(client, login_as, register, ctx):
         assert row["company_name"] == expected_name
         assert row["company_tax_id"] == cert.company_tax_id and row["sha256"] == cert.sha256
         assert row["status"] == cert.status and row["side"] == cert.side and row["sector"] == cert.sector
-        assert row["valid_until"] == cert.valid_until.isoformat() and int(row["size"]) == cert.size
+        # half-open, as in the API: the day after the last valid day the row keeps
+        assert row["valid_until"] == (cert.valid_until + timedelta(days=1)).isoformat()
+        assert int(row["size"]) == cert.size
         assert datetime.fromisoformat(row["issued_at"].replace("Z", "+00:00")) == _utc(cert.issued_at)
         assert row["benefits"] == cert.benefits[0]["code"]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "register.export"))
@@ -102,7 +104,7 @@ def test_xlsx_export_is_streamed_and_reads_back(client, login_as, register, ctx)
         assert record["company_name"] == cert.company_name  # kept as text, never a formula
         assert record["company_tax_id"] == cert.company_tax_id and record["sha256"] == cert.sha256
         assert record["issued_at"] == _utc(cert.issued_at).replace(tzinfo=None)
-        assert record["valid_until"].date() == cert.valid_until and record["size"] == cert.size
+        assert record["valid_until"].date() == cert.valid_until + timedelta(days=1) and record["size"] == cert.size
     formula_cells = [c for r in sheet.iter_rows() for c in r if c.data_type == "f"]
     assert formula_cells == []
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "register.export"))

@@ -142,7 +142,8 @@ APPLICATION_FIELDS_OUT = {
 }
 
 PERIOD = obj({"from": DATE, "until": DATE, "reduction_pct": {"type": ["string", "number"]}},
-             ["from", "until", "reduction_pct"])
+             ["from", "until", "reduction_pct"],
+             description="Half-open [from, until): until is the day the period ends, the from of the next step.")
 
 SCHEMAS: dict[str, dict] = {
     "Error": obj({"error": obj({
@@ -176,6 +177,11 @@ SCHEMAS: dict[str, dict] = {
         "admitted": BOOLEAN,
         "derived": obj({"investment_usd": nullable(DECIMAL_OUT), "investment_kzt": nullable(DECIMAL_OUT),
                         "investment_mci": nullable(DECIMAL_OUT)}),
+        "derived_exact": obj(dict.fromkeys(("investment_usd", "investment_kzt", "investment_mci"), STRING),
+                             description="The exact values compared: a decimal, or numerator/denominator."),
+        "rates": array(obj({"parameter": STRING, "currency": STRING, "value": STRING, "source": STRING,
+                            "date": DATE, "earlier": BOOLEAN},
+                           ["parameter", "currency", "value", "source", "date", "earlier"])),
         "admission": array(obj({"id": STRING, "passed": BOOLEAN, "explanation": STRING},
                                ["id", "passed", "explanation"])),
         "benefits": array(obj({"code": STRING, "eligible": BOOLEAN, "explanation": STRING,

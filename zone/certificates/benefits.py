@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from zone.certificates import wording
+from zone.certificates.periods import ONE_DAY, to_stored
 from zone.eligibility.registry import NoRuleSetError
 from zone.eligibility.services import current_registry
 from zone.errors import ValidationFailed
@@ -29,7 +30,8 @@ def _rule_set(on_date: date):
 
 
 def zone_end(side: str, on_date: date) -> date | None:
-    """The last day of the zone on ``side`` under the rule set in force on ``on_date`` (None if unknown)."""
+    """The zone's end date on ``side`` under the rule set in force on ``on_date``: the day it ends, as
+    a period's ``until`` (None if unknown)."""
     rule_set = _rule_set(on_date)
     if rule_set is None or side not in rule_set.zone_end:
         return None
@@ -75,7 +77,8 @@ def _names(code: str, given: Any, rule_set) -> dict[str, str]:
 
 def clean_benefits(granted: Any, on_date: date) -> list[dict]:
     """The certificate's benefits from a decision's ``granted_benefits`` (the eligibility result's
-    ``benefits``: ``{"code", "periods": [{"from", "until", "reduction_pct"}], ...}``).
+    ``benefits``: ``{"code", "periods": [{"from", "until", "reduction_pct"}], ...}``, half-open), with
+    each period stored by its last day (see :mod:`zone.certificates.periods`).
 
     Benefits marked ``"eligible": false`` are left out. Raises 422 for a malformed list.
     """
@@ -96,14 +99,16 @@ def clean_benefits(granted: Any, on_date: date) -> list[dict]:
                 raise _invalid(field, _l("Must be an object."))
             start = _day(period.get("from", period.get("start")), field + ".from")
             until = _day(period.get("until"), field + ".until")
-            if until < start:
+            if until <= start:  # half-open: [start, until) must hold a day
                 raise _invalid(field + ".until", _l("The end must not be before the start."))
             periods.append(
-                {
-                    "from": start.isoformat(),
-                    "until": until.isoformat(),
-                    "reduction_pct": _pct(period.get("reduction_pct"), field + ".reduction_pct"),
-                }
+                to_stored(
+                    {
+                        "from": start.isoformat(),
+                        "until": until.isoformat(),
+                        "reduction_pct": _pct(period.get("reduction_pct"), field + ".reduction_pct"),
+                    }
+                )
             )
         basis = wording.benefit_wording(code)
         cleaned.append(
@@ -119,12 +124,14 @@ def clean_benefits(granted: Any, on_date: date) -> list[dict]:
 
 
 def validity(benefits: list[dict], start: date, side: str) -> date:
-    """The last valid day: the end of the longest benefit period, never past the zone's end.
+    """The last valid day: the last day of the longest stored benefit period, never on or past the
+    zone's end date (which, like every ``until``, is the day the zone ends).
 
     Raises 422 when nothing would be valid on ``start``.
     """
     ends = [date.fromisoformat(p["until"]) for b in benefits for p in b["periods"]]
-    end_of_zone = zone_end(side, start)
+    zone_until = zone_end(side, start)
+    end_of_zone = zone_until - ONE_DAY if zone_until is not None else None
     until = max(ends) if ends else end_of_zone
     if until is not None and end_of_zone is not None:
         until = min(until, end_of_zone)

@@ -16,6 +16,7 @@ from flask import Response
 from zone.api.common import iso
 from zone.certificates.benefits import benefit_name
 from zone.certificates.models import Certificate
+from zone.certificates.periods import ends_on
 
 REGISTER_COLUMNS = [
     "company_name",
@@ -46,7 +47,7 @@ def register_row(certificate: Certificate, today: date, locale: str) -> dict:
         "serial": certificate.serial,
         "status": certificate.status_on(today),
         "valid_from": iso(certificate.valid_from),
-        "valid_until": iso(certificate.valid_until),
+        "valid_until": iso(ends_on(certificate.valid_until)),  # half-open, as in the API
         "benefits": "; ".join(f"{b['code']} ({benefit_name(b, locale)})" for b in certificate.benefits),
         "sha256": certificate.sha256,
     }

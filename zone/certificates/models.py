@@ -86,9 +86,11 @@ class Certificate(db.Model):
     activity_codes: Mapped[list | None] = mapped_column(JSON)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     valid_from: Mapped[date] = mapped_column(Date)
+    # The row keeps last days, as printed ("through"): valid_until and each period's "until" are the
+    # last valid day; the API shows the half-open end, the day after (zone.certificates.periods).
     valid_until: Mapped[date] = mapped_column(Date)
     # [{"code", "name": {locale: text}, "reference", "legal_basis": {"ru", "en"},
-    #   "periods": [{"from", "until", "reduction_pct"}]}]
+    #   "periods": [{"from", "until" (last day), "reduction_pct"}]}]
     benefits: Mapped[list] = mapped_column(JSON)
     verify_token: Mapped[str] = mapped_column(String(64), unique=True)
 

@@ -18,6 +18,7 @@ from zone.certificates.benefits import benefit_name
 from zone.certificates.document import public_verify_url
 from zone.certificates.models import Certificate
 from zone.certificates.models import CertificateStatus as S
+from zone.certificates.periods import benefits_half_open, ends_on
 from zone.certificates.workflow import STATUS_LABELS
 from zone.web.formatting import fmt_date
 
@@ -84,11 +85,11 @@ def status_sentence(certificate: Certificate, today: date) -> str:
 
 
 def benefits_view(certificate: Certificate) -> list[dict]:
-    """Benefits with their name in the reader's language and their periods."""
+    """Benefits with their name in the reader's language and their periods, half-open ``[from, until)``."""
     loc = locale()
     return [
-        {"code": b["code"], "name": benefit_name(b, loc), "periods": [dict(p) for p in b.get("periods") or ()]}
-        for b in certificate.benefits
+        {"code": b["code"], "name": benefit_name(b, loc), "periods": b["periods"]}
+        for b in benefits_half_open(certificate.benefits)
     ]
 
 
@@ -107,7 +108,7 @@ def public_view(certificate: Certificate, today: date) -> dict:
         "sector": certificate.sector,
         "issued_at": iso(certificate.issued_at),
         "valid_from": iso(certificate.valid_from),
-        "valid_until": iso(certificate.valid_until),
+        "valid_until": iso(ends_on(certificate.valid_until)),  # half-open, as every until in the API
         "benefits": benefits_view(certificate),
         "sha256": certificate.sha256,
     }
@@ -133,7 +134,10 @@ def certificate_json(certificate: Certificate, today: date) -> dict:
         "revoked_at": iso(certificate.revoked_at),
         "revoked_reason": certificate.revoked_reason,
         # Staff see the stored benefit: names in every language, rule reference and legal basis too.
-        "benefits": [{**b, "name": benefit_name(b, locale()), "names": b.get("name")} for b in certificate.benefits],
+        "benefits": [
+            {**b, "name": benefit_name(b, locale()), "names": b.get("name")}
+            for b in benefits_half_open(certificate.benefits)
+        ],
     }
 
 

@@ -26,7 +26,7 @@ from .facts import FactsError, validate_facts
 from .models import RuleSetStatus, RuleSetVersion
 from .registry import NoRuleSetError, shipped_rule_sets
 from .ruleset import RuleSetError, load_rule_set
-from .services import application_facts_data, compiled_rule_set, current_registry, invalidate_registry
+from .services import application_facts_data, compiled_rule_set, current_registry, invalidate_registry, official_rates
 
 OPEN_STATUSES = ("submitted", "in_review", "info_requested", "recommended")
 MAX_IMPACT_APPLICATIONS = 2000
@@ -271,6 +271,7 @@ def impact(candidate: RuleSet, on_date: date | None = None) -> tuple[date, list[
         .limit(MAX_IMPACT_APPLICATIONS)
     )
     rows = []
+    rates = official_rates()  # one lookup per date for the whole run
     for application in db.session.scalars(stmt):
         try:
             facts = validate_facts(application_facts_data(application))
@@ -280,7 +281,7 @@ def impact(candidate: RuleSet, on_date: date | None = None) -> tuple[date, list[
         outcomes = []
         for reg in (registry, with_candidate):
             try:
-                outcomes.append(evaluate(facts, on_date, reg).outcome())
+                outcomes.append(evaluate(facts, on_date, reg, rates=rates).outcome())
             except NoRuleSetError:
                 outcomes.append(None)
         rows.append(ImpactRow(application, outcomes[0], outcomes[1]))

@@ -14,9 +14,10 @@ Format::
           rule_set: "2026.1"               # optional
           admitted: true                   # optional
           failed: [kz.priority_income_share]   # optional: exactly the failing criteria
-          derived: {investment_mci: "3000000.00"}  # optional
+          derived: {investment_mci: "3000000.00"}  # optional: as the API shows it (0.01, half up)
+          exact: {investment_usd: "3599999999/12000"}  # optional: the exact value compared
           benefits:                        # optional: exactly the eligible benefits
-            KZ_CIT: [[2026-03-10, 2033-03-10, 100]]   # [from, until (inclusive), pct]
+            KZ_CIT: [[2026-03-10, 2033-03-10, 100]]   # [from, until (half-open), pct]
           reasons: {ICIC_COOPERATION: criteria_failed}  # optional: why not
           error: no_rule_set | facts       # instead of a result
           fields: [investment_amount]      # with error: facts, exactly the bad fields
@@ -29,16 +30,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from .compiled import RuleSet
 from .engine import Evaluation, evaluate
+from .exact import cents, exact_text
 from .facts import FactsError, validate_facts
 from .registry import NoRuleSetError, RuleSetRegistry, default_registry
 from .yaml_source import YamlError, read_yaml
 
-EXPECT_KEYS = ("rule_set", "admitted", "failed", "derived", "benefits", "reasons", "error", "fields")
+EXPECT_KEYS = ("rule_set", "admitted", "failed", "derived", "exact", "benefits", "reasons", "error", "fields")
 
 
 class CasesError(ValueError):
@@ -197,8 +200,13 @@ def _compare(expect: dict, ev: Evaluation) -> list[str]:
         diffs.append(f"failed criteria: expected {sorted(expect['failed'])}, got {sorted(ev.failed_criteria)}")
     for name, value in (expect.get("derived") or {}).items():
         actual = ev.derived.get(name)
-        if actual is None or Decimal(str(value)) != actual:
-            diffs.append(f"derived {name}: expected {value}, got {actual}")
+        shown = None if actual is None else cents(actual)
+        if shown is None or Decimal(str(value)) != shown:
+            diffs.append(f"derived {name}: expected {value}, got {shown}")
+    for name, value in (expect.get("exact") or {}).items():
+        actual = ev.derived.get(name)
+        if actual is None or _fraction(value) != actual:
+            diffs.append(f"exact {name}: expected {value}, got {None if actual is None else exact_text(actual)}")
     if "benefits" in expect:
         diffs.extend(_compare_benefits(expect["benefits"] or {}, ev))
     reasons = {b.benefit.code: b.reason for b in ev.benefits}
@@ -221,6 +229,13 @@ def _compare_benefits(expected: dict, ev: Evaluation) -> list[str]:
         if want != got:
             diffs.append(f"{code} periods: expected {_show(want)}, got {_show(got)}")
     return diffs
+
+
+def _fraction(value: Any) -> Fraction | None:
+    try:
+        return Fraction(str(value))
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def _show(periods: list) -> str:

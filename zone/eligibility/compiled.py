@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
@@ -65,12 +66,14 @@ class Bands:
     closed: str
     bands: tuple[Band, ...]
 
-    def find(self, value: Decimal) -> Band | None:
-        """The band holding ``value``, or None when it lies outside the scale."""
+    def find(self, value: Decimal | Fraction) -> Band | None:
+        """The band holding ``value`` (compared exactly), or None when it lies outside the scale."""
         left = self.closed == "left"
+        value = Fraction(value)
         for band in self.bands:
-            low_ok = band.min is None or (value >= band.min if left else value > band.min)
-            high_ok = band.max is None or (value < band.max if left else value <= band.max)
+            low, high = band.min, band.max
+            low_ok = low is None or (value >= Fraction(low) if left else value > Fraction(low))
+            high_ok = high is None or (value < Fraction(high) if left else value <= Fraction(high))
             if low_ok and high_ok:
                 return band
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from .compiled import Criterion
@@ -61,15 +62,14 @@ def code_overlaps(code: str, listed: str) -> bool:
     return code.startswith(listed) or listed.startswith(code)
 
 
-def _compare(test: Callable[[Decimal, Decimal], bool]):
+def _compare(test: Callable[[Fraction, Fraction], bool]):
+    """Compare exactly: both sides as fractions, whatever their type (a derived amount is one)."""
+
     def run(criterion: Criterion, actual: Any, required: Any) -> tuple[bool, dict]:
         if actual is None:
             return False, {"actual": Decimal(0), "required": required, "gap": required}
-        return test(actual, required), {
-            "actual": actual,
-            "required": required,
-            "gap": abs(required - actual),
-        }
+        exact, limit = Fraction(actual), Fraction(required)
+        return test(exact, limit), {"actual": actual, "required": required, "gap": abs(limit - exact)}
 
     return run
 

@@ -4,9 +4,11 @@ Evaluation does no parsing and no text formatting: it decides with compiled obje
 the raw values each explanation needs. Texts are rendered on demand, per language, by
 :mod:`.render` (``Evaluation.to_dict(locale)``, ``Evaluation.to_snapshot()``).
 
-Money: derived values are rounded to 0.01 (half up), and the rounded value is the one compared
-with thresholds and bands, so what an explanation shows is exactly what was decided.
-Conversions go through USD with the rates in force on the evaluation date.
+Money: derived values are exact fractions (:mod:`.exact`); thresholds and bands compare them
+exactly, so one tenge above a band's limit is above it. Rounding is for display only, and an
+explanation shows the digits that decide the comparison. Conversions go through USD with the rates
+in force on the evaluation date: the official ones from a :class:`~.conversion.RateBook` when given,
+else the rule set's (:mod:`.conversion`). Periods are half-open ``[from, until)`` (:mod:`.periods`).
 """
 
 from __future__ import annotations
@@ -14,18 +16,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
 from .compiled import Band, Benefit, Criterion, RuleSet
+from .conversion import Conversion, RateBook, derive
 from .criteria import check
 from .facts import Facts
 from .periods import Period, schedule_periods
 from .registry import NoRuleSetError, RuleSetRegistry, default_registry
-
-CENT = Decimal("0.01")
-_CONTEXT = Context(prec=40, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +59,10 @@ class Evaluation:
     rule_set: RuleSet
     on_date: date
     facts: Facts
-    derived: Mapping[str, Decimal]
+    derived: Mapping[str, Fraction]
     admission: tuple[CriterionResult, ...]
     benefits: tuple[BenefitResult, ...]
+    conversion: Conversion | None = None
 
     @property
     def admitted(self) -> bool:
@@ -102,41 +103,20 @@ class Evaluation:
         return evaluation_to_snapshot(self)
 
 
-def derive(facts: Facts, rule_set: RuleSet, params: Mapping[str, Any]) -> dict[str, Decimal]:
-    """``investment_usd``, ``investment_kzt``, ``investment_mci`` with the rates in ``params``."""
-    names = rule_set.derivation
-    kzt_per_usd = params[names.kzt_per_usd]
-    amount, currency = facts.investment_amount, facts.investment_currency
-    with localcontext(_CONTEXT):
-        if currency == "USD":
-            usd = amount
-            kzt = amount * kzt_per_usd
-        elif currency == "KZT":
-            usd = amount / kzt_per_usd
-            kzt = amount
-        else:
-            usd = amount / params[names.uzs_per_usd]
-            kzt = usd * kzt_per_usd
-        mci = kzt / params[names.mci_kzt]
-        return {
-            "investment_usd": usd.quantize(CENT),
-            "investment_kzt": kzt.quantize(CENT),
-            "investment_mci": mci.quantize(CENT),
-        }
-
-
 def evaluate(
     facts: Facts,
     on_date: date,
     registry: RuleSetRegistry | None = None,
     *,
     rule_set: RuleSet | None = None,
+    rates: RateBook | None = None,
 ) -> Evaluation:
     """Evaluate ``facts`` on ``on_date`` under the rule set in force then.
 
     ``registry`` defaults to the shipped rule sets. Pass ``rule_set`` to evaluate under a given
     (e.g. candidate) rule set instead; ``on_date`` must still be on or after its effective date.
-    Raises :class:`~zone.eligibility.registry.NoRuleSetError` when none is in force.
+    ``rates`` gives the official exchange rates; without it (or where it has none) the rule set's
+    ``fx.*`` parameters are used. Raises :class:`~zone.eligibility.registry.NoRuleSetError` when none is in force.
     """
     if rule_set is None:
         rule_set = (registry or default_registry()).for_date(on_date)
@@ -147,7 +127,8 @@ def evaluate(
             on_date,
         )
     params = rule_set.params_on(on_date)
-    derived = derive(facts, rule_set, params)
+    conversion = derive(facts, rule_set, params, on_date, rates)
+    derived = conversion.values
     values = facts.values()
     values.update(derived)
     side = facts.side
@@ -158,7 +139,7 @@ def evaluate(
     benefits = tuple(
         _benefit(rule_set, b, admitted, values, params, on_date, zone_end) for b in rule_set.benefits_for(side)
     )
-    return Evaluation(rule_set, on_date, facts, MappingProxyType(derived), admission, benefits)
+    return Evaluation(rule_set, on_date, facts, MappingProxyType(dict(derived)), admission, benefits, conversion)
 
 
 def _benefit(
@@ -175,7 +156,7 @@ def _benefit(
     checks = tuple(CriterionResult(c, *check(c, values, params)) for c in benefit.criteria)
     if not all(r.passed for r in checks):
         return BenefitResult(benefit, False, "criteria_failed", checks=checks)
-    if on_date > zone_end:
+    if on_date >= zone_end:  # [on_date, zone_end) would be empty
         return BenefitResult(benefit, False, "zone_ended", checks=checks, args={"end": zone_end})
     rule = benefit.period
     args: dict[str, Any] = {}
@@ -184,7 +165,8 @@ def _benefit(
         unit = rule_set.parameters[rule.param].unit
         scale = params[rule.param]
         band: Band | None = scale.find(basis)
-        args = {"basis": basis, "unit": unit, "closed": scale.closed}
+        edges = tuple(edge for b in scale.bands for edge in (b.min, b.max) if edge is not None)
+        args = {"basis": basis, "unit": unit, "closed": scale.closed, "edges": edges}
         if band is None:
             return BenefitResult(benefit, False, "no_band", checks=checks, args=args)
         args["band"] = band

@@ -1,13 +1,15 @@
 """Benefit period arithmetic.
 
-Conventions (the same everywhere in this package):
+Conventions (the same in the engine, the API, snapshots, certificates and registers):
 
-* A period starts on the evaluation (decision) date.
-* ``until`` is **inclusive**: the last day the benefit applies. "N years" from D ends on the same
+* A period is half-open, ``[start, until)``, as PostgreSQL's ``daterange`` keeps it: ``until`` is
+  the date on which it ends, the first day it no longer applies. "N years" from D ends on the same
   calendar day N years later (29 Feb -> 28 Feb when that year has none), as the domain states.
-* Consecutive periods of one schedule do not overlap: the next one starts the day after the
-  previous ``until``; each step's end is counted from the original start (no drift).
-* Every period is cut at the zone's end date (inclusive); a step starting after it is dropped.
+* Consecutive steps of one schedule share their boundary: the next one starts on the previous
+  ``until``; each step's end is counted from the original start (no drift).
+* The zone's end date bounds ``until`` in the same sense: a period ends on it at the latest, and a
+  step that would start on or after it is dropped (an empty period is no period).
+* People read "through the day before" (:func:`last_day`); that is display only.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ ONE_DAY = timedelta(days=1)
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    """A benefit period: ``start`` .. ``until`` inclusive, at ``reduction_pct`` percent."""
+    """A benefit period ``[start, until)`` at ``reduction_pct`` percent."""
 
     start: date
     until: date
@@ -36,6 +38,18 @@ class Period:
             "until": self.until.isoformat(),
             "reduction_pct": int(pct) if pct == pct.to_integral_value() else float(pct),
         }
+
+
+def last_day(until: date | str | None) -> date | None:
+    """The last day a period ending on ``until`` applies (``until`` minus one day), for people.
+
+    Accepts an ISO string as stored in JSON; None stays None.
+    """
+    if until in (None, ""):
+        return None
+    if isinstance(until, str):
+        until = date.fromisoformat(until[:10])
+    return until - ONE_DAY
 
 
 def add_years(start: date, years: int) -> date:
@@ -59,11 +73,11 @@ def schedule_periods(
     for years, pct in steps:
         total += years
         until = add_years(start, total)
-        if begin > zone_end:
+        if begin >= zone_end:
             cut = True
             break
         if until > zone_end:
             until, cut = zone_end, True
         periods.append(Period(begin, until, pct))
-        begin = until + ONE_DAY
+        begin = until
     return tuple(periods), cut

@@ -2,17 +2,27 @@
 
 A snapshot stores the explanations in every UI language, so showing a stored decision never
 depends on the rule set (which may have changed since) nor on this module's formatting.
+
+Snapshot schema 2 writes periods half-open (``[from, until)``) and keeps the exact derived values
+and the rates used. Schema 1 snapshots (stored before) wrote ``until`` as the last day the benefit
+applied; :func:`render_snapshot` presents them in today's convention (``until`` = that day + 1), so
+what was decided then reads the same, and never rewrites what is stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .compiled import Band, RuleSet
-from .criteria import Shares
+from .compiled import Band, RuleSet, Text
+from .conversion import RateUsed
+from .criteria import OPS, Shares
+from .exact import cents, exact_text, format_exact
+from .facts import DERIVED_TYPES
 from .formatting import (
     DEFAULT_LOCALE,
     LOCALES,
@@ -21,17 +31,37 @@ from .formatting import (
     format_percent,
     normalize_locale,
 )
-from .periods import Period
+from .periods import ONE_DAY, Period
 
 if TYPE_CHECKING:
     from .engine import BenefitResult, CriterionResult, Evaluation
 
-SNAPSHOT_SCHEMA = 1
+#: 2: half-open periods, exact derived values and rates; 1: ``until`` was the last day (inclusive).
+SNAPSHOT_SCHEMA = 2
+_COMPARE_OPS = frozenset(op for op, spec in OPS.items() if spec.operand == "number")
 
 
-def _value(value: Any, locale: str) -> str:
+def message(rule_set: RuleSet, key: str) -> Text:
+    """The rule set's message ``key``, or the shipped rule set's when it has none (optional ones)."""
+    text = rule_set.messages.get(key)
+    return text if text is not None else _shipped_message(key)
+
+
+@cache
+def _shipped_message(key: str) -> Text:
+    from .registry import shipped_rule_sets
+
+    for rule_set in reversed(shipped_rule_sets()):
+        if key in rule_set.messages:
+            return rule_set.messages[key]
+    raise KeyError(f"no shipped rule set has the message {key!r}")
+
+
+def _value(value: Any, locale: str, edges: Iterable = ()) -> str:
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, Fraction):
+        return format_exact(value, locale, edges)
     if isinstance(value, (Decimal, int)):
         return format_number(value, locale)
     if isinstance(value, date):
@@ -52,53 +82,121 @@ def _band(band: Band, closed: str, locale: str) -> str:
     return f"{left}{low}; {high}{right}"
 
 
-def _schedule(periods: tuple[Period, ...], locale: str) -> str:
+def _schedule(rule_set: RuleSet, periods: tuple[Period, ...], locale: str) -> str:
+    """Periods for people: "from ... through the day before ``until``" (display only)."""
+    template = message(rule_set, "period")[locale]
     return "; ".join(
-        f"{format_date(p.start, locale)} – {format_date(p.until, locale)} ({format_percent(p.reduction_pct, locale)})"
+        template.format_map(
+            {
+                "from": format_date(p.start, locale),
+                "through": format_date(p.until - ONE_DAY, locale),
+                "until": format_date(p.until, locale),
+                "pct": format_percent(p.reduction_pct, locale),
+            }
+        )
         for p in periods
     )
 
 
-def explain_criterion(result: CriterionResult, locale: str) -> str:
-    """The criterion's pass or fail text in ``locale`` with the values used."""
+def explain_criterion(result: CriterionResult, locale: str, evaluation: Evaluation | None = None) -> str:
+    """The criterion's pass or fail text in ``locale`` with the values used.
+
+    A compared amount shows the digits that decide it against the required value; one derived
+    from the investment is followed by its calculation and the rates used (given ``evaluation``).
+    """
     criterion = result.criterion
     template = (criterion.passed_text if result.passed else criterion.failed_text)[locale]
-    return template.format_map({k: _value(v, locale) for k, v in result.args.items()})
+    edges = (result.args["required"],) if criterion.op in _COMPARE_OPS and "required" in result.args else ()
+    compared = {"actual": edges, "gap": (0,)}  # a gap that goes on must not read as 0
+    fields = {k: _value(v, locale, compared.get(k, ())) for k, v in result.args.items()}
+    text = template.format_map(fields)
+    if evaluation is not None:
+        text = _with_calculation(text, evaluation, criterion.fact, locale, edges)
+    return text
 
 
-def explain_benefit(rule_set: RuleSet, result: BenefitResult, locale: str) -> str:
+def explain_benefit(rule_set: RuleSet, result: BenefitResult, locale: str, evaluation: Evaluation | None = None) -> str:
     """Why the benefit is granted (with its periods) or not, in ``locale``."""
     args = result.args
     fields: dict[str, str] = {"name": result.benefit.name[locale]}
     if result.reason == "criteria_failed":
-        failed = [explain_criterion(c, locale) for c in result.checks if not c.passed]
+        failed = [explain_criterion(c, locale, evaluation) for c in result.checks if not c.passed]
         fields["reasons"] = " ".join(failed)
+    edges = args.get("edges", ())
     for key in ("basis", "years", "end"):
         if key in args:
-            fields[key] = _value(args[key], locale)
+            fields[key] = _value(args[key], locale, edges if key == "basis" else ())
     if "unit" in args:
         unit = args["unit"]
         fields["unit"] = rule_set.units[unit][locale] if unit in rule_set.units else str(unit)
     if "band" in args:
         fields["band"] = _band(args["band"], args["closed"], locale)
     if result.periods:
-        fields["schedule"] = _schedule(result.periods, locale)
+        fields["schedule"] = _schedule(rule_set, result.periods, locale)
     text = rule_set.messages[result.reason][locale].format_map(fields)
     if result.cut_at is not None:
         cut = rule_set.messages["cut"][locale].format_map({"end": format_date(result.cut_at, locale)})
         text = f"{text} {cut}"
+    if evaluation is not None and "basis" in args and result.benefit.period.fact:
+        text = _with_calculation(text, evaluation, result.benefit.period.fact, locale, edges)
     return text
 
 
-def _money(value: Decimal) -> str:
-    return format(value, "f")
+def _with_calculation(text: str, evaluation: Evaluation, fact: str, locale: str, edges: Iterable) -> str:
+    """``text`` followed by how a derived amount was calculated and which rates it used."""
+    conversion = evaluation.conversion
+    if conversion is None or fact not in DERIVED_TYPES or fact not in conversion.values:
+        return text
+    currency = conversion.currency
+    uzs, kzt = conversion.rate("UZS"), conversion.rate("KZT")
+    target = DERIVED_TYPES[fact].unit
+    if target == currency:
+        return text  # nothing converted
+    expression = f"{format_number(conversion.amount, locale)} {currency}"
+    used: list[RateUsed] = []
+    if currency == "UZS":
+        expression += f" ÷ {format_number(uzs.value, locale)}"
+        used.append(uzs)
+    if target != "USD" and currency != "KZT":
+        expression += f" × {format_number(kzt.value, locale)}"
+        used.append(kzt)
+    elif target == "USD" and currency == "KZT":
+        expression += f" ÷ {format_number(kzt.value, locale)}"
+        used.append(kzt)
+    if target == "MCI":
+        expression += f" ÷ {format_number(conversion.mci, locale)}"
+    rule_set = evaluation.rule_set
+    unit = rule_set.units[target][locale] if target in rule_set.units else target
+    value = format_exact(conversion.values[fact], locale, edges)
+    fields = {
+        "steps": f"{expression} = {value} {unit}",
+        "rates": " ".join(_rate_text(rule_set, rate, locale) for rate in used),
+    }
+    return f"{text} {message(rule_set, 'conversion')[locale].format_map(fields).strip()}"
+
+
+def _rate_text(rule_set: RuleSet, rate: RateUsed, locale: str) -> str:
+    """One rate named for people: its value, date and source (or that it is the rule set's)."""
+    fields = {
+        "name": rule_set.parameters[rate.parameter].name[locale],
+        "value": format_number(rate.value, locale),
+        "date": format_date(rate.rate_date, locale),
+        "since": format_date(rate.rate_date, locale),
+        "on_date": format_date(rate.on_date, locale),
+        "source": (rate.source_name or {}).get(locale) or rate.source,
+    }
+    key = "rate_assumed" if not rate.official else ("rate_earlier" if rate.earlier else "rate_official")
+    return message(rule_set, key)[locale].format_map(fields)
 
 
 def _result(evaluation: Evaluation) -> dict:
     """The language-free part of the result."""
+    conversion = evaluation.conversion
     return {
         "admitted": evaluation.admitted,
-        "derived": {name: _money(value) for name, value in evaluation.derived.items()},
+        "derived": {name: format(cents(value), "f") for name, value in evaluation.derived.items()},
+        "derived_exact": {name: exact_text(value) for name, value in evaluation.derived.items()},
+        "rates": [rate.to_dict() for rate in conversion.rates] if conversion is not None else [],
         "admission": [
             {"id": r.criterion.id, "passed": r.passed, "reference": r.criterion.reference} for r in evaluation.admission
         ],
@@ -119,11 +217,11 @@ def _texts(evaluation: Evaluation, locale: str) -> dict:
     rule_set = evaluation.rule_set
     return {
         "admission": [
-            {"name": r.criterion.name[locale], "explanation": explain_criterion(r, locale)}
+            {"name": r.criterion.name[locale], "explanation": explain_criterion(r, locale, evaluation)}
             for r in evaluation.admission
         ],
         "benefits": [
-            {"name": b.benefit.name[locale], "explanation": explain_benefit(rule_set, b, locale)}
+            {"name": b.benefit.name[locale], "explanation": explain_benefit(rule_set, b, locale, evaluation)}
             for b in evaluation.benefits
         ],
     }
@@ -131,10 +229,12 @@ def _texts(evaluation: Evaluation, locale: str) -> dict:
 
 def _merge(header: dict, result: dict, texts: dict) -> dict:
     """API shape from a language-free result and one language's texts."""
+    extra = {key: result[key] for key in ("derived_exact", "rates") if key in result}
     return {
         **header,
         "admitted": result["admitted"],
         "derived": dict(result["derived"]),
+        **{key: value.copy() for key, value in extra.items()},
         "admission": [
             {"id": r["id"], "passed": r["passed"], **t, "reference": r["reference"]}
             for r, t in zip(result["admission"], texts["admission"], strict=True)
@@ -166,9 +266,11 @@ def _header(evaluation: Evaluation) -> dict:
 def evaluation_to_dict(evaluation: Evaluation, locale: str = DEFAULT_LOCALE) -> dict:
     """The API.md eligibility result with explanations in ``locale``.
 
-    Derived money values are strings with two decimals (exact, e.g. ``"300000.00"``);
-    ``until`` is inclusive (see :mod:`.periods`). Extra keys: ``name``, ``reference``,
-    ``reason``.
+    ``derived`` money values are strings rounded half up to two decimals (display, e.g.
+    ``"300000.00"``); ``derived_exact`` holds the exact values that were compared (a decimal, or
+    ``"numerator/denominator"``: ``Fraction(text)`` reads both); ``rates`` names every exchange rate
+    used. Periods are half-open, ``[from, until)`` (see :mod:`.periods`). Extra keys: ``name``,
+    ``reference``, ``reason``.
     """
     locale = normalize_locale(locale)
     return _merge(_header(evaluation), _result(evaluation), _texts(evaluation, locale))
@@ -191,6 +293,9 @@ def render_snapshot(snapshot: Mapping[str, Any], locale: str = DEFAULT_LOCALE) -
     """A stored snapshot in the API.md shape, in ``locale`` (falls back to ru)."""
     locale = normalize_locale(locale)
     texts = snapshot["texts"].get(locale) or snapshot["texts"][DEFAULT_LOCALE]
+    result = snapshot["result"]
+    if snapshot.get("schema", 1) < 2:
+        result = _half_open(result)
     header = {
         "rule_set": {
             "version": snapshot["rule_set"]["version"],
@@ -198,4 +303,20 @@ def render_snapshot(snapshot: Mapping[str, Any], locale: str = DEFAULT_LOCALE) -
         },
         "on_date": snapshot["on_date"],
     }
-    return _merge(header, snapshot["result"], texts)
+    return _merge(header, result, texts)
+
+
+def _half_open(result: Mapping[str, Any]) -> dict:
+    """A schema-1 result with its periods in today's convention: the stored last day + 1 = ``until``."""
+    return {
+        **result,
+        "benefits": [
+            {**b, "periods": [{**p, "until": legacy_until(p["until"])} for p in b.get("periods") or ()]}
+            for b in result["benefits"]
+        ],
+    }
+
+
+def legacy_until(last_day: str) -> str:
+    """``until`` (half-open) for a period stored with its last day (the convention before schema 2)."""
+    return (date.fromisoformat(last_day) + ONE_DAY).isoformat()

@@ -51,6 +51,14 @@ MESSAGES: dict[str, frozenset[str]] = {
     "years": frozenset({"name", "years", "schedule"}),
     "cut": frozenset({"end"}),
 }
+#: Messages a rule set may leave out; the shipped rule set's texts are used then.
+OPTIONAL_MESSAGES: dict[str, frozenset[str]] = {
+    "period": frozenset({"from", "through", "until", "pct"}),
+    "conversion": frozenset({"steps", "rates"}),
+    "rate_official": frozenset({"name", "value", "source", "date"}),
+    "rate_earlier": frozenset({"name", "value", "source", "date", "on_date"}),
+    "rate_assumed": frozenset({"name", "value", "since", "on_date"}),
+}
 
 
 class RuleSetError(ValueError):
@@ -308,10 +316,11 @@ class _Compiler(Checker):
         return {side: self._param_ref(node.get(side), at("zone_end", side), "date") for side in SIDES if side in node}
 
     def _messages(self, node: Any):
-        node = self.mapping(node, "messages", tuple(MESSAGES))
+        node = self.mapping(node, "messages", tuple(MESSAGES), tuple(OPTIONAL_MESSAGES))
         if node is None:
             return None
-        texts = {key: self.text(node.get(key), at("messages", key), MESSAGES[key]) for key in MESSAGES if key in node}
+        allowed = {**MESSAGES, **OPTIONAL_MESSAGES}
+        texts = {key: self.text(node.get(key), at("messages", key), allowed[key]) for key in allowed if key in node}
         return MappingProxyType(texts)
 
     # -- criteria and benefits -----------------------------------------------------------------

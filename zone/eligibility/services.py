@@ -18,6 +18,7 @@ from zone.audit.services import record
 from zone.database import today
 from zone.errors import ValidationFailed
 from zone.extensions import db
+from zone.rates.services import StoredRates
 
 from .compiled import RuleSet
 from .engine import Evaluation, evaluate
@@ -63,6 +64,11 @@ def current_registry() -> RuleSetRegistry:
     with _lock:
         _registry = (key, registry)
     return registry
+
+
+def official_rates() -> StoredRates:
+    """The imported official exchange rates; evaluations fall back to the rule set's where none is."""
+    return StoredRates()
 
 
 def invalidate_registry() -> None:
@@ -113,7 +119,7 @@ def check_facts(data: dict, on_date: date) -> Evaluation:
     except FactsError as error:
         raise _invalid_facts(error) from None
     try:
-        return evaluate(facts, on_date, current_registry())
+        return evaluate(facts, on_date, current_registry(), rates=official_rates())
     except NoRuleSetError:
         raise no_rule_set_error(on_date) from None
 
@@ -153,7 +159,7 @@ def evaluate_application(application, on_date: date | None = None) -> Evaluation
     on_date = on_date or today()
     facts = facts_of(application)
     try:
-        return evaluate(facts, on_date, current_registry())
+        return evaluate(facts, on_date, current_registry(), rates=official_rates())
     except NoRuleSetError:
         raise no_rule_set_error(on_date) from None
 

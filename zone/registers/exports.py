@@ -13,6 +13,7 @@ from flask import Response
 from flask_babel import gettext as _
 
 from zone.audit.services import format_time, record
+from zone.certificates.periods import ends_on
 from zone.extensions import db
 from zone.registers import queries
 from zone.registers.queries import RegisterFilter
@@ -54,7 +55,7 @@ def row_values(row, *, for_csv: bool) -> list:
     issued, since = _utc(row.issued_at), _utc(row.status_since)
     return [row.serial, row.status, format_time(since) if for_csv and since else since, row.side, row.sector,
             row.company_name, row.company_tax_id, format_time(issued) if for_csv and issued else issued,
-            row.valid_from, row.valid_until, benefit_codes(row.benefits), row.sha256, row.size]
+            row.valid_from, ends_on(row.valid_until), benefit_codes(row.benefits), row.sha256, row.size]
 
 
 def _audit(kind: str, f: RegisterFilter, count: int) -> None:

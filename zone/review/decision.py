@@ -123,11 +123,12 @@ def _parse_date(value: Any) -> date | None:
 
 
 def _cut(periods: list[dict], until: date) -> list[dict]:
-    """``periods`` ending no later than ``until`` (the last one shortened)."""
+    """``periods`` ending no later than ``until`` (the last one shortened). Periods are half-open,
+    ``[from, until)``: one that would start on ``until`` is empty, so dropped."""
     cut = []
     for period in periods:
         start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["until"])
-        if start > until:
+        if start >= until:
             break
         cut.append({**period, "until": min(end, until).isoformat()})
     return cut
@@ -141,7 +142,8 @@ def _pct(value: Any) -> Decimal | None:
 
 
 def _requested_until(item: dict, offered: list[dict], key: str, errors: dict) -> date | None:
-    """The last day the approver grants, from ``until`` or from explicit ``periods``."""
+    """The end the approver grants (``until``, half-open: the first day without the benefit), from
+    ``until`` or from explicit ``periods``."""
     if item.get("until") not in (None, ""):
         until = _parse_date(item["until"])
         if until is None:
@@ -212,7 +214,7 @@ def choose_benefits(basis: DecisionBasis, requested: Any) -> tuple[list[dict], b
                 errors[key] = [_l("A period can be shortened but not extended: it ends on %(last)s at the latest.",
                                   last=last.isoformat())]
                 continue
-            if until < first:
+            if until <= first:  # [first, until) would be empty
                 errors[key] = [_l("The end date is before the benefit starts (%(first)s).", first=first.isoformat())]
                 continue
             periods = _cut(periods, until)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from flask import Flask
@@ -63,11 +63,22 @@ def fmt_percent(value: int | float | Decimal | str | None) -> str:
     return format_percent(Decimal(str(value)) / 100, format="#,##0.##%")
 
 
+def day_before(value: date | datetime | str | None) -> date | None:
+    """The day before ``value``: a half-open period's ``until`` read as its last day ("through")."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    return value - timedelta(days=1)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         fmt_date=fmt_date, fmt_datetime=fmt_datetime, fmt_number=fmt_number, fmt_money=fmt_money,
         fmt_percent=fmt_percent,
     )
     app.jinja_env.filters.update(
-        date=fmt_date, datetime=fmt_datetime, number=fmt_number, percent=fmt_percent,
+        date=fmt_date, datetime=fmt_datetime, number=fmt_number, percent=fmt_percent, day_before=day_before,
     )
