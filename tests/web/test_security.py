@@ -49,6 +49,7 @@ def test_security_headers_on_every_get_route(app, client, login_as, who):
 def test_hsts_and_secure_cookie_in_production(monkeypatch, database_url):
     monkeypatch.setenv("SECRET_KEY", "p" * 48)
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("AUDIT_CHAIN_KEY", "c" * 48)
     from zone import create_app
 
     app = create_app("production")
