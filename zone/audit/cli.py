@@ -123,7 +123,7 @@ def _publish_round(output: Path | None, print_anchor: bool) -> bool:
 
 @audit_cli.command("anchor")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the anchor to this file instead of printing it.")
+              help="Write the anchor to this file instead of printing it (it is published all the same).")
 @click.option("--loop", is_flag=True, help="Keep publishing: one round every --interval seconds.")
 @click.option("--interval", default=3600, show_default=True, type=click.IntRange(min=1),
               help="Seconds between rounds with --loop.")
