@@ -142,6 +142,13 @@ class Config:
     SIGNATORY_NAME = _env("SIGNATORY_NAME", "А. Б. Исполнительный")
     SIGNATORY_TITLE = _env("SIGNATORY_TITLE", "Director of the ICIC Administration")
 
+    # Audit trail: the chain's HMAC key, held outside the database (the text itself, or a file created
+    # in development by `make run`), and where signed anchors of the chain head are published.
+    AUDIT_CHAIN_KEY = _env("AUDIT_CHAIN_KEY")
+    AUDIT_CHAIN_KEY_FILE = Path(_env("AUDIT_CHAIN_KEY_FILE", str(INSTANCE_DIR / "audit" / "chain.key")))
+    AUDIT_ANCHOR_DIR = Path(_env("AUDIT_ANCHOR_DIR", str(INSTANCE_DIR / "anchors")))
+    AUDIT_ANCHOR_MAIL_TO = _env_list("AUDIT_ANCHOR_MAIL_TO")  # besides every active auditor
+
     PREFERRED_URL_SCHEME = "http"
     HSTS = False
 
@@ -210,6 +217,10 @@ class ProductionConfig(Config):
         if not base_url.startswith("https://"):
             problems.append("ZONE_BASE_URL must be the public https:// address of zone (it goes into mails, "
                             f"QR codes and certificates), not {base_url!r}")
+        chain_key, chain_key_file = config.get("AUDIT_CHAIN_KEY") or "", config.get("AUDIT_CHAIN_KEY_FILE")
+        if not (len(chain_key) >= 32 if chain_key else chain_key_file and Path(chain_key_file).is_file()):
+            problems.append("AUDIT_CHAIN_KEY (at least 32 characters) or AUDIT_CHAIN_KEY_FILE (an existing key "
+                            "file) must be set: the audit chain's key, kept outside the database")
         if problems:
             raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
 

@@ -148,6 +148,9 @@ def app(database_url, tmp_path, signing_dir, app_overrides):
         "SIGNING_P12_PATH": Path(signing_dir) / "signer.p12",
         "SIGNING_CA_PATH": Path(signing_dir) / "ca.pem",
         "BASE_URL": "http://zone.test",
+        "AUDIT_CHAIN_KEY": None,  # the key file below, created on first use as in development
+        "AUDIT_CHAIN_KEY_FILE": tmp_path / "audit" / "chain.key",
+        "AUDIT_ANCHOR_DIR": tmp_path / "anchors",
     }
     config.update(app_overrides)
     app = create_app("test", config)

@@ -68,7 +68,7 @@ def test_anchor_printed_to_stdout_is_valid_json(runner, fill_chain):
     fill_chain(2)
     result = runner.invoke(args=["audit", "anchor"])
     assert result.exit_code == 0, result.output
-    anchor = json.loads(result.output)
+    anchor = json.loads(result.stdout)  # what was done is said on stderr
     assert verify_anchor(anchor).ok
 
 

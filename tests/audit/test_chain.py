@@ -48,7 +48,8 @@ def test_events_are_chained_gap_free_and_the_head_follows(fill_chain):
 
 def test_an_empty_chain_is_intact(ctx):
     assert verify_chain().to_dict() == {"ok": True, "length": 0, "head_hash": "", "first_bad_seq": None,
-                                        "problem": None, "verified_seq": 0}
+                                        "problem": None, "verified_seq": 0, "keyed_from": None,
+                                        "published_anchor": None}
 
 
 def test_a_rolled_back_transaction_leaves_no_event(ctx):

@@ -102,6 +102,13 @@ def test_one_entry_shows_its_hashes_and_whether_it_is_intact(client, login_as, f
     assert client.get("/audit/events/999").status_code == 404
 
 
+def test_an_entry_hashed_before_keying_is_shown_as_such(client, login_as, legacy_chain):
+    legacy_chain(2)
+    login_as("auditor")
+    page = client.get("/audit/events/2?lang=en").get_data(as_text=True)
+    assert "computed without the chain key" in page and 'class="pass"' not in page and 'class="fail"' not in page
+
+
 def test_verify_now_reports_intact_then_the_first_altered_entry(client, login_as, fill_chain, tamper):
     fill_chain(5)
     login_as("auditor")

@@ -103,7 +103,7 @@ def _production(**overrides):
     from zone import create_app
 
     settings = {"SECRET_KEY": secrets.token_urlsafe(48), "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                "BASE_URL": "https://residents.zone.test"}
+                "BASE_URL": "https://residents.zone.test", "AUDIT_CHAIN_KEY": secrets.token_urlsafe(48)}
     settings.update(overrides)
     return create_app("production", settings)
 
@@ -120,6 +120,13 @@ def test_the_check_refuses_a_weak_key(secret):
 
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         _production(SECRET_KEY=secret)
+
+
+def test_the_check_refuses_to_start_without_the_audit_chain_key(tmp_path):
+    from config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="AUDIT_CHAIN_KEY"):
+        _production(AUDIT_CHAIN_KEY="", AUDIT_CHAIN_KEY_FILE=tmp_path / "missing.key")
 
 
 def test_proxy_hops_must_be_a_count():

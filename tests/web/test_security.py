@@ -51,7 +51,7 @@ def test_hsts_and_secure_cookie_in_production(database_url):
     from zone import create_app
 
     app = create_app("production", {"SECRET_KEY": "p" * 48, "SQLALCHEMY_DATABASE_URI": database_url,
-                                    "BASE_URL": "https://residents.zone.test"})
+                                    "BASE_URL": "https://residents.zone.test", "AUDIT_CHAIN_KEY": "c" * 48})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/healthz")
     assert "max-age" in response.headers["Strict-Transport-Security"]

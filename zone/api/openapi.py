@@ -244,7 +244,11 @@ SCHEMAS: dict[str, dict] = {
                        "hash": STRING}, ["seq", "action"]),
     "AuditEventList": _list_of("AuditEvent"),
     "AuditVerification": obj({"ok": BOOLEAN, "length": INTEGER, "head_hash": STRING,
-                              "first_bad_seq": nullable(INTEGER)}, ["ok", "length", "head_hash", "first_bad_seq"]),
+                              "first_bad_seq": nullable(INTEGER), "problem": nullable(STRING),
+                              "verified_seq": INTEGER, "keyed_from": nullable(INTEGER),
+                              "published_anchor": {"type": ["object", "null"], "description":
+                                                   "The latest published anchor and whether the trail holds it."}},
+                             ["ok", "length", "head_hash", "first_bad_seq"]),
     "Health": obj({"status": STRING, "database": STRING}, ["status", "database"]),
 }
 

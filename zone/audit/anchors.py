@@ -185,45 +185,61 @@ class AnchorCheck:
                 "detail": self.detail}
 
 
-def verify_anchor(raw: bytes | str | dict) -> AnchorCheck:
-    """Check a kept anchor: its signature, its signer, and that the chain still holds its entry.
-
-    Never raises for a malformed upload: the result's ``problem`` says what is wrong.
-    """
+def check_signature(raw: bytes | str | dict) -> tuple[dict | None, AnchorCheck]:
+    """Read an anchor and check its signature and signer, not the chain: ``(anchor, check)``, the
+    anchor None when it cannot be read. ``check.problem`` says what is wrong, if anything."""
     try:
         anchor = parse_anchor(raw)
     except AnchorError as error:
-        return AnchorCheck(problem="bad_anchor", detail=str(error))
+        return None, AnchorCheck(problem="bad_anchor", detail=str(error))
     check = AnchorCheck(seq=anchor["seq"], hash=anchor["hash"], created_at=anchor.get("created_at"))
     try:
         certificate = x509.load_pem_x509_certificate(anchor["certificate"].encode("ascii"))
         signature = base64.b64decode(anchor["signature"], validate=True)
     except (ValueError, UnicodeEncodeError, binascii.Error):
         check.problem, check.detail = "bad_anchor", "The anchor's certificate or signature cannot be read."
-        return check
+        return None, check
     check.signer = certificate.subject.rfc4514_string()
     check.signature_valid = _check_signature(certificate.public_key(), anchor["algorithm"], signature,
                                              canonical_payload(anchor))
     check.signer_trusted = _trusted_signer(certificate)
-    if check.seq == 0:
-        entry_hash = "" if db.session.get(AuditHead, 1) is not None else None
-    else:
-        entry_hash = db.session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == check.seq))
-    check.matches = entry_hash is not None and entry_hash == check.hash
     if not check.signature_valid:
         check.problem = "bad_signature"
     elif not check.signer_trusted:
         check.problem = "untrusted_signer"
-    elif entry_hash is None:
+    return anchor, check
+
+
+def anchored_hash(seq: int) -> str | None:
+    """The hash the chain holds now for entry ``seq`` (``""`` for the empty chain), None if there is none."""
+    if seq == 0:
+        return "" if db.session.get(AuditHead, 1) is not None else None
+    return db.session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
+
+
+def verify_anchor(raw: bytes | str | dict) -> AnchorCheck:
+    """Check a kept anchor: its signature, its signer, and that the chain still holds its entry.
+
+    Never raises for a malformed upload: the result's ``problem`` says what is wrong.
+    """
+    anchor, check = check_signature(raw)
+    if anchor is None:
+        return check
+    entry_hash = anchored_hash(check.seq)
+    check.matches = entry_hash is not None and entry_hash == check.hash
+    if check.problem is None and entry_hash is None:
         check.problem = "missing_entry"
-    elif not check.matches:
+    elif check.problem is None and not check.matches:
         check.problem = "hash_mismatch"
     return check
 
 
 def verify_with_anchor(raw: bytes | str | dict | None) -> tuple[ChainReport, AnchorCheck | None]:
-    """The chain report, and the anchor check when an anchor is given."""
-    report = verify_chain()
+    """The chain report (checked against the latest published anchor), and the check of a kept anchor
+    when one is given."""
+    from zone.audit.publication import against_published
+
+    report = against_published(verify_chain())
     return report, (verify_anchor(raw) if raw is not None else None)
 
 

@@ -4,7 +4,12 @@ the Alembic migration (``APPEND_ONLY_*``, run once every table exists), so the t
 - ``audit_events``: UPDATE and DELETE are refused, row by row.
 - ``audit_head``: the chain head only moves forward (its ``seq`` grows with every write) and is never
   deleted, so it cannot be wound back to hide entries removed from the end.
+
+The triggers bind every role but the tables' owner, who may disable them: ``app_role_grants()`` gives
+the application's own PostgreSQL role what it needs and no more (INSERT and SELECT on the trail).
 """
+
+import re
 
 from sqlalchemy import DDL
 
@@ -78,3 +83,23 @@ HEAD_SQLITE = [
 # What the migration runs, once both tables exist.
 APPEND_ONLY_POSTGRESQL = EVENTS_POSTGRESQL + HEAD_POSTGRESQL
 APPEND_ONLY_SQLITE = EVENTS_SQLITE + HEAD_SQLITE
+
+
+_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def app_role_grants(role: str) -> list[str]:
+    """The statements, run by the owner of the tables after every migration, that give the app's
+    PostgreSQL role ``role`` the rights it needs: read and write the domain tables, only INSERT and
+    SELECT on ``audit_events``, SELECT and UPDATE (the head moves forward, a trigger sees to that) on
+    ``audit_head``. Not being the owner, the role cannot disable the
+    append-only triggers, truncate or alter the trail."""
+    if not _ROLE_NAME.fullmatch(role):
+        raise ValueError(f"{role!r} is not a plain PostgreSQL role name (lower case letters, digits, _).")
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_events FROM {role}",
+        f"REVOKE INSERT, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_head FROM {role}",
+    ]

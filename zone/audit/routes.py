@@ -13,7 +13,7 @@ from zone.audit import anchors, queries
 from zone.audit.forms import AnchorForm, EventFilterForm
 from zone.audit.models import AuditEvent
 from zone.audit.policies import TRAIL_READERS
-from zone.audit.services import chain_hash, format_time, record
+from zone.audit.services import entry_seal, format_time, record
 from zone.database import writes
 from zone.extensions import db
 from zone.web.access import allow
@@ -83,7 +83,7 @@ def event(seq: int):
         "audit/event.html", entry=entry,
         details_json=json.dumps(entry.details or {}, ensure_ascii=False, indent=2, sort_keys=True),
         links=entry.prev_hash == expected_prev and (seq == 1 or previous is not None),
-        intact=chain_hash(entry.prev_hash, entry) == entry.hash,
+        seal=entry_seal(entry),
     )
 
 
