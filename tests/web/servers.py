@@ -32,7 +32,8 @@ def free_port() -> int:
 def production_environment(workdir: Path, **settings: str) -> dict[str, str]:
     """What an operator exports for production (README), with a fresh random key and a SQLite file."""
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("ZONE_", "SECRET_KEY", "DATABASE_URL", "TRUSTED_PROXY", "MAIL_", "RATELIMIT", "AUDIT_"))}
+           if not key.startswith(("ZONE_", "SECRET_KEY", "DATABASE_URL", "TRUSTED_PROXY", "MAIL_", "RATELIMIT",
+                                  "AUDIT_"))}
     env.update({
         "ZONE_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
