@@ -64,6 +64,9 @@ DECIMAL_OUT = {"type": "string", "description": "A decimal number as a string (n
                "pattern": r"^-?\d+(\.\d+)?$"}
 DECIMAL_IN = {"type": ["string", "number"], "description": "A decimal number; a string keeps the precision."}
 SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+# An uploaded file part. ``format: binary`` beside 3.1's ``contentMediaType``: generators send a part with
+# ``format: binary`` as a file (name and content type); with ``contentMediaType`` alone they send text.
+BINARY_FILE = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
 
 
 def _list_of(item: str) -> dict:
@@ -89,9 +92,15 @@ PRODUCT = obj({"name": STRING, "hs_code": STRING, "annual_volume": {"type": ["st
                "unit": STRING})
 
 def clearable(schema: dict) -> dict:
-    """A draft's field: its value, or a blank that clears it (null, "", [] or {})."""
-    return {"anyOf": [schema, {"type": "null"}, {"const": ""}, {"type": "array", "maxItems": 0},
-                      {"type": "object", "maxProperties": 0}]}
+    """A draft's field: its value, or a blank that clears it (null, "", [] or {}).
+
+    Written the way client generators read: the empty list and object are shared components with a
+    declared ``items`` (openapi-python-client drops a whole schema, and every operation using it, over an
+    array without items) and the empty text is a string of length 0 (its ``const ""`` refuses other text
+    instead of trying the next alternative).
+    """
+    return {"anyOf": [schema, {"type": "null"}, {"type": "string", "maxLength": 0}, ref("EmptyList"),
+                      ref("EmptyObject")]}
 
 
 _APPLICATION_VALUES = {
@@ -145,6 +154,8 @@ PERIOD = obj({"from": DATE, "until": DATE, "reduction_pct": {"type": ["string", 
              ["from", "until", "reduction_pct"])
 
 SCHEMAS: dict[str, dict] = {
+    "EmptyList": {"type": "array", "items": {}, "maxItems": 0, "description": "An empty list: clears the field."},
+    "EmptyObject": {"type": "object", "maxProperties": 0, "description": "An empty object: clears the field."},
     "Error": obj({"error": obj({
         "code": STRING,
         "message": STRING,
@@ -197,7 +208,7 @@ SCHEMAS: dict[str, dict] = {
                      "size": INTEGER, "sha256": SHA256, "content_type": STRING},
                     ["id", "kind", "filename", "size", "sha256", "content_type"]),
     "DocumentUpload": obj({"kind": {"type": "string", "enum": DOCUMENT_KINDS},
-                           "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+                           "file": BINARY_FILE,
                            "apostilled": BOOLEAN}, ["kind", "file"], closed=True),
     "VersionedRequest": obj({"version": INTEGER, "comment": STRING}, closed=True),
     "StaffAction": obj({"action": {"type": "string", "enum": STAFF_ACTIONS}, "comment": STRING,
@@ -431,7 +442,7 @@ def _paths() -> dict:
                        body=_json(ref("AuditVerification")), errors=(400, 422), roles="auditor, admin",
                        request={JSON: {"schema": {"type": "object"}},
                                 "multipart/form-data": {"schema": obj({"anchor": {
-                                    "type": "string", "contentMediaType": "application/json"}}, ["anchor"])}}),
+                                    **BINARY_FILE, "contentMediaType": "application/json"}}, ["anchor"])}}),
         },
         "/api/v1/audit/anchor": {"get": op(
             "audit", "The current chain head, signed", body=_json(ref("AuditAnchor")), errors=(503,),
