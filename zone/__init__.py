@@ -22,6 +22,7 @@ DOMAINS = (
     "companies",
     "audit",
     "mail",
+    "calendar",
     "applications",
     "eligibility",
     "review",

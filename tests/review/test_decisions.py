@@ -21,14 +21,14 @@ def recommended(make_application, make_user):
 
 def _proposed(client, app_id, approver, api_token):
     """The benefits the rules give today, as the review page offers them (read from the engine)."""
+    from zone.calendar import today
     from zone.eligibility.services import evaluate_application
     from zone.extensions import db
-    from zone.review.deadlines import local_date
 
     with client.application.app_context():
         from zone.applications.models import Application
 
-        evaluation = evaluate_application(db.session.get(Application, app_id), local_date())
+        evaluation = evaluate_application(db.session.get(Application, app_id), today())
         return {b.benefit.code: [p.to_dict() for p in b.periods] for b in evaluation.benefits if b.eligible}
 
 

@@ -20,11 +20,14 @@ from zone.applications.lifecycle import add_event, apply_action, check_version
 from zone.applications.models import Application, ApplicationCounter, ApplicationEvent, ApplicationReadMark, Document
 from zone.applications.workflow import EDITABLE_STATUSES, Action, Status
 from zone.audit.services import record
+from zone.calendar import local_date
+from zone.calendar import today as zone_today
 from zone.companies.models import Company
 from zone.database import utcnow
 from zone.errors import Conflict, ValidationFailed
 from zone.extensions import db
 from zone.mail.services import queue_mail
+from zone.review.deadlines import review_deadline_for
 
 NOT_EDITABLE = _l("The application can be changed only while it is a draft or while information is requested.")
 
@@ -153,12 +156,12 @@ def submit(application: Application, actor: User, expected_version: int | None =
     tell the company's users it was received. 409 when not a draft; 422 listing everything missing."""
     check_version(application, expected_version)
     now = utcnow()
-    today = assessment.local_date(now)
+    today = local_date(now)
     if application.status == Status.DRAFT:  # otherwise apply_action refuses the transition (409)
         _require_complete(application)
         application.number = _next_number(today.year)
         application.submitted_at = now
-        application.review_deadline = assessment.review_deadline(now)
+        application.review_deadline = review_deadline_for(application.side, now)
     event = apply_action(application, Action.SUBMIT, actor, expected_version=expected_version,
                          details={"number": application.number})
     application.investment_usd = assessment.take_snapshot(application, "submission", today, actor)
@@ -190,7 +193,7 @@ def resubmit(application: Application, actor: User, expected_version: int | None
     comment = _comment(comment)
     event = apply_action(application, Action.RESUBMIT, actor, expected_version=expected_version, comment=comment)
     # the answer may have changed the investment: keep the derived amount in step with the new snapshot
-    application.investment_usd = assessment.take_snapshot(application, "resubmission", assessment.local_date(), actor)
+    application.investment_usd = assessment.take_snapshot(application, "resubmission", zone_today(), actor)
     _notify(application, "resubmitted", comment=comment)
     return event
 

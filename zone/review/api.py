@@ -11,10 +11,10 @@ from zone.accounts.models import User
 from zone.accounts.roles import READER_ROLES, Role
 from zone.api.common import decimal_json, decode_cursor, encode_cursor, iso, json_body, page_limit, require_fields
 from zone.applications.models import Application, ApplicationEvent
+from zone.calendar import today
 from zone.errors import NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
 from zone.review import services
-from zone.review.deadlines import local_date
 from zone.review.decision import ground_label
 from zone.web.access import AUTHENTICATED, allow
 
@@ -68,7 +68,7 @@ def certificate_json(certificate) -> dict | None:
     except ImportError:
         full_json = None
     if full_json is not None:
-        return full_json(certificate, local_date())
+        return full_json(certificate, today())
     return {"serial": certificate.serial}
 
 
