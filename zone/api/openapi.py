@@ -25,6 +25,8 @@ STATUSES = ["draft", "submitted", "in_review", "info_requested", "recommended", 
 STAFF_ACTIONS = ["start_review", "request_info", "recommend_approval", "recommend_rejection", "approve", "reject"]
 CERTIFICATE_STATUSES = ["active", "suspended", "revoked", "expired", "superseded"]
 SERIAL_PATTERN = r"^ICIC-(KZ|UZ)-\d{4}-\d{6}$"
+REJECTION_GROUNDS = ["INCOMPLETE_DOCUMENTS", "INVALID_INFORMATION", "ACTIVITY_NOT_PRIORITY", "CRITERIA_NOT_MET",
+                     "NO_SITE_AVAILABLE", "OTHER"]
 
 
 def ref(name: str) -> dict:
@@ -88,6 +90,8 @@ FACT_PROPERTIES = {
                        "propertyNames": {"pattern": "^[A-Z]{2}$"}},
 }
 
+HS_CODE_TEXT = ("6 to 10 digits (HS-6, or a national tariff line that keeps its HS-6 prefix); spaces and dots "
+                "are ignored.")
 PRODUCT = obj({"name": STRING, "hs_code": STRING, "annual_volume": {"type": ["string", "number", "null"]},
                "unit": STRING})
 
@@ -109,8 +113,8 @@ _APPLICATION_VALUES = {
     "project_description": STRING,
     "sector": {"type": "string", "enum": SECTORS},
     "activity_codes": FACT_PROPERTIES["activity_codes"],
-    "products": array(obj({"name": STRING, "hs_code": STRING, "annual_volume": DECIMAL_IN, "unit": STRING},
-                          closed=True), maxItems=50),
+    "products": array(obj({"name": STRING, "hs_code": {"type": "string", "description": HS_CODE_TEXT},
+                           "annual_volume": DECIMAL_IN, "unit": STRING}, closed=True), maxItems=50),
     "investment_amount": DECIMAL_IN,
     "investment_currency": {"type": "string", "enum": CURRENCIES},
     "own_funds_share": DECIMAL_IN,
@@ -211,10 +215,18 @@ SCHEMAS: dict[str, dict] = {
                            "file": BINARY_FILE,
                            "apostilled": BOOLEAN}, ["kind", "file"], closed=True),
     "VersionedRequest": obj({"version": INTEGER, "comment": STRING}, closed=True),
-    "StaffAction": obj({"action": {"type": "string", "enum": STAFF_ACTIONS}, "comment": STRING,
-                        "version": {"type": "integer", "minimum": 1},
-                        "benefits": array(STRING), "grounds": array(STRING)},
-                       ["action", "version"], closed=True),
+    "StaffAction": obj({
+        "action": {"type": "string", "enum": STAFF_ACTIONS}, "comment": STRING,
+        "version": {"type": "integer", "minimum": 1},
+        "deadline": {**DATE, "description": "`request_info`: the date the company answers by. Without it, "
+                                            "`INFO_REQUEST_WORKING_DAYS` working days of the application's side."},
+        "benefits": array({"anyOf": [STRING, obj({"code": STRING, "until": DATE}, ["code"])]},
+                          description="`approve`: the benefits granted, as codes or `{\"code\", \"until\"}` to end "
+                                      "one earlier. Without it, what the rules give on the decision date."),
+        "grounds": array(STRING, description="`recommend_rejection`, `reject`: coded grounds ("
+                                             + ", ".join(f"`{g}`" for g in REJECTION_GROUNDS) + "). Without it, "
+                                             "`OTHER` (the comment explains)."),
+    }, ["action", "version"], closed=True),
     "ActionResult": {"allOf": [ref("Application"), obj({"certificate": nullable(ref("Certificate"))})]},
     "HistoryEntry": obj({"actor": nullable(STRING), "at": DATETIME, "from": nullable(STRING),
                          "to": nullable(STRING), "comment": nullable(STRING)}, ["at", "from", "to"]),
