@@ -271,3 +271,18 @@ def test_the_cli_adds_lists_and_removes_overrides(app, runner):
                                     .order_by(AuditEvent.seq)).all()
         assert [(e.action, e.actor) for e in events] == [("calendar.override_add", "cli"),
                                                          ("calendar.override_remove", "cli")]
+
+
+def test_no_other_today_in_the_code():
+    """Every "today" goes through zone.calendar.today(): no module takes the UTC or the machine's date."""
+    import re
+    from pathlib import Path
+
+    import zone
+
+    pattern = re.compile(r"date\.today\(\)|utcnow\(\)\.date\(\)|datetime\.(?:now|utcnow)\([^)]*\)\.date\(\)"
+                         r"|\.astimezone\([^)]*\)\.date\(\)")
+    root = Path(zone.__file__).parent
+    found = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py") if path != root / "calendar" / "clock.py"
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert not found, f"use zone.calendar.today() / local_date(): {found}"
