@@ -29,6 +29,7 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 HOLIDAY_LANGUAGES = {"en": "en_US", "kk": "kk", "uz": "uz"}
+OWN_LANGUAGE = {"KZ": "kk", "UZ": "uz"}
 
 
 def _side() -> str:
@@ -44,10 +45,11 @@ def _year() -> int:
     return year if MIN_YEAR <= year <= MAX_YEAR else today().year
 
 
-def _holiday_language(side: str) -> str | None:
-    """The holiday names in the reader's language where the official calendar has it, else the side's."""
+def _holiday_language(side: str) -> str:
+    """Holiday names in the reader's language where the official calendar has it, else in the side's own
+    (the language its decrees are published in)."""
     wanted = HOLIDAY_LANGUAGES.get(str(get_locale() or ""))
-    return wanted if wanted in ("en_US", "kk" if side == "KZ" else "uz") else None
+    return wanted if wanted in ("en_US", OWN_LANGUAGE[side]) else OWN_LANGUAGE[side]
 
 
 def _render(form: OverrideForm, side: str, year: int, status: int = 200):
