@@ -115,7 +115,10 @@ class Config:
     # Languages: Russian is the default; every user-visible string is translated.
     LANGUAGES = ("ru", "en", "kk", "uz")
     BABEL_DEFAULT_LOCALE = "ru"
-    BABEL_DEFAULT_TIMEZONE = _env("ZONE_TIMEZONE", "Asia/Almaty")
+    # The zone's time zone: the one "today" of the whole application (zone/calendar/clock.py) and the
+    # times shown on pages.
+    ZONE_TIMEZONE = _env("ZONE_TIMEZONE", "Asia/Almaty")
+    BABEL_DEFAULT_TIMEZONE = ZONE_TIMEZONE
 
     # Mail: development writes .eml files to MAIL_OUTBOX_DIR; production sends over SMTP.
     MAIL_BACKEND = _env("MAIL_BACKEND", "file")  # file | smtp
@@ -131,9 +134,10 @@ class Config:
     MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)  # then logged as an error; still retried
     MAIL_MAX_BACKOFF = _env_int("MAIL_MAX_BACKOFF", 3600)
 
-    # Review deadlines (working days; weekends and these holidays excluded).
+    # Deadlines, in working days of the application's side (zone/calendar: the side's public holidays and
+    # transferred days, plus the overrides admins keep on the calendar page or with `flask calendar`).
     REVIEW_LIMIT_WORKING_DAYS = _env_int("REVIEW_LIMIT_WORKING_DAYS", 10)
-    HOLIDAYS = _env_list("ZONE_HOLIDAYS")  # ISO dates, comma separated
+    INFO_REQUEST_WORKING_DAYS = _env_int("INFO_REQUEST_WORKING_DAYS", 10)  # to answer a request without a date
 
     # Certificate signing (PKCS#12). `make run` creates a development identity when none is set.
     SIGNING_P12_PATH = Path(_env("SIGNING_P12_PATH", str(INSTANCE_DIR / "signing" / "signer.p12")))

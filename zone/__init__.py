@@ -24,6 +24,7 @@ DOMAINS = (
     "companies",
     "audit",
     "mail",
+    "calendar",
     "applications",
     "rates",
     "eligibility",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,10 +35,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC. Store and compare times only in UTC."""
     return datetime.now(UTC)
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def is_postgresql() -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 
 from tests.applications.conftest import complete_fields
 
@@ -26,32 +27,28 @@ def test_numbers_follow_each_other_and_a_failed_submission_uses_none(client, app
     assert numbers == [f"A-{year}-00001", f"A-{year}-00002"]
 
 
-def test_the_sequence_restarts_each_year(client, applicant_headers, complete_application, monkeypatch):
-    from zone.applications import assessment
-
-    real = assessment.local_date
+def test_the_sequence_restarts_each_year(client, applicant, applicant_headers, api_token, complete_application):
     drafts = [complete_application(applicant_headers) for _ in range(3)]
     numbers = []
-    for application, year in zip(drafts, (2026, 2026, 2027), strict=True):
-        monkeypatch.setattr(assessment, "local_date", lambda moment=None, y=year: date(y, 12, 30))
-        body = client.post(f"/api/v1/applications/{application['id']}/submit", headers=applicant_headers).get_json()
+    # The year is the zone's: 31 December 2026 at 19:30 UTC is already 2027 in the zone (UTC+5).
+    moments = (datetime(2026, 12, 30, 6, 0, tzinfo=UTC), datetime(2026, 12, 31, 18, 0, tzinfo=UTC),
+               datetime(2026, 12, 31, 19, 30, tzinfo=UTC))
+    for application, moment in zip(drafts, moments, strict=True):
+        with time_machine.travel(moment, tick=False):  # a token issued then, so it is valid then
+            body = client.post(f"/api/v1/applications/{application['id']}/submit",
+                               headers=api_token(applicant)).get_json()
         numbers.append(body["number"])
-    monkeypatch.setattr(assessment, "local_date", real)
     assert numbers == ["A-2026-00001", "A-2026-00002", "A-2027-00001"]
 
 
-def test_the_review_deadline_is_ten_working_days_later(client, applicant_headers, complete_application, monkeypatch):
-    from zone.applications import assessment
-
+def test_the_review_deadline_is_ten_working_days_of_the_side_later(client, applicant, applicant_headers,
+                                                                   api_token, complete_application):
     application = complete_application(applicant_headers)
-    body = client.post(f"/api/v1/applications/{application['id']}/submit", headers=applicant_headers).get_json()
-    submitted = date.fromisoformat(body["submitted_at"][:10])
-    deadline = date.fromisoformat(body["review_deadline"])
-    working = sum(1 for n in range(1, (deadline - submitted).days + 1)
-                  if date.fromordinal(submitted.toordinal() + n).weekday() < 5)
-    assert 10 <= working <= 11 and deadline.weekday() < 5  # 11 when the local date is a day ahead of UTC
-    assert assessment._add_working_days(date(2026, 3, 6), 10, set()) == date(2026, 3, 20)  # the fallback
-    assert assessment._add_working_days(date(2026, 3, 6), 10, {date(2026, 3, 9)}) == date(2026, 3, 23)
+    # Monday 2 February 2026 in the zone; no holiday on either side in the next two weeks.
+    with time_machine.travel(datetime(2026, 2, 2, 6, 0, tzinfo=UTC), tick=False):
+        body = client.post(f"/api/v1/applications/{application['id']}/submit",
+                           headers=api_token(applicant)).get_json()
+    assert body["review_deadline"] == "2026-02-16"
 
 
 @pytest.mark.postgres_only

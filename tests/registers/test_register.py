@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from zone.registers.queries import zone_today
+from zone.calendar import today as zone_today
 
 ISSUED = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 

@@ -52,7 +52,7 @@ def make_application(app, make_company, make_user):
                                       number=None if status == "draft" else f"A-2026-{n:05d}",
                                       submitted_at=None if status == "draft" else when, version=2, **values)
             if status != "draft" and "review_deadline" not in fields:
-                application.review_deadline = review_deadline_for(when)
+                application.review_deadline = review_deadline_for(values["side"], when)
             db.session.add(application)
             db.session.flush()
             db.session.add(ApplicationEvent(application_id=application.id, version=2, actor_id=creator.id,

@@ -25,6 +25,8 @@ STATUSES = ["draft", "submitted", "in_review", "info_requested", "recommended", 
 STAFF_ACTIONS = ["start_review", "request_info", "recommend_approval", "recommend_rejection", "approve", "reject"]
 CERTIFICATE_STATUSES = ["active", "suspended", "revoked", "expired", "superseded"]
 SERIAL_PATTERN = r"^ICIC-(KZ|UZ)-\d{4}-\d{6}$"
+REJECTION_GROUNDS = ["INCOMPLETE_DOCUMENTS", "INVALID_INFORMATION", "ACTIVITY_NOT_PRIORITY", "CRITERIA_NOT_MET",
+                     "NO_SITE_AVAILABLE", "OTHER"]
 
 
 def ref(name: str) -> dict:
@@ -64,6 +66,9 @@ DECIMAL_OUT = {"type": "string", "description": "A decimal number as a string (n
                "pattern": r"^-?\d+(\.\d+)?$"}
 DECIMAL_IN = {"type": ["string", "number"], "description": "A decimal number; a string keeps the precision."}
 SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+# An uploaded file part. ``format: binary`` beside 3.1's ``contentMediaType``: generators send a part with
+# ``format: binary`` as a file (name and content type); with ``contentMediaType`` alone they send text.
+BINARY_FILE = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
 
 
 def _list_of(item: str) -> dict:
@@ -85,13 +90,21 @@ FACT_PROPERTIES = {
                        "propertyNames": {"pattern": "^[A-Z]{2}$"}},
 }
 
+HS_CODE_TEXT = ("6 to 10 digits (HS-6, or a national tariff line that keeps its HS-6 prefix); spaces and dots "
+                "are ignored.")
 PRODUCT = obj({"name": STRING, "hs_code": STRING, "annual_volume": {"type": ["string", "number", "null"]},
                "unit": STRING})
 
 def clearable(schema: dict) -> dict:
-    """A draft's field: its value, or a blank that clears it (null, "", [] or {})."""
-    return {"anyOf": [schema, {"type": "null"}, {"const": ""}, {"type": "array", "maxItems": 0},
-                      {"type": "object", "maxProperties": 0}]}
+    """A draft's field: its value, or a blank that clears it (null, "", [] or {}).
+
+    Written the way client generators read: the empty list and object are shared components with a
+    declared ``items`` (openapi-python-client drops a whole schema, and every operation using it, over an
+    array without items) and the empty text is a string of length 0 (its ``const ""`` refuses other text
+    instead of trying the next alternative).
+    """
+    return {"anyOf": [schema, {"type": "null"}, {"type": "string", "maxLength": 0}, ref("EmptyList"),
+                      ref("EmptyObject")]}
 
 
 _APPLICATION_VALUES = {
@@ -100,8 +113,8 @@ _APPLICATION_VALUES = {
     "project_description": STRING,
     "sector": {"type": "string", "enum": SECTORS},
     "activity_codes": FACT_PROPERTIES["activity_codes"],
-    "products": array(obj({"name": STRING, "hs_code": STRING, "annual_volume": DECIMAL_IN, "unit": STRING},
-                          closed=True), maxItems=50),
+    "products": array(obj({"name": STRING, "hs_code": {"type": "string", "description": HS_CODE_TEXT},
+                           "annual_volume": DECIMAL_IN, "unit": STRING}, closed=True), maxItems=50),
     "investment_amount": DECIMAL_IN,
     "investment_currency": {"type": "string", "enum": CURRENCIES},
     "own_funds_share": DECIMAL_IN,
@@ -146,6 +159,8 @@ PERIOD = obj({"from": DATE, "until": DATE, "reduction_pct": {"type": ["string", 
              description="Half-open [from, until): until is the day the period ends, the from of the next step.")
 
 SCHEMAS: dict[str, dict] = {
+    "EmptyList": {"type": "array", "items": {}, "maxItems": 0, "description": "An empty list: clears the field."},
+    "EmptyObject": {"type": "object", "maxProperties": 0, "description": "An empty object: clears the field."},
     "Error": obj({"error": obj({
         "code": STRING,
         "message": STRING,
@@ -203,13 +218,21 @@ SCHEMAS: dict[str, dict] = {
                      "size": INTEGER, "sha256": SHA256, "content_type": STRING},
                     ["id", "kind", "filename", "size", "sha256", "content_type"]),
     "DocumentUpload": obj({"kind": {"type": "string", "enum": DOCUMENT_KINDS},
-                           "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+                           "file": BINARY_FILE,
                            "apostilled": BOOLEAN}, ["kind", "file"], closed=True),
     "VersionedRequest": obj({"version": INTEGER, "comment": STRING}, closed=True),
-    "StaffAction": obj({"action": {"type": "string", "enum": STAFF_ACTIONS}, "comment": STRING,
-                        "version": {"type": "integer", "minimum": 1},
-                        "benefits": array(STRING), "grounds": array(STRING)},
-                       ["action", "version"], closed=True),
+    "StaffAction": obj({
+        "action": {"type": "string", "enum": STAFF_ACTIONS}, "comment": STRING,
+        "version": {"type": "integer", "minimum": 1},
+        "deadline": {**DATE, "description": "`request_info`: the date the company answers by. Without it, "
+                                            "`INFO_REQUEST_WORKING_DAYS` working days of the application's side."},
+        "benefits": array({"anyOf": [STRING, obj({"code": STRING, "until": DATE}, ["code"])]},
+                          description="`approve`: the benefits granted, as codes or `{\"code\", \"until\"}` to end "
+                                      "one earlier. Without it, what the rules give on the decision date."),
+        "grounds": array(STRING, description="`recommend_rejection`, `reject`: coded grounds ("
+                                             + ", ".join(f"`{g}`" for g in REJECTION_GROUNDS) + "). Without it, "
+                                             "`OTHER` (the comment explains)."),
+    }, ["action", "version"], closed=True),
     "ActionResult": {"allOf": [ref("Application"), obj({"certificate": nullable(ref("Certificate"))})]},
     "HistoryEntry": obj({"actor": nullable(STRING), "at": DATETIME, "from": nullable(STRING),
                          "to": nullable(STRING), "comment": nullable(STRING)}, ["at", "from", "to"]),
@@ -441,7 +464,7 @@ def _paths() -> dict:
                        body=_json(ref("AuditVerification")), errors=(400, 422), roles="auditor, admin",
                        request={JSON: {"schema": {"type": "object"}},
                                 "multipart/form-data": {"schema": obj({"anchor": {
-                                    "type": "string", "contentMediaType": "application/json"}}, ["anchor"])}}),
+                                    **BINARY_FILE, "contentMediaType": "application/json"}}, ["anchor"])}}),
         },
         "/api/v1/audit/anchor": {"get": op(
             "audit", "The current chain head, signed", body=_json(ref("AuditAnchor")), errors=(503,),

@@ -62,7 +62,7 @@ def application_json(application: Application, *, full: bool = True) -> dict:
             current[doc.kind] = doc
         data["documents"] = [document_json(d) for d in current.values()]
         data["document_history"] = [document_json(d) for d in history]
-        problems = services.submission_problems(application, set(current))
+        problems = services.submission_problems(application, set(current), fields.ADDED_AFTER_CONTRACT)
         data["missing"] = {k: [str(m) for m in v] for k, v in problems.items()}
         data["eligibility"] = assessment.current_eligibility(application, str(get_locale()))
     return data
@@ -201,7 +201,8 @@ def _transition(application_id: int, run):
 @api_bp.post("/applications/<int:application_id>/submit")
 @allow(Role.APPLICANT)
 def submit(application_id: int):
-    return _transition(application_id, lambda app, version, _c: services.submit(app, current_user, version))
+    return _transition(application_id, lambda app, version, _c: services.submit(
+        app, current_user, version, optional=fields.ADDED_AFTER_CONTRACT))
 
 
 @api_bp.post("/applications/<int:application_id>/withdraw")
@@ -214,5 +215,5 @@ def withdraw(application_id: int):
 @api_bp.post("/applications/<int:application_id>/resubmit")
 @allow(Role.APPLICANT)
 def resubmit(application_id: int):
-    return _transition(application_id, lambda app, version, comment: services.resubmit(app, current_user, version,
-                                                                                      comment))
+    return _transition(application_id, lambda app, version, comment: services.resubmit(
+        app, current_user, version, comment, optional=fields.ADDED_AFTER_CONTRACT))

@@ -1,21 +1,17 @@
 """The applications domain's link to the eligibility and review domains.
 
-Eligibility evaluates an application's facts and keeps snapshots; review computes the deadline in working
-days. Both are separate domains: their functions are looked up here, in one place, so the applications
-domain keeps working (with plain fallbacks) when either is not part of the build.
+Eligibility evaluates an application's facts and keeps snapshots: its functions are looked up here, in one
+place, so the applications domain keeps working (with plain fallbacks) when it is not part of the build.
+Deadlines and "today" are not here: they come from ``zone.calendar`` and ``zone.review.deadlines``.
 """
 
 from __future__ import annotations
 
 import importlib
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
-
-from zone.database import utcnow
 from zone.errors import ZoneError
 
 
@@ -59,44 +55,6 @@ def take_snapshot(application, kind: str, on_date: date, actor) -> Decimal | Non
     if application.investment_currency == "USD":
         return application.investment_amount
     return None
-
-
-def local_date(moment: datetime | None = None) -> date:
-    """The calendar date in the zone's time zone (numbers and deadlines follow the local calendar)."""
-    helper = _optional("zone.review.deadlines", "local_date")
-    if helper is not None:
-        return helper(moment)
-    tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
-    return (moment or utcnow()).astimezone(tz).date()
-
-
-def review_deadline(submitted: datetime) -> date:
-    """The last day of the review: ``REVIEW_LIMIT_WORKING_DAYS`` working days after the submission day."""
-    helper = _optional("zone.review.deadlines", "review_deadline_for")
-    if helper is not None:
-        return helper(submitted)
-    return _add_working_days(local_date(submitted), int(current_app.config.get("REVIEW_LIMIT_WORKING_DAYS", 10)),
-                             _configured_holidays())
-
-
-def _configured_holidays() -> set[date]:
-    found = set()
-    for value in current_app.config.get("HOLIDAYS") or ():
-        try:
-            found.add(date.fromisoformat(str(value).strip()))
-        except ValueError:
-            continue
-    return found
-
-
-def _add_working_days(start: date, n: int, holidays: set[date]) -> date:
-    # Fallback only (the review domain owns deadlines): weekdays that are not holidays.
-    day, left = start, n
-    while left > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
-            left -= 1
-    return day
 
 
 def activity_catalog() -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -35,7 +35,7 @@ MAX_SHARES = 20
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 _OKED = re.compile(r"^\d{2}(\.\d{1,2}){0,2}$")
-_HS = re.compile(r"^\d{4,10}$")
+_HS = re.compile(r"^\d{6,10}$")  # HS-6 and national tariff lines that keep it (API.md)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 SIDE_LABELS = {
@@ -108,7 +108,7 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           _l("Separate codes with commas, e.g. 22.21, 25.11. Only manufacturing (OKED section C, divisions "
              "10–33) qualifies for the benefits.")),
     Field("products", "products", _l("Planned products"),
-          _l("At least one product. HS code: 4 to 10 digits of the customs commodity code, e.g. 8424 82.")),
+          _l("At least one product. HS code: 6 to 10 digits of the customs commodity code, e.g. 8424 82.")),
     Field("investment_amount", "investment", _l("Total investment"),
           _l("The whole planned investment in the project, e.g. 2 500 000.")),
     Field("investment_currency", "investment", _l("Currency of the investment")),
@@ -136,6 +136,10 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           _l("Your company is registered outside the country of this part of the centre: its documents must "
              "carry an apostille (or consular legalisation)."), required=_foreign),
 )}
+
+# Fields added after the API contract (shared/API.md): a submission through the API never fails for their
+# absence. The pages still ask for them.
+ADDED_AFTER_CONTRACT = frozenset({"foreign_documents_apostilled"})
 
 
 @dataclass(frozen=True)
@@ -399,7 +403,7 @@ def _products(raw: Any, path: str, errors: _Errors) -> list[dict] | None:
             if _HS.match(code):
                 row["hs_code"] = code
             else:
-                errors.add(f"{at}.hs_code", _l("An HS code has 4 to 10 digits, e.g. 8424 or 8424820000."))
+                errors.add(f"{at}.hs_code", _l("An HS code has 6 to 10 digits, e.g. 842482 or 8424820000."))
         if not _blank(item.get("annual_volume")):
             volume = _number(item["annual_volume"], f"{at}.annual_volume", errors, low=Decimal(0),
                              high=MAX_AMOUNT, places=3, low_inclusive=False,
@@ -545,9 +549,14 @@ def consistency(values: Mapping[str, Any]) -> dict[str, list]:
     return dict(errors)
 
 
-def missing(values: Mapping[str, Any], country: str | None, document_kinds: set[str]) -> dict[str, list]:
+def missing(values: Mapping[str, Any], country: str | None, document_kinds: set[str],
+            optional: Collection[str] = ()) -> dict[str, list]:
     """Everything that stops submission: required fields, incomplete product rows, inconsistent values,
-    the apostille declaration and every required document kind not uploaded (``documents.<kind>``)."""
+    the apostille declaration and every required document kind not uploaded (``documents.<kind>``).
+
+    A field in ``optional`` does not stop it by its absence (its value is still checked), as
+    ``ADDED_AFTER_CONTRACT`` for submissions through the API.
+    """
     errors = _Errors()
     # Saved values passed these rules when they were saved; check again, as rules or data may have moved on.
     present = {name: value for name, value in values.items()
@@ -556,7 +565,7 @@ def missing(values: Mapping[str, Any], country: str | None, document_kinds: set[
         for message in messages:
             errors.add(path, message)
     for field in FIELDS.values():
-        if not field.required(values, country):
+        if field.name in optional or not field.required(values, country):
             continue
         value = values.get(field.name)
         if value is None or value == [] or value == {}:

@@ -7,7 +7,7 @@ Callers load the application with ``zone.database.get_for_update()`` and check t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -20,11 +20,14 @@ from zone.applications.lifecycle import add_event, apply_action, check_version
 from zone.applications.models import Application, ApplicationCounter, ApplicationEvent, ApplicationReadMark, Document
 from zone.applications.workflow import EDITABLE_STATUSES, Action, Status
 from zone.audit.services import record
+from zone.calendar import local_date
+from zone.calendar import today as zone_today
 from zone.companies.models import Company
 from zone.database import utcnow
 from zone.errors import Conflict, ValidationFailed
 from zone.extensions import db
 from zone.mail.services import queue_mail
+from zone.review.deadlines import review_deadline_for
 
 NOT_EDITABLE = _l("The application can be changed only while it is a draft or while information is requested.")
 
@@ -109,16 +112,18 @@ def current_documents(application_id: int) -> dict[str, Document]:
     return current
 
 
-def submission_problems(application: Application, document_kinds: set[str] | None = None) -> dict[str, list]:
+def submission_problems(application: Application, document_kinds: set[str] | None = None,
+                        optional: Collection[str] = ()) -> dict[str, list]:
     """Everything that stops submission (empty when the application is complete), keyed by field path
-    and ``documents.<kind>``."""
+    and ``documents.<kind>``; fields in ``optional`` do not stop it by their absence."""
     if document_kinds is None:
         document_kinds = set(current_documents(application.id))
-    return fields.missing(fields.values_of(application), application.company.registration_country, document_kinds)
+    return fields.missing(fields.values_of(application), application.company.registration_country, document_kinds,
+                          optional)
 
 
-def _require_complete(application: Application) -> None:
-    problems = submission_problems(application)
+def _require_complete(application: Application, optional: Collection[str] = ()) -> None:
+    problems = submission_problems(application, optional=optional)
     if problems:
         raise ValidationFailed(
             _l("The application is not complete: %(n)s items are missing or not valid.", n=len(problems)),
@@ -148,17 +153,19 @@ def _notify(application: Application, template: str, **context) -> None:
                    application=application, **context)
 
 
-def submit(application: Application, actor: User, expected_version: int | None = None) -> ApplicationEvent:
+def submit(application: Application, actor: User, expected_version: int | None = None,
+           optional: Collection[str] = ()) -> ApplicationEvent:
     """Submit a complete draft: give it its number, the review deadline and an eligibility snapshot, and
-    tell the company's users it was received. 409 when not a draft; 422 listing everything missing."""
+    tell the company's users it was received. 409 when not a draft; 422 listing everything missing
+    (``optional`` fields only when given and invalid)."""
     check_version(application, expected_version)
     now = utcnow()
-    today = assessment.local_date(now)
+    today = local_date(now)
     if application.status == Status.DRAFT:  # otherwise apply_action refuses the transition (409)
-        _require_complete(application)
+        _require_complete(application, optional)
         application.number = _next_number(today.year)
         application.submitted_at = now
-        application.review_deadline = assessment.review_deadline(now)
+        application.review_deadline = review_deadline_for(application.side, now)
     event = apply_action(application, Action.SUBMIT, actor, expected_version=expected_version,
                          details={"number": application.number})
     application.investment_usd = assessment.take_snapshot(application, "submission", today, actor)
@@ -182,15 +189,15 @@ def withdraw(application: Application, actor: User, expected_version: int | None
 
 
 def resubmit(application: Application, actor: User, expected_version: int | None = None,
-             comment: str | None = None) -> ApplicationEvent:
+             comment: str | None = None, optional: Collection[str] = ()) -> ApplicationEvent:
     """Send the answer to an information request: the application (still complete) goes back to review."""
     check_version(application, expected_version)
     if application.status == Status.INFO_REQUESTED:
-        _require_complete(application)
+        _require_complete(application, optional)
     comment = _comment(comment)
     event = apply_action(application, Action.RESUBMIT, actor, expected_version=expected_version, comment=comment)
     # the answer may have changed the investment: keep the derived amount in step with the new snapshot
-    application.investment_usd = assessment.take_snapshot(application, "resubmission", assessment.local_date(), actor)
+    application.investment_usd = assessment.take_snapshot(application, "resubmission", zone_today(), actor)
     _notify(application, "resubmitted", comment=comment)
     return event
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from zone.accounts.roles import READER_ROLES, Role
 from zone.api.common import decode_cursor, encode_cursor, json_body, page_limit
+from zone.calendar import today as zone_today
 from zone.certificates import policies, presenters, queries, services
-from zone.certificates.lifecycle import zone_date
 from zone.certificates.models import Certificate
 from zone.certificates.routes import pdf_response
 from zone.certificates.workflow import Action
@@ -63,9 +63,9 @@ def list_certificates():
     cursor = decode_cursor(request.args.get("cursor"), 1)
     if cursor and not (isinstance(cursor[0], int) and not isinstance(cursor[0], bool)):
         raise bad_cursor()
-    stmt = _with_links(queries.filtered(_filter(), zone_date()))
+    stmt = _with_links(queries.filtered(_filter(), zone_today()))
     rows, last_id = queries.page(stmt, limit, cursor[0] if cursor else None)
-    today = zone_date()
+    today = zone_today()
     return jsonify(
         {
             "items": [presenters.certificate_json(c, today) for c in rows],
@@ -77,7 +77,7 @@ def list_certificates():
 @api_bp.get("/certificates/<serial>")
 @allow(AUTHENTICATED)
 def get_certificate(serial: str):
-    return jsonify(presenters.certificate_json(_visible(serial), zone_date()))
+    return jsonify(presenters.certificate_json(_visible(serial), zone_today()))
 
 
 @api_bp.get("/certificates/<serial>/history")
@@ -114,7 +114,7 @@ def _change_status(serial: str, action: Action):
     reason = body.get("reason") if isinstance(body.get("reason"), str) else None
     STATUS_ACTIONS[action](certificate, current_user, reason=reason, effective_date=_effective_date(body))
     db.session.commit()
-    return jsonify(presenters.certificate_json(certificate, zone_date()))
+    return jsonify(presenters.certificate_json(certificate, zone_today()))
 
 
 @api_bp.post("/certificates/<serial>/suspend")
@@ -147,7 +147,7 @@ def reissue(serial: str):
         certificate, current_user, reason=reason, granted_benefits=body.get("benefits")
     )
     db.session.commit()
-    return jsonify(presenters.certificate_json(replacement, zone_date())), 201
+    return jsonify(presenters.certificate_json(replacement, zone_today())), 201
 
 
 from zone.certificates import api_public  # noqa: E402,F401  (registers the public endpoints on api_bp)

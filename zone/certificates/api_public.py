@@ -10,9 +10,9 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from zone.api.common import decode_cursor, encode_cursor, page_limit
+from zone.calendar import today as zone_today
 from zone.certificates import presenters, queries
 from zone.certificates.api import api_bp, bad_cursor
-from zone.certificates.lifecycle import zone_date
 from zone.certificates.models import Certificate
 from zone.certificates.public import public_limit
 from zone.errors import NotFound
@@ -31,7 +31,7 @@ def verify_token(token: str):
     certificate = queries.by_token(token)
     if certificate is None:
         raise _not_found()
-    return jsonify(presenters.public_view(certificate, zone_date()))
+    return jsonify(presenters.public_view(certificate, zone_today()))
 
 
 @api_bp.get("/verify")
@@ -42,7 +42,7 @@ def verify_serial():
     certificate = queries.by_serial_and_tax_id(serial, tax_id)
     if certificate is None:
         raise _not_found()
-    return jsonify(presenters.public_view(certificate, zone_date()))
+    return jsonify(presenters.public_view(certificate, zone_today()))
 
 
 @api_bp.get("/register")
@@ -50,7 +50,7 @@ def verify_serial():
 @public_limit
 def public_register():
     """Residents with an active certificate, by company name; keyset pages of ``limit``."""
-    today = zone_date()
+    today = zone_today()
     limit = page_limit()
     cursor = decode_cursor(request.args.get("cursor"), 2)
     stmt = queries.register(queries.register_filter_from_args(request.args), today)

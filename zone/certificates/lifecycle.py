@@ -7,16 +7,15 @@ history entry and the audit event, and tells the company.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from zone.accounts.models import User
 from zone.accounts.roles import Role
 from zone.audit.services import record
+from zone.calendar import today as zone_today
 from zone.certificates.models import LIVE_STATUSES, Certificate, CertificateEvent
 from zone.certificates.models import CertificateStatus as S
 from zone.certificates.workflow import ACTION_LABELS, REASON_REQUIRED, STATUS_LABELS, TRANSITIONS, Action
@@ -32,14 +31,6 @@ MAIL_TEMPLATES = {
     Action.REVOKE: "certificates/mail/revoked.txt",
     Action.EXPIRE: "certificates/mail/expired.txt",
 }
-
-
-def zone_date(moment: datetime | None = None) -> date:
-    """The calendar date in the zone (Asia/Almaty by default) of ``moment`` (default: now)."""
-    moment = moment or utcnow()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def notify_company(certificate: Certificate, template: str, **context) -> None:
@@ -90,7 +81,7 @@ def _clean_reason(action: Action, reason: str | None) -> str | None:
 
 
 def _effective(certificate: Certificate, action: Action, effective_date: date | None) -> date:
-    today = zone_date()
+    today = zone_today()
     if action is Action.EXPIRE:
         return certificate.expired_on()
     effective = effective_date or today
@@ -178,7 +169,7 @@ def apply_action(
 
 def expire_due(today: date | None = None) -> list[str]:
     """Mark every live certificate whose validity ended before ``today`` as expired; returns their serials."""
-    today = today or zone_date()
+    today = today or zone_today()
     due = db.session.scalars(
         select(Certificate)
         .where(Certificate.status.in_([s.value for s in LIVE_STATUSES]), Certificate.valid_until < today)

@@ -11,11 +11,11 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 
 from zone.applications.fields import SECTORS
+from zone.calendar import today as zone_today
 from zone.certificates import presenters, queries
 from zone.certificates.document import ca_path
 from zone.certificates.exports import register_csv
 from zone.certificates.forms import LookupForm, UploadForm
-from zone.certificates.lifecycle import zone_date
 from zone.certificates.routes import bp
 from zone.certificates.verification import inspect_upload
 from zone.errors import NotFound
@@ -43,7 +43,7 @@ def verify(token: str):
         if wants_json():  # a client that asked for JSON gets the API's error shape
             raise NotFound(_("No certificate matches."))
         return _public_page("certificates/verify.html", 404, view=None)
-    return _public_page("certificates/verify.html", view=presenters.public_view(certificate, zone_date()))
+    return _public_page("certificates/verify.html", view=presenters.public_view(certificate, zone_today()))
 
 
 @bp.get("/verify")
@@ -54,7 +54,7 @@ def verify_lookup():
     view, searched = None, "serial" in request.args or "tax_id" in request.args
     if searched and form.validate():
         certificate = queries.by_serial_and_tax_id(form.serial.data, form.tax_id.data)
-        view = presenters.public_view(certificate, zone_date()) if certificate else None
+        view = presenters.public_view(certificate, zone_today()) if certificate else None
     status = 404 if searched and view is None and not form.errors else 200
     return _public_page("certificates/lookup.html", status, form=form, view=view, searched=searched)
 
@@ -80,7 +80,7 @@ def verify_upload():
             result = {
                 "check": check,
                 "original": certificate is not None and check.signature.ok,
-                "view": presenters.public_view(certificate, zone_date()) if certificate else None,
+                "view": presenters.public_view(certificate, zone_today()) if certificate else None,
             }
     return _public_page("certificates/upload.html", form=form, result=result)
 
@@ -90,9 +90,9 @@ def verify_upload():
 @public_limit
 def public_register():
     f = queries.register_filter_from_args(request.args)
-    stmt = queries.register(f, zone_date())
+    stmt = queries.register(f, zone_today())
     if request.args.get("format") == "csv":
-        return register_csv(db.session.scalars(stmt), zone_date(), presenters.locale())
+        return register_csv(db.session.scalars(stmt), zone_today(), presenters.locale())
     offset = max(request.args.get("offset", 0, type=int), 0)
     rows = list(db.session.scalars(stmt.offset(offset).limit(REGISTER_PAGE + 1)))
     return render_template(

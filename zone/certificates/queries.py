@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Select, or_, select
 
 from zone.applications.fields import SECTORS
+from zone.calendar import zone_timezone
 from zone.certificates.models import Certificate, CertificateEvent
 from zone.certificates.models import CertificateStatus as S
 from zone.companies.taxid import normalise_tax_id
@@ -85,7 +84,7 @@ class CertificateFilter:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return datetime.combine(day, time.min, tzinfo=zone_timezone())
 
 
 def filtered(f: CertificateFilter, today: date) -> Select:

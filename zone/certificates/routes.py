@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from zone.accounts.roles import READER_ROLES, Role
 from zone.audit.services import record
+from zone.calendar import today as zone_today
 from zone.certificates import policies, presenters, queries, services
 from zone.certificates.forms import ReissueForm, StatusChangeForm
-from zone.certificates.lifecycle import zone_date
 from zone.certificates.models import Certificate, CertificateStatus
 from zone.certificates.workflow import ACTION_LABELS, Action
 from zone.database import writes
@@ -41,7 +41,7 @@ def _helpers():
         "status_sentence": presenters.status_sentence,
         "benefits_of": presenters.benefits_view,
         "action_label": lambda action: str(ACTION_LABELS[Action(action)]),
-        "today": zone_date(),
+        "today": zone_today(),
     }
 
 
@@ -75,7 +75,7 @@ def _detail_page(certificate: Certificate, *, status_form=None, reissue_form=Non
 @allow(Role.APPLICANT)
 def mine():
     certificates = db.session.scalars(
-        queries.filtered(queries.CertificateFilter(company_id=current_user.company_id), zone_date()).options(
+        queries.filtered(queries.CertificateFilter(company_id=current_user.company_id), zone_today()).options(
             selectinload(Certificate.superseded_by)
         )
     ).all()
@@ -89,7 +89,7 @@ def staff_list():
     if errors:
         flash(_("Some filters were not understood and were ignored."), "warning")
     after = request.args.get("after", type=int)
-    stmt = queries.filtered(f, zone_date()).options(selectinload(Certificate.superseded_by))
+    stmt = queries.filtered(f, zone_today()).options(selectinload(Certificate.superseded_by))
     certificates, next_after = queries.page(stmt, PAGE_SIZE, after)
     return render_template(
         "certificates/list.html",

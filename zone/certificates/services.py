@@ -16,9 +16,11 @@ from sqlalchemy import select
 from zone.accounts.models import User
 from zone.applications.models import Application
 from zone.audit.services import record
+from zone.calendar import local_date
+from zone.calendar import today as zone_today
 from zone.certificates.benefits import clean_benefits, validity
 from zone.certificates.document import render_and_sign
-from zone.certificates.lifecycle import add_event, apply_action, notify_company, zone_date
+from zone.certificates.lifecycle import add_event, apply_action, notify_company
 from zone.certificates.models import LIVE_STATUSES, Certificate
 from zone.certificates.models import CertificateStatus as S
 from zone.certificates.serials import next_serial
@@ -91,7 +93,7 @@ def issue_certificate(
         return existing
     if application.side not in ("KZ", "UZ"):
         raise Conflict(_l("The application has no side (KZ or UZ); no certificate can be issued."), code="no_side")
-    start = zone_date(decided_at)
+    start = local_date(decided_at)
     certificate = _new_certificate(application, clean_benefits(granted_benefits, start), start, actor)
     add_event(
         certificate,
@@ -128,7 +130,7 @@ def reissue_certificate(
     """
     application = certificate.application
     apply_action(certificate, Action.SUPERSEDE, actor, reason=reason, notify=False)
-    start = zone_date()
+    start = zone_today()
     benefits = (
         clean_benefits(granted_benefits, start)
         if granted_benefits is not None

@@ -8,7 +8,7 @@ applications.
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -17,6 +17,7 @@ from zone.accounts.roles import Role
 from zone.applications import services as applications
 from zone.applications.documents import add_document
 from zone.applications.models import Application
+from zone.calendar import today
 from zone.companies.models import Company
 from zone.extensions import db
 from zone.review import services as review
@@ -76,8 +77,8 @@ def _fields(side: str, title: str, sector: str, codes: list[str], amount: str, c
         "building_area_m2": "9500",
         "export_share": "35",
         "capital_shares": {"KZ": "60", "UZ": "40"},
-        "construction_start": (date.today() + timedelta(days=60)).isoformat(),
-        "production_start": (date.today() + timedelta(days=400)).isoformat(),
+        "construction_start": (today() + timedelta(days=60)).isoformat(),
+        "production_start": (today() + timedelta(days=400)).isoformat(),
     }
     if side == "KZ":
         data.update({"priority_income_share": "96", "has_branches_outside_zone": False})
@@ -120,7 +121,7 @@ def _advance(application: Application, target: str, applicant: User, staff: dict
     review.request_information(
         application, reviewer, version=application.version,
         message="Пожалуйста, приложите письмо банка о наличии средств с подписью и печатью.",
-        deadline=(date.today() + timedelta(days=14)).isoformat())
+        deadline=(today() + timedelta(days=14)).isoformat())
     if target == "info_requested":
         return
     applications.resubmit(application, applicant, comment="Письмо банка приложено повторно.")

@@ -3,7 +3,7 @@
 Pure-Python core (no Flask, importable anywhere)::
 
     from zone.eligibility import validate_facts, evaluate, default_registry
-    evaluation = evaluate(validate_facts(data), date.today(), default_registry())
+    evaluation = evaluate(validate_facts(data), zone.calendar.today(), default_registry())
     evaluation.to_dict("ru")      # API.md shape, explanations in Russian
     evaluation.to_snapshot()      # self-contained record for a decision
 

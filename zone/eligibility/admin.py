@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from zone.audit.services import record
-from zone.database import get_for_update, today, utcnow
+from zone.calendar import today
+from zone.database import get_for_update, utcnow
 from zone.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zone.extensions import db
 

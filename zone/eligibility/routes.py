@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from zone.accounts.roles import Role
+from zone.calendar import today
 from zone.companies.countries import country_choices
-from zone.database import today
 from zone.errors import ZoneError
 from zone.extensions import db
 from zone.web.access import PUBLIC, allow

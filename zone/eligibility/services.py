@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from zone.audit.services import record
-from zone.database import today
+from zone.calendar import today
 from zone.errors import ValidationFailed
 from zone.extensions import db
 from zone.rates.services import StoredRates

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Row, and_, case, func, literal, or_, select
 
+from zone.calendar import today, zone_timezone
 from zone.certificates.models import LIVE_STATUSES, Certificate, CertificateEvent, CertificateStatus
 from zone.extensions import db
 
@@ -45,22 +44,14 @@ class RegisterFilter:
                 for k, v in asdict(self).items() if v}
 
 
-def zone_tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def zone_today() -> date:
-    return datetime.now(UTC).astimezone(zone_tz()).date()
-
-
 def day_start(day: date) -> datetime:
     """The first moment of ``day`` in the zone, in UTC."""
-    return datetime.combine(day, time(), zone_tz()).astimezone(UTC)
+    return datetime.combine(day, time(), zone_timezone()).astimezone(UTC)
 
 
 def _status_columns(f: RegisterFilter):
     """(effective status, since when) as SQL expressions, now or as of ``f.as_of``."""
-    day = f.as_of or zone_today()
+    day = f.as_of or today()
     if f.as_of is None:
         recorded = Certificate.status
         since = func.coalesce(Certificate.status_changed_at, Certificate.issued_at)

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from zone.calendar import today
 from zone.database import writes
 from zone.registers import exports, queries
 from zone.registers.filters import filter_args, filter_from_args, sectors
@@ -36,7 +37,7 @@ def certificates():
         f=register_filter, errors=errors, args=filter_args(register_filter),
         total=queries.register_count(register_filter), can_read_history=can_read_history(current_user),
         statuses=queries.STATUSES, sides=queries.SIDES, sectors=sectors(), labels=_labels(),
-        today=queries.zone_today(),
+        today=today(),
     )
 
 

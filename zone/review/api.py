@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,16 +13,18 @@ from zone.accounts.models import User
 from zone.accounts.roles import READER_ROLES, Role
 from zone.api.common import decimal_json, decode_cursor, encode_cursor, iso, json_body, page_limit, require_fields
 from zone.applications.models import Application, ApplicationEvent
+from zone.calendar import today
 from zone.errors import NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
 from zone.review import services
-from zone.review.deadlines import local_date
 from zone.review.decision import ground_label
 from zone.web.access import AUTHENTICATED, allow
 
 api_bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 
 ACTION_FIELDS = {"action", "comment", "version", "benefits", "grounds", "deadline"}
+REJECTING_ACTIONS = {"recommend_rejection", "reject"}
+DEFAULT_GROUND = "OTHER"
 MAX_VERSION = 2**31 - 1
 # What a company may see of a history entry's details.
 COMPANY_DETAILS = ("deadline", "grounds", "granted_benefits", "number")
@@ -68,7 +72,7 @@ def certificate_json(certificate) -> dict | None:
     except ImportError:
         full_json = None
     if full_json is not None:
-        return full_json(certificate, local_date())
+        return full_json(certificate, today())
     return {"serial": certificate.serial}
 
 
@@ -114,10 +118,20 @@ def act(application_id: int):
         if body.get(name) is not None and not isinstance(body[name], str):
             raise ValidationFailed(_("Some values are missing or of the wrong type."),
                                    fields={name: [_("Must be a string.")]})
+    if body.get("deadline") is not None:
+        try:
+            date.fromisoformat(body["deadline"])
+        except ValueError:
+            raise ValidationFailed(_("Some values are not valid."),
+                                   fields={"deadline": [_("Enter a date (YYYY-MM-DD).")]}) from None
+    grounds = body.get("grounds")
+    if "grounds" not in body and body["action"] in REJECTING_ACTIONS:
+        # API.md's body names no grounds: a rejection without them is on "other reasons", its comment says which.
+        grounds = [DEFAULT_GROUND]
     application = services.get_application(application_id, for_update=True)
     result = services.take_action(application, body["action"], current_user, version=version,
                                   comment=body.get("comment"), benefits=body.get("benefits"),
-                                  grounds=body.get("grounds"), deadline=body.get("deadline"))
+                                  grounds=grounds, deadline=body.get("deadline"))
     db.session.commit()
     payload = application_json(application)
     payload["event"] = event_json(result.event, staff=True)

@@ -16,10 +16,11 @@ from sqlalchemy import case, func, select
 
 from zone.applications.models import Application
 from zone.applications.workflow import OPEN_STATUSES, STATUS_LABELS, Status
+from zone.calendar import local_date, zone_timezone
+from zone.calendar import today as zone_today
 from zone.database import is_postgresql
 from zone.extensions import db
 from zone.review.charts import PALETTE, Chart, bar_chart
-from zone.review.deadlines import local_date, zone_timezone
 from zone.review.labels import sector_label
 from zone.review.queue import QUEUE_STATUSES, overdue_clause
 
@@ -121,7 +122,7 @@ def _days(value: float) -> str:
 
 def build(today: date | None = None) -> Dashboard:
     """Compute the dashboard's figures and charts."""
-    today = today or local_date()
+    today = today or zone_today()
     counts = _status_side()
     status_rows = [(str(STATUS_LABELS[s]), [counts.get((s.value, side), 0) for side in SIDES])
                    for s in QUEUE_STATUSES]

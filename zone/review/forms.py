@@ -18,7 +18,6 @@ from wtforms import (
     IntegerField,
     SelectField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
@@ -103,15 +102,6 @@ class MessageForm(FlaskForm):
 
 class ChecklistForm(FlaskForm):
     items = MultiCheckboxField(_l("Checklist"), choices=list(CHECKLIST_ITEMS.items()), validate_choice=False)
-
-
-class HolidayForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[DataRequired(REQUIRED)])
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)])
-
-
-class EmptyForm(FlaskForm):
-    pass
 
 
 ACTION_FORMS = {

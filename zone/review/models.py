@@ -1,4 +1,4 @@
-"""Review data that is not part of the application itself: the checklist and the holiday calendar.
+"""Review data that is not part of the application itself: the checklist.
 
 Internal notes and messages to the company are ``ApplicationEvent`` rows (kinds ``note`` and
 ``message``), so they appear in the one history of the application.
@@ -6,9 +6,9 @@ Internal notes and messages to the company are ``ApplicationEvent`` rows (kinds 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zone.accounts.models import User
@@ -33,20 +33,6 @@ class ChecklistItem(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     updated_by: Mapped[User | None] = relationship(lazy="joined")
-
-
-class Holiday(db.Model):
-    """A public holiday: not a working day for review deadlines."""
-
-    __tablename__ = "review_holidays"
-    audit_type = "holiday"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date, unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
 
 
 # The queue's default order (oldest or newest submission first) walks this index and stops after one page

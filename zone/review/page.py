@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from zone.applications.models import Application, ApplicationEvent, Document
 from zone.applications.workflow import Action, Status
+from zone.calendar import today
 from zone.extensions import db
 from zone.review import forms as review_forms
 from zone.review.checklist import CHECKLIST_ITEMS
-from zone.review.deadlines import local_date, working_days_left
+from zone.review.deadlines import default_info_deadline, review_days_left
 from zone.review.decision import DecisionBasis, decision_basis
 from zone.review.policies import REVIEW_ACTIONS, action_refusal, can_edit_review, can_reassign, can_see_internal
 from zone.review.queue import CLOCK_STATUSES, assignable_reviewers
@@ -82,15 +83,13 @@ def _last_recommendation(events: list[ApplicationEvent]) -> dict | None:
 def action_forms(application: Application, basis: DecisionBasis | None, recommendation: dict | None,
                  actions: list[Action]) -> dict[str, Any]:
     """A fresh form for each action the user may take, preset with the application's version."""
-    from zone.review.deadlines import add_working_days, holidays
-
     made: dict[str, Any] = {}
     for action in actions:
         form_class = review_forms.ACTION_FORMS[action.value]
         form = form_class(formdata=None, prefix=action.value)
         form.version.data = application.version
         if action == Action.REQUEST_INFO:
-            form.deadline.data = add_working_days(local_date(), 10, holidays())
+            form.deadline.data = default_info_deadline(application.side)
         if action == Action.REJECT and recommendation:
             form.grounds.data = list(recommendation.get("grounds") or [])
         if action == Action.APPROVE and basis is not None:
@@ -133,12 +132,12 @@ def build(application: Application, user, *, submitted: dict[str, Any] | None = 
             refusals[a.value] = refusal[1]
     basis = None
     if application.side and application.status not in (Status.DRAFT, Status.WITHDRAWN):
-        basis = decision_basis(application, local_date())
+        basis = decision_basis(application, today())
     recommendation = _last_recommendation(events)
     forms = action_forms(application, basis, recommendation, actions)
     if submitted:
         forms.update(submitted)
-    days_left = working_days_left(application.review_deadline)
+    days_left = review_days_left(application)
     overdue = application.status in CLOCK_STATUSES and days_left is not None and days_left < 0
     state = checklist_state(application)
     checklist = {item: state.get(item) for item in CHECKLIST_ITEMS}

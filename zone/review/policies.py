@@ -49,10 +49,6 @@ def can_reassign(user, application: Application) -> bool:
         Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED, Status.RECOMMENDED)
 
 
-def can_manage_holidays(user) -> bool:
-    return _role(user) == Role.ADMIN
-
-
 def four_eyes_refusal(user, application: Application):
     """Why ``user`` may not decide ``application`` (they recommended or reviewed it), or None."""
     if application.recommended_by_id is not None and application.recommended_by_id == user.id:

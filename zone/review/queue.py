@@ -19,9 +19,10 @@ from zone.accounts.models import User
 from zone.api.common import decode_cursor, encode_cursor
 from zone.applications.models import Application
 from zone.applications.workflow import OPEN_STATUSES, Status
+from zone.calendar import today as zone_today
+from zone.calendar import zone_timezone
 from zone.companies.models import Company
 from zone.extensions import db
-from zone.review.deadlines import local_date, zone_timezone
 
 # Statuses whose review clock is running (the company is not being waited for).
 CLOCK_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.RECOMMENDED)
@@ -198,7 +199,7 @@ def _parse_cursor_value(raw, kind):
 def page(filters: QueueFilters, user: User, *, limit: int = 50, cursor: str | None = None,
          today: date | None = None) -> QueuePage:
     """One page of the queue after ``cursor`` (an opaque string from the previous page)."""
-    today = today or local_date()
+    today = today or zone_today()
     key, descending, kind = _sort_key(filters.sort)
     ids = filtered(filters, user, today)
     values = decode_cursor(cursor, 3)

@@ -1,4 +1,4 @@
-"""Review pages for zone staff: the queue, one application's review, the dashboard and holidays.
+"""Review pages for zone staff: the queue, one application's review and the dashboard.
 
 Thin: parse → policy → service → commit → render or redirect. A refused action re-renders the page
 with what the user typed and the reason (403/409 keep their status; invalid input answers 200).
@@ -26,11 +26,10 @@ from zone.review import page as review_page
 from zone.review import queue as review_queue
 from zone.review import services
 from zone.review.checklist import CHECKLIST_ITEMS
-from zone.review.deadlines import configured_holidays, working_days_left
+from zone.review.deadlines import review_days_left
 from zone.review.decision import REJECTION_GROUNDS, ground_label
-from zone.review.forms import ACTION_FORMS, ChecklistForm, EmptyForm, HolidayForm, MessageForm, NoteForm, ReassignForm
+from zone.review.forms import ACTION_FORMS, ChecklistForm, MessageForm, NoteForm, ReassignForm
 from zone.review.labels import SIDE_SHORT, document_label, field_label, sector_choices, sector_label
-from zone.review.models import Holiday
 from zone.review.policies import can_view
 from zone.web.access import allow
 from zone.web.converters import MAX_ID
@@ -86,7 +85,7 @@ def _template_globals() -> dict:
             "sector_label": sector_label, "document_label": document_label, "field_label": field_label,
             "ground_label": ground_label,
             "REJECTION_GROUNDS": REJECTION_GROUNDS, "CHECKLIST_ITEMS": CHECKLIST_ITEMS,
-            "days_left": working_days_left, "event_kinds": EVENT_KINDS, "snapshot_kinds": SNAPSHOT_KINDS,
+            "days_left": review_days_left, "event_kinds": EVENT_KINDS, "snapshot_kinds": SNAPSHOT_KINDS,
             "inline_types": review_page.INLINE_TYPES, "clock_statuses": [s.value for s in review_queue.CLOCK_STATUSES]}
 
 
@@ -175,10 +174,10 @@ def act(application_id: int, action: str):
     if hasattr(form, "deadline"):
         kwargs["deadline"] = form.deadline.data
     if action == Action.APPROVE:
-        from zone.review.deadlines import local_date
+        from zone.calendar import today
         from zone.review.decision import decision_basis
 
-        kwargs["benefits"] = _benefits_request(form, decision_basis(application, local_date()))
+        kwargs["benefits"] = _benefits_request(form, decision_basis(application, today()))
     try:
         result = services.take_action(application, action, current_user, **kwargs)
     except ZoneError as error:
@@ -284,40 +283,3 @@ def document(application_id: int, document_id: int):
             "default-src 'none'; script-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
             "object-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
     return response
-
-
-# --- holidays --------------------------------------------------------------------------------------------
-
-@bp.route("/holidays", methods=["GET", "POST"])
-@allow(Role.ADMIN)
-def holidays():
-    form = HolidayForm()
-    if form.validate_on_submit():
-        try:
-            services.add_holiday(form.day.data, form.name.data, current_user)
-        except ZoneError as error:
-            db.session.rollback()
-            apply_service_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Holiday added. Deadlines of new submissions count it."), "success")
-            return redirect(url_for("review.holidays"))
-    rows = db.session.scalars(select(Holiday).order_by(Holiday.day.desc())).all()
-    configured = sorted(configured_holidays(), reverse=True)
-    return render_template("review/holidays.html", form=form, holidays=rows, configured=configured,
-                           delete_form=EmptyForm())
-
-
-@bp.post("/holidays/<int:holiday_id>/delete")
-@allow(Role.ADMIN)
-def delete_holiday(holiday_id: int):
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    holiday = db.session.get(Holiday, holiday_id)
-    if holiday is None:
-        abort(404)
-    services.remove_holiday(holiday, current_user)
-    db.session.commit()
-    flash(_("Holiday removed."), "success")
-    return redirect(url_for("review.holidays"))

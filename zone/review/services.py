@@ -23,14 +23,15 @@ from zone.applications.lifecycle import add_event, apply_action, check_version
 from zone.applications.models import Application, ApplicationEvent
 from zone.applications.workflow import Action
 from zone.audit.services import record
+from zone.calendar import local_date, today, working_days_after
 from zone.database import utcnow
 from zone.errors import Conflict, Forbidden, NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
 from zone.review import notifications
 from zone.review.checklist import CHECKLIST_ITEMS
-from zone.review.deadlines import add_working_days, holidays, local_date, working_days_left
+from zone.review.deadlines import default_info_deadline, review_days_left
 from zone.review.decision import choose_benefits, clean_grounds, decision_basis
-from zone.review.models import ChecklistItem, Holiday
+from zone.review.models import ChecklistItem
 from zone.review.policies import action_refusal, can_edit_review, can_reassign
 
 log = logging.getLogger(__name__)
@@ -76,21 +77,22 @@ def _text(value: Any, field: str, *, required: bool, message=None) -> str | None
     return text
 
 
-def _info_deadline(value: Any, today: date) -> date:
+def _info_deadline(value: Any, side: str, on: date) -> date:
+    """The date the company answers by: the one given, or the side's configured number of working days."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default_info_deadline(side, on)
     if isinstance(value, datetime):
         value = value.date()
     if not isinstance(value, date):
         try:
-            value = date.fromisoformat(str(value)) if value not in (None, "") else None
+            value = date.fromisoformat(str(value).strip())
         except ValueError:
-            value = None
-    if value is None:
-        raise ValidationFailed(_l("Give the company a date to answer by."),
-                               fields={"deadline": [_l("Enter a date (YYYY-MM-DD).")]})
-    if value <= today:
+            raise ValidationFailed(_l("Give the company a date to answer by."),
+                                   fields={"deadline": [_l("Enter a date (YYYY-MM-DD).")]}) from None
+    if value <= on:
         raise ValidationFailed(_l("The answer date must be in the future."),
                                fields={"deadline": [_l("Choose a date after today.")]})
-    if value > today + timedelta(days=MAX_INFO_DAYS):
+    if value > on + timedelta(days=MAX_INFO_DAYS):
         raise ValidationFailed(_l("The answer date is too far away."),
                                fields={"deadline": [_l("At most %(n)s days from today.", n=MAX_INFO_DAYS)]})
     return value
@@ -150,17 +152,18 @@ def start_review(application: Application, actor: User, *, version: int | None,
 
 def request_information(application: Application, actor: User, *, version: int | None, message: str | None,
                         deadline: Any) -> ActionResult:
-    """Ask the company for more information by ``deadline``; the company is told by email.
+    """Ask the company for more information by ``deadline`` (default: ``INFO_REQUEST_WORKING_DAYS``
+    working days of the application's side); the company is told by email.
 
     The review clock stops while the company answers: the working days left are kept with the
     request and the review deadline is moved on when the answer arrives.
     """
     _authorise(application, Action.REQUEST_INFO, actor, version)
-    today = local_date()
+    on = today()
     text = _text(message, "comment", required=True,
                  message=_l("Write what the company should send or explain."))
-    answer_by = _info_deadline(deadline, today)
-    left = working_days_left(application.review_deadline, today)
+    answer_by = _info_deadline(deadline, application.side, on)
+    left = review_days_left(application, on)
     event = apply_action(application, Action.REQUEST_INFO, actor, expected_version=version, comment=text,
                          details={"deadline": answer_by.isoformat(), "review_days_left": left})
     application.info_deadline = answer_by
@@ -186,7 +189,7 @@ def recommend(application: Application, actor: User, *, approve: bool, version: 
     event = apply_action(application, action, actor, expected_version=version, details=details)
     application.recommendation = details["recommendation"]
     application.recommended_by_id = actor.id
-    _take_snapshot(application, "recommendation", local_date(), actor, required=False)
+    _take_snapshot(application, "recommendation", today(), actor, required=False)
     return ActionResult(application, event)
 
 
@@ -370,35 +373,8 @@ def answer_received(application: Application, event: ApplicationEvent) -> None:
     ).first()
     left = ((request_event.details or {}).get("review_days_left") if request_event is not None else None)
     if isinstance(left, int):
-        application.review_deadline = add_working_days(local_date(), left, holidays())
+        application.review_deadline = working_days_after(application.side, today(), left)
     application.info_deadline = None
     if application.assignee is not None:
         notifications.notify_staff(application.assignee, application, "review/mail/answered.txt",
                                    comment=event.comment)
-
-
-# --- holidays -------------------------------------------------------------------------------------------
-
-def add_holiday(day: date, name: str, actor: User) -> Holiday:
-    """Add a public holiday (not a working day); 409 if the day is already one."""
-    if db.session.scalar(select(Holiday).where(Holiday.day == day)) is not None:
-        raise Conflict(_l("%(day)s is already a holiday.", day=day.isoformat()), code="duplicate",
-                       fields={"day": [_l("This day is already a holiday.")]})
-    holiday = Holiday(day=day, name=name.strip()[:200], created_by_id=actor.id)
-    db.session.add(holiday)
-    db.session.flush()
-    record("holiday.add", holiday, details={"day": day, "name": holiday.name}, actor=actor)
-    _forget_holidays()
-    return holiday
-
-
-def remove_holiday(holiday: Holiday, actor: User) -> None:
-    record("holiday.remove", holiday, details={"day": holiday.day, "name": holiday.name}, actor=actor)
-    db.session.delete(holiday)
-    _forget_holidays()
-
-
-def _forget_holidays() -> None:
-    from flask import g
-
-    g.pop("review_holidays", None)

@@ -21,7 +21,7 @@ MENU = [
     ("audit.events", _l("Audit trail"), {U, D}),
     ("eligibility.admin_rulesets", _l("Rule sets"), {D, U}),
     ("accounts.users", _l("Staff"), {D}),
-    ("review.holidays", _l("Holidays"), {D}),
+    ("calendar.index", _l("Working calendar"), {D}),
     ("eligibility.check", _l("Benefits check"), {ANONYMOUS, A}),
     ("certificates.public_register", _l("Register of residents"), {ANONYMOUS, A, R, P, U, D}),
     ("certificates.verify_lookup", _l("Verify a certificate"), {ANONYMOUS}),
