@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0007_calendar"
-down_revision = "0006_users_role_index"
+revision = "0008_calendar"
+down_revision = "0007_exchange_rates"
 branch_labels = None
 depends_on = None
 
