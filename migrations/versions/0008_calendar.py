@@ -4,8 +4,8 @@ The admins' holidays of ``review_holidays`` applied to everyone: each becomes an
 sides. Downgrading keeps the days off (once per day) and drops the working days, which the old table
 could not express.
 
-Revision ID: 0007_calendar
-Revises: 0006_users_role_index
+Revision ID: 0008_calendar
+Revises: 0007_exchange_rates
 """
 from alembic import op
 import sqlalchemy as sa
