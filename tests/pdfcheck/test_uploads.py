@@ -143,3 +143,19 @@ def test_the_documents_page_says_why_and_a_normal_pdf_still_uploads(client, app,
     ok = client.post(f"/applications/{application_id}/documents", content_type="multipart/form-data",
                      data={"kind": "charter", "file": (io.BytesIO(kz_pdf), "устав.pdf")})
     assert ok.status_code == 302 and len(_stored_files(app)) == 1
+
+
+def test_the_verification_holds_no_database_transaction_while_it_reads_a_file(client, app, monkeypatch):
+    from zone import pdfcheck
+    from zone.certificates.signing import SignatureCheck
+    from zone.extensions import db
+
+    seen = []
+
+    def reading(data, ca_pem_path):
+        seen.append(db.session().in_transaction())  # a POST on SQLite would hold the write lock
+        return SignatureCheck(signed=False, error="the PDF carries no signature")
+
+    monkeypatch.setattr(pdfcheck, "check_signature", reading)
+    assert "Подписи нет" in _check(client, b"%PDF-1.7\n% not issued here\n").get_data(as_text=True)
+    assert seen == [False]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from flask import current_app
 
 from zone import pdfcheck
+from zone.extensions import db
 
 if TYPE_CHECKING:
     from zone.certificates.models import Certificate
@@ -74,6 +75,9 @@ def verify_upload(stream: BinaryIO, ca_pem_path: str | os.PathLike) -> UploadVer
         return UploadVerdict(sha256=sha256, size=size, certificate=certificate)
     if size > limit:
         return UploadVerdict(sha256=sha256, size=size, refused=TOO_LARGE)
+    # Reading the file needs no database: end the lookup's transaction, so that no lock is held meanwhile
+    # (on SQLite a POST begins with the write lock).
+    db.session.rollback()
     try:
         signature = pdfcheck.check_signature(bytes(kept), ca_pem_path)
     except pdfcheck.LimitExceeded as stopped:

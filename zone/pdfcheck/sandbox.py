@@ -20,6 +20,7 @@ import pickle
 import resource
 import select
 import signal
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -33,6 +34,7 @@ MEMORY = "memory"
 CPU = "cpu"
 TIMEOUT = "timeout"
 _NO_MEMORY_TO_ANSWER = 3  # the child's exit status when even the answer could not be made
+_forking = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,13 @@ def run_limited(function: Callable[..., T], /, *args: Any, limits: Limits | None
     (the reason is also logged) and :class:`ParseFailed` when it raised or died otherwise.
     """
     limits = limits or Limits.from_config()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_end)
-        _child(write_end, function, args, limits)
-    os.close(write_end)
+    with _forking:  # no other thread's child may inherit this pipe's write end: EOF must mean "done"
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            _child(write_end, function, args, limits)
+        os.close(write_end)
     try:
         payload, timed_out = _collect(read_end, limits.timeout_seconds)
     finally:
