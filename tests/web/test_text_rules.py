@@ -169,3 +169,23 @@ def test_login_with_a_nul_in_the_email_is_refused_with_a_message(client, make_us
     user = make_user("reviewer")
     response = client.post("/login?lang=en", data={"email": user.email + "\x00", "password": "correct-horse-battery"})
     assert response.status_code == 200 and EN_SINGLE in response.get_data(as_text=True)
+
+
+def test_a_withdrawal_reason_with_a_control_character_is_refused_and_kept(client, app, make_user, login, api_token):
+    from zone.applications.models import Application
+    from zone.extensions import db
+
+    owner = make_user("applicant")
+    created = client.post("/api/v1/applications", headers=api_token(owner), json={"side": "KZ"}).get_json()
+    login(owner)
+    response = client.post(f"/applications/{created['id']}/withdraw",
+                           data={"version": created["version"], "comment": "Передумали\x07 строить"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and RU_MULTI in page and "Передумали" in page and "строить" in page
+    with app.app_context():
+        assert db.session.get(Application, created["id"]).status == "draft"
+    response = client.post(f"/applications/{created['id']}/withdraw",
+                           data={"version": created["version"], "comment": "Передумали,\r\nне будем строить"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Application, created["id"]).status == "withdrawn"
