@@ -93,3 +93,16 @@ def test_what_the_child_returns_or_raises_reaches_the_caller():
     assert run_limited(sum, [1, 2, 3], limits=Limits()) == 6
     with pytest.raises(ParseFailed, match="ValueError: broken"):
         run_limited(_boom, "broken", limits=Limits())
+
+
+def test_when_no_child_can_be_started_the_file_is_not_read_here(monkeypatch, kz_pdf):
+    import errno
+
+    from zone.pdfcheck import sandbox
+
+    def no_fork():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(sandbox.os, "fork", no_fork)
+    with pytest.raises(ParseFailed, match="cannot start the parser"):
+        inspect_pdf(kz_pdf, limits=Limits())

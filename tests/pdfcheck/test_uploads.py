@@ -159,3 +159,17 @@ def test_the_verification_holds_no_database_transaction_while_it_reads_a_file(cl
     monkeypatch.setattr(pdfcheck, "check_signature", reading)
     assert "Подписи нет" in _check(client, b"%PDF-1.7\n% not issued here\n").get_data(as_text=True)
     assert seen == [False]
+
+
+def test_when_no_checker_can_start_the_upload_is_refused_not_a_500(client, draft, monkeypatch, kz_pdf):
+    import errno
+
+    from zone.pdfcheck import sandbox
+
+    def no_fork():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(sandbox.os, "fork", no_fork)
+    response = _check(client, kz_pdf)
+    assert response.status_code == 200 and REFUSED in response.get_data(as_text=True)
+    assert _upload(client, draft, kz_pdf).get_json()["error"]["code"] == "pdf_too_complex"

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 CHUNK = 64 * 1024
 TOO_LARGE = "too_large"
+UNREADABLE = "unreadable"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -42,8 +43,8 @@ class UploadVerdict:
 
     ``certificate``: the issued certificate whose stored PDF has exactly these bytes (then the file is an
     original, and nothing else was read); ``signature``: what its embedded signature says, when it was
-    read; ``refused``: why it was not read (``too_large``, or the :mod:`zone.pdfcheck` limit that stopped
-    the reading: ``memory``, ``cpu``, ``timeout``).
+    read; ``refused``: why it was not read (``too_large``; the :mod:`zone.pdfcheck` limit that stopped
+    the reading: ``memory``, ``cpu``, ``timeout``; ``unreadable`` when the parser broke).
     """
 
     sha256: str
@@ -60,7 +61,6 @@ class UploadVerdict:
 def verify_upload(stream: BinaryIO, ca_pem_path: str | os.PathLike) -> UploadVerdict:
     """Fingerprint the whole upload, look it up, and read only what might still be a certificate."""
     from zone.certificates import queries
-    from zone.certificates.signing import SignatureCheck
 
     limit = max_upload_bytes()
     digest, size, kept = hashlib.sha256(), 0, bytearray()
@@ -82,6 +82,6 @@ def verify_upload(stream: BinaryIO, ca_pem_path: str | os.PathLike) -> UploadVer
         signature = pdfcheck.check_signature(bytes(kept), ca_pem_path)
     except pdfcheck.LimitExceeded as stopped:
         return UploadVerdict(sha256=sha256, size=size, refused=stopped.limit)
-    except pdfcheck.ParseFailed as failed:
-        signature = SignatureCheck(signed=False, error=f"not a readable PDF: {failed}")
+    except pdfcheck.ParseFailed:  # the parser broke or could not start: the file was not read
+        return UploadVerdict(sha256=sha256, size=size, refused=UNREADABLE)
     return UploadVerdict(sha256=sha256, size=size, signature=signature)

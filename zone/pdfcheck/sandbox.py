@@ -83,8 +83,18 @@ def run_limited(function: Callable[..., T], /, *args: Any, limits: Limits | None
     """
     limits = limits or Limits.from_config()
     with _forking:  # no other thread's child may inherit this pipe's write end: EOF must mean "done"
-        read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError as error:
+            log.error("Cannot start a limited parse: %s", error)
+            raise ParseFailed(f"cannot start the parser: {error}") from error
+        try:
+            pid = os.fork()
+        except OSError as error:  # out of processes or memory: the file is not read at all
+            os.close(read_end)
+            os.close(write_end)
+            log.error("Cannot start a limited parse: %s", error)
+            raise ParseFailed(f"cannot start the parser: {error}") from error
         if pid == 0:  # the child: never returns
             os.close(read_end)
             _child(write_end, function, args, limits)
