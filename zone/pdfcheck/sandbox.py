@@ -108,14 +108,12 @@ def run_limited(function: Callable[..., T], /, *args: Any, limits: Limits | None
     status = _reap(pid)
     if timed_out:
         return _stopped(TIMEOUT, function)
-    if payload:
-        # Our own code pickled this in a fork of this very process: nothing it could do with a crafted
-        # pickle that it could not do directly.
-        kind, value = pickle.loads(payload)  # noqa: S301
-        if kind == "ok":
-            return value
-        if kind == "limit":
-            return _stopped(value, function)
+    kind, value = _answer(payload)
+    if kind == "ok":
+        return value
+    if kind == "limit":
+        return _stopped(value, function)
+    if kind == "error":
         raise ParseFailed(value)
     if status is not None and os.WIFSIGNALED(status):
         signum = os.WTERMSIG(status)
@@ -127,6 +125,18 @@ def run_limited(function: Callable[..., T], /, *args: Any, limits: Limits | None
     if status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == _NO_MEMORY_TO_ANSWER:
         return _stopped(MEMORY, function)
     raise ParseFailed("the parser ended without an answer")
+
+
+def _answer(payload: bytes) -> tuple[str | None, Any]:
+    """The child's (kind, value), or (None, None) when it wrote nothing whole (it was stopped mid-way)."""
+    if not payload:
+        return None, None
+    try:
+        # Our own code pickled this in a fork of this very process: nothing it could do with a crafted
+        # pickle that it could not do directly.
+        return pickle.loads(payload)  # noqa: S301
+    except Exception:
+        return None, None
 
 
 def ran_out_of_memory(error: BaseException) -> bool:
