@@ -6,6 +6,7 @@ accept), small enough to pass every upload size cap.
 
 from __future__ import annotations
 
+import functools
 import zlib
 
 MB = 1024 * 1024
@@ -27,8 +28,14 @@ def _pdf(objects: dict[int, bytes], root: int = 1) -> bytes:
     return bytes(out)
 
 
-def _flate(data: bytes, extra: bytes = b"") -> bytes:
-    packed = zlib.compress(data, 9)
+@functools.lru_cache(maxsize=8)
+def _zeros(size: int) -> bytes:
+    """``size`` zero bytes, deflated (made once per size: it takes a moment)."""
+    return zlib.compress(b"\0" * size, 9)
+
+
+def _flate(data: bytes | None = None, extra: bytes = b"", *, zeros: int = 0) -> bytes:
+    packed = _zeros(zeros) if data is None else zlib.compress(data, 9)
     return b"<< /Length %d /Filter /FlateDecode %s >>\nstream\n" % (len(packed), extra) + packed + b"\nendstream"
 
 
@@ -40,7 +47,7 @@ def inflating_pages(pages: int = 2, mb: int = 60) -> bytes:
         page, content = 3 + 2 * index, 4 + 2 * index
         kids.append(b"%d 0 R" % page)
         objects[page] = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>" % content
-        objects[content] = _flate(b"\0" * (mb * MB))
+        objects[content] = _flate(zeros=mb * MB)
     objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
     return _pdf(objects)
 

@@ -114,8 +114,9 @@ def _stored_files(app) -> list:
     return [p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file()]
 
 
-@pytest.mark.parametrize("bomb", [lambda: bombs.inflating_pages(pages=6, mb=60), lambda: bombs.page_tree(5, 9),
-                                  lambda: bombs.page_tree(8, 10)], ids=["inflating-pages", "page-tree", "huge-tree"])
+@pytest.mark.parametrize("bomb", [lambda: bombs.inflating_pages(pages=6, mb=60),
+                                  lambda: bombs.cross_reference_stream(1_999_000), lambda: bombs.page_tree(8, 10)],
+                         ids=["inflating-pages", "xref-stream", "page-tree"])
 def test_a_bomb_uploaded_as_a_document_is_refused_and_not_kept(client, app, caplog, draft, bomb):
     response = _upload(client, draft, bomb())
     assert response.status_code == 422
@@ -137,7 +138,7 @@ def test_the_documents_page_says_why_and_a_normal_pdf_still_uploads(client, app,
     application_id = client.post("/api/v1/applications", headers=api_token(owner), json={"side": "KZ"}).get_json()["id"]
     login(owner)
     page = client.post(f"/applications/{application_id}/documents", content_type="multipart/form-data",
-                       data={"kind": "charter", "file": (io.BytesIO(bombs.page_tree(5, 9)), "устав.pdf")})
+                       data={"kind": "charter", "file": (io.BytesIO(bombs.page_tree(8, 10)), "устав.pdf")})
     assert page.status_code == 200 and "Этот PDF нельзя безопасно открыть" in page.get_data(as_text=True)
     assert _stored_files(app) == []
     ok = client.post(f"/applications/{application_id}/documents", content_type="multipart/form-data",
