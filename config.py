@@ -94,6 +94,13 @@ class Config:
     MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 10)
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024  # the multipart envelope needs a margin
     UPLOAD_DIR = Path(_env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")))
+    # The public verification reads no more than a certificate can be (an issued one is about 40 KB).
+    VERIFY_UPLOAD_MAX_KB = _env_int("VERIFY_UPLOAD_MAX_KB", 256)
+    # Every uploaded PDF is parsed in a child process under these limits (zone.pdfcheck): address space
+    # above the worker's own, CPU seconds, and the longest a request waits for the answer.
+    PDF_CHECK_MEMORY_MB = _env_int("PDF_CHECK_MEMORY_MB", 256)
+    PDF_CHECK_CPU_SECONDS = _env_int("PDF_CHECK_CPU_SECONDS", 1)
+    PDF_CHECK_TIMEOUT_SECONDS = float(_env("PDF_CHECK_TIMEOUT_SECONDS", "1.5"))
 
     # Password hashing (argon2id); tests lower the cost.
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)

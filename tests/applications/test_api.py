@@ -380,13 +380,17 @@ def test_values_are_normalised(client, applicant_headers):
     body = client.post("/api/v1/applications", json={
         "side": "kz", "capital_shares": {"kz": "100"}, "investment_amount": "1 500 000,5",
         "products": [{"name": "  Лента  ", "hs_code": "3917.32", "annual_volume": 12.5, "unit": "м"}],
-        "activity_codes": "22.21; 22.21, 25.11", "construction_start": "01.09.2026", "project_title": "A\x00B",
+        "activity_codes": "22.21; 22.21, 25.11", "construction_start": "01.09.2026", "project_title": "A B",
     }, headers=applicant_headers).get_json()
     assert body["side"] == "KZ" and body["capital_shares"] == {"KZ": "100"}
     assert body["investment_amount"] == "1500000.5"
     assert body["products"] == [{"name": "Лента", "hs_code": "391732", "annual_volume": "12.5", "unit": "м"}]
     assert body["activity_codes"] == ["22.21", "25.11"] and body["construction_start"] == "2026-09-01"
-    assert body["project_title"] == "AB"
+    assert body["project_title"] == "A B"
+    # a control character is refused, not silently dropped (zone.web.text)
+    refused = client.post("/api/v1/applications", json={"side": "KZ", "project_title": "A\x00B"},
+                          headers=applicant_headers)
+    assert refused.status_code == 422 and "project_title" in refused.get_json()["error"]["fields"]
 
 
 def test_submission_checks_saved_values_again(client, applicant_headers, complete_application, app):

@@ -16,7 +16,7 @@ from zone.certificates.signing import (
     sign_pdf,
     validate_signature,
 )
-from zone.certificates.verification import inspect_upload, sha256_hex
+from zone.certificates.verification import sha256_hex
 
 
 def test_dev_identity_is_a_signing_certificate_issued_by_the_dev_ca(dev_identity):
@@ -85,10 +85,12 @@ def test_wrong_passphrase_or_missing_file_is_a_signing_error(kz_pdf, dev_identit
         sign_pdf(kz_pdf, tmp_path / "missing.p12", "")
 
 
-def test_inspect_upload_fingerprints_and_checks(signed_pdf, dev_identity):
-    result = inspect_upload(signed_pdf, dev_identity.ca_pem)
-    assert result.sha256 == sha256_hex(signed_pdf) and len(result.sha256) == 64
-    assert result.size == len(signed_pdf) and result.signature.ok
+def test_the_limited_check_of_an_upload_reads_the_signature_as_in_process(signed_pdf, dev_identity):
+    from zone.pdfcheck import Limits, check_signature
+
+    assert len(sha256_hex(signed_pdf)) == 64
+    check = check_signature(signed_pdf, dev_identity.ca_pem, limits=Limits())
+    assert check.ok and check == validate_signature(signed_pdf, dev_identity.ca_pem)
 
 
 def test_every_issuance_is_signed_afresh(dev_identity):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from zone.errors import ValidationFailed, ZoneError
+from zone.web.security import removed_nul_paths
+from zone.web.text import MULTI_LINE_FIELDS, body_problems, normalise_body
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -21,8 +24,10 @@ _TYPE_NAMES = {str: _l("a string"), int: _l("a whole number"), bool: _l("true or
                list: _l("a list")}
 
 
-def json_body(allowed: set[str] | None = None) -> dict:
-    """The request's JSON object; 400 if it is not JSON or not an object; 422 for unknown fields."""
+def json_body(allowed: set[str] | None = None, *, multiline: Collection[str] = MULTI_LINE_FIELDS) -> dict:
+    """The request's JSON object; 400 if it is not JSON or not an object; 422 for unknown fields and for
+    every string that breaks the text rules of :mod:`zone.web.text` (one line, unless its name is in
+    ``multiline``; no control characters). Multi-line strings come back with ``\n`` line breaks."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ZoneError(_("Send a JSON object with Content-Type: application/json."), code="malformed_json")
@@ -30,7 +35,10 @@ def json_body(allowed: set[str] | None = None) -> dict:
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise ValidationFailed(_("Unknown fields."), fields={k: [_("Unknown field.")] for k in unknown})
-    return data
+    problems = body_problems(data, multiline=multiline, removed=removed_nul_paths())
+    if problems:
+        raise ValidationFailed(_("Some values are not valid."), fields=problems)
+    return normalise_body(data, multiline=multiline)
 
 
 def require_fields(data: dict, spec: dict[str, type], prefix: str = "") -> None:

@@ -1,6 +1,7 @@
 """Uploaded documents: the content check, safe storage, version history and audited downloads.
 
-A file is accepted by what it is (its first bytes), never by its name or the browser's content type. It is
+A file is accepted by what it is (its first bytes; a PDF must also be readable within the limits of
+:mod:`zone.pdfcheck`), never by its name or the browser's content type. It is
 stored under ``UPLOAD_DIR`` (outside the web root) with a random server-made name; the uploader's name is
 cleaned and kept for display only. Every upload is kept: the newest of a kind is the current one.
 """
@@ -20,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, select
 
+from zone import pdfcheck
 from zone.accounts.models import User
 from zone.applications.fields import DOCUMENT_KINDS
 from zone.applications.lifecycle import add_event
@@ -126,11 +128,25 @@ def _store(stream: BinaryIO) -> tuple[str, int, str, str]:
             message = _l("Only PDF, PNG and JPEG files are accepted, and this file is none of them (we check the "
                          "content, not the name). Save or scan the document as PDF.")
             raise ValidationFailed(message, code="unsupported_type", fields={"file": [message]})
+        if content_type == "application/pdf":
+            check_pdf(partial.read_bytes())
         os.replace(partial, final)
     finally:
         partial.unlink(missing_ok=True)
     db.session.info.setdefault(_NEW_FILES, []).append(final)
     return storage_name, size, digest.hexdigest(), content_type
+
+
+def check_pdf(data: bytes) -> None:
+    """Refuse a PDF that cannot be read within the limits of :mod:`zone.pdfcheck` (a "decompression bomb",
+    a page tree of millions of pages): ValidationFailed with code ``pdf_too_complex``. A PDF that merely
+    fails to parse is kept: people see it as their viewer does."""
+    try:
+        pdfcheck.inspect_pdf(data)
+    except (pdfcheck.LimitExceeded, pdfcheck.ParseFailed):
+        message = _l("This PDF cannot be opened safely: reading it takes far more memory or time than any "
+                     "document needs. Save or print it again as PDF (or scan the paper) and upload the new file.")
+        raise ValidationFailed(message, code="pdf_too_complex", fields={"file": [message]}) from None
 
 
 @event.listens_for(Session, "after_rollback")

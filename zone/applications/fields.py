@@ -1,9 +1,9 @@
 """The application's fields: labels, hints, sections and the one definition of a valid value.
 
 Both the HTML section forms and the JSON API pass raw input through :func:`clean` (types, ranges,
-lengths; a draft may lack anything), and submission asks :func:`missing` for everything still absent
-or inconsistent. Error keys are API field paths (``jobs_local``, ``products.0.hs_code``,
-``capital_shares.KZ``); messages are lazy translations.
+lengths, the text rules of :mod:`zone.web.text`; a draft may lack anything), and submission asks
+:func:`missing` for everything still absent or inconsistent. Error keys are API field paths (``jobs_local``,
+``products.0.hs_code``, ``capital_shares.KZ``); messages are lazy translations.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from zone.companies.countries import is_country
+from zone.web.text import normalise_newlines, text_problem
 
 SIDES = ("KZ", "UZ")
 CURRENCIES = ("USD", "KZT", "UZS")
@@ -319,11 +320,14 @@ def _date(raw: Any, path: str, errors: _Errors) -> date | None:
     return value
 
 
-def _text(raw: Any, path: str, errors: _Errors, max_length: int) -> str | None:
+def _text(raw: Any, path: str, errors: _Errors, max_length: int, *, multiline: bool = False) -> str | None:
     if not isinstance(raw, (str, int, Decimal)) or isinstance(raw, bool):
         errors.add(path, MSG_TEXT)
         return None
-    text = clean_text(raw)
+    if problem := text_problem(str(raw), multiline=multiline):  # refused, never silently changed
+        errors.add(path, problem)
+        return None
+    text = unicodedata.normalize("NFC", normalise_newlines(str(raw))).strip()
     if len(text) > max_length:
         errors.add(path, _max_length(max_length))
         return None
@@ -484,7 +488,7 @@ def _clean_one(name: str, raw: Any, errors: _Errors) -> Any:
     if name == "project_title":
         return _text(raw, name, errors, 300)
     if name == "project_description":
-        return _text(raw, name, errors, 10000)
+        return _text(raw, name, errors, 10000, multiline=True)
     if name == "sector":
         return _choice(raw, name, errors, SECTORS, _l("Choose a sector from the list."), upper=False)
     if name == "activity_codes":

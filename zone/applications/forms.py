@@ -82,6 +82,9 @@ class RowTable:
 class SectionForm(FlaskForm):
     """Every section form carries the version it was opened at, so a stale save is refused."""
 
+    class Meta:
+        text_rules_in_service = True  # every value goes through fields.clean, which applies them
+
     version = HiddenField()
 
 
@@ -148,6 +151,9 @@ class UploadForm(FlaskForm):
 
 
 class TransitionForm(FlaskForm):
+    class Meta:
+        text_rules_in_service = True  # the comment is checked by the service, for the API too
+
     version = HiddenField()
     comment = TextAreaField(_l("Message (optional)"))
 

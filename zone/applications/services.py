@@ -28,6 +28,7 @@ from zone.errors import Conflict, ValidationFailed
 from zone.extensions import db
 from zone.mail.services import queue_mail
 from zone.review.deadlines import review_deadline_for
+from zone.web.text import normalise_newlines, text_problem
 
 NOT_EDITABLE = _l("The application can be changed only while it is a draft or while information is requested.")
 
@@ -174,7 +175,9 @@ def submit(application: Application, actor: User, expected_version: int | None =
 
 
 def _comment(raw: Any) -> str | None:
-    text = fields.clean_text(raw)[:5000] if isinstance(raw, str) else ""
+    if problem := text_problem(raw, multiline=True):
+        raise ValidationFailed(problem, fields={"comment": [problem]})
+    text = fields.clean_text(normalise_newlines(raw))[:5000] if isinstance(raw, str) else ""
     return text or None
 
 

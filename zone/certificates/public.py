@@ -12,18 +12,16 @@ from flask_babel import gettext as _
 
 from zone.applications.fields import SECTORS
 from zone.calendar import today as zone_today
-from zone.certificates import presenters, queries
+from zone.certificates import presenters, queries, verification
 from zone.certificates.document import ca_path
 from zone.certificates.exports import register_csv
 from zone.certificates.forms import LookupForm, UploadForm
 from zone.certificates.routes import bp
-from zone.certificates.verification import inspect_upload
 from zone.errors import NotFound
 from zone.extensions import db, limiter
 from zone.web.access import PUBLIC, allow
 from zone.web.errors import wants_json
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a certificate is well under 100 KB
 REGISTER_PAGE = 100
 
 # One budget per client address for every public lookup (pages and API), so one cannot switch to dodge it.
@@ -66,22 +64,14 @@ def verify_upload():
     form = UploadForm()
     result = None
     if form.validate_on_submit():
-        data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
-        if len(data) > MAX_UPLOAD_BYTES:
-            form.file.errors.append(
-                _(
-                    "The file is larger than %(mb)s MB; a certificate is much smaller.",
-                    mb=MAX_UPLOAD_BYTES // (1024 * 1024),
-                )
-            )
+        verdict = verification.verify_upload(form.file.data.stream, ca_path())
+        if verdict.refused == verification.TOO_LARGE:
+            form.file.errors.append(_("The file is larger than %(kb)s KB; no certificate issued here is that "
+                                      "large, so it is not one of ours.",
+                                      kb=verification.max_upload_bytes() // 1024))
         else:
-            check = inspect_upload(data, ca_path())
-            certificate = queries.by_sha256(check.sha256)
-            result = {
-                "check": check,
-                "original": certificate is not None and check.signature.ok,
-                "view": presenters.public_view(certificate, zone_today()) if certificate else None,
-            }
+            view = presenters.public_view(verdict.certificate, zone_today()) if verdict.certificate else None
+            result = {"verdict": verdict, "view": view}
     return _public_page("certificates/upload.html", form=form, result=result)
 
 

@@ -36,6 +36,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from zone.pdfcheck.sandbox import ran_out_of_memory
+
 SIGNATURE_FIELD = "ZoneSignature"
 DEV_PASSPHRASE = ""
 """The development ``signer.p12`` has no passphrase (the config default): it is a throw-away key,
@@ -184,18 +186,24 @@ def sign_pdf(
 def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike) -> SignatureCheck:
     """Check the first signature in ``pdf_bytes`` against the CA in ``ca_pem_path``.
 
-    Never raises for a malformed or unsigned upload: the result says what failed.
+    Never raises for a malformed or unsigned upload: the result says what failed (only running out of
+    memory is raised, for :mod:`zone.pdfcheck` to report as a limit). Parse uploads through
+    :func:`zone.pdfcheck.check_signature`, which runs this under its limits.
     """
     try:
         reader = PdfFileReader(BytesIO(pdf_bytes), strict=False)
         embedded = reader.embedded_signatures
     except Exception as exc:  # any garbage may be uploaded
+        if ran_out_of_memory(exc):  # a limit of zone.pdfcheck stopped it: not a verdict on the file
+            raise MemoryError from exc
         return SignatureCheck(signed=False, error=f"not a readable PDF: {exc}")
     if not embedded:
         return SignatureCheck(signed=False, error="the PDF carries no signature")
     try:
         status = _without_running_loop(validate_pdf_signature, embedded[0], _validation_context(str(ca_pem_path)))
     except Exception as exc:  # a broken signature must be reported, not raised
+        if ran_out_of_memory(exc):
+            raise MemoryError from exc
         return SignatureCheck(signed=True, error=f"signature cannot be validated: {exc}")
     return SignatureCheck(
         signed=True,

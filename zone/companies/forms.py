@@ -11,6 +11,9 @@ REQUIRED = _l("This field is required.")
 
 
 class ProfileForm(FlaskForm):
+    class Meta:
+        text_rules_in_service = True  # clean_profile applies the text rules, with the other profile rules
+
     name = StringField(_l("Legal name (in Russian or as registered)"))
     name_en = StringField(_l("Legal name in English"))
     legal_form = StringField(_l("Legal form"))
@@ -24,6 +27,9 @@ class ProfileForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
+    class Meta:
+        text_rules_in_service = True  # invite_member checks the address
+
     email = EmailField(_l("Colleague's work email"))
 
 

@@ -26,10 +26,10 @@ from zone.database import utcnow
 from zone.errors import Conflict, ValidationFailed
 from zone.extensions import db
 from zone.mail.services import queue_mail
+from zone.web.text import normalise_newlines, text_problem
 
 INVITATION_SALT = "zone.company-invitation"
 DEFAULT_INVITATION_HOURS = 72
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,30}$")
 
 #: Profile fields: (name, maximum length, required)
@@ -46,12 +46,13 @@ PROFILE_FIELDS = (
     ("email", 254, False),
 )
 IDENTITY_FIELDS = ("registration_country", "tax_id")
+MULTI_LINE_PROFILE_FIELDS = ("address",)
 
 
 def _text(value: Any) -> str:
-    """Typed text without control characters; anything that is not text (a file sent in a text field)
-    counts as empty."""
-    return _CONTROL.sub("", value).strip() if isinstance(value, str) else ""
+    """Typed text without surrounding blanks, ``\n`` line breaks; anything that is not text (a file sent in
+    a text field) counts as empty. Control characters are refused before (:func:`text_problem`)."""
+    return normalise_newlines(value).strip() if isinstance(value, str) else ""
 
 
 def has_submitted_application(company_id: int) -> bool:
@@ -69,6 +70,10 @@ def clean_profile(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, li
     values: dict[str, Any] = {}
     errors: dict[str, list] = {}
     for name, max_length, required in PROFILE_FIELDS:
+        if problem := text_problem(data.get(name), multiline=name in MULTI_LINE_PROFILE_FIELDS):
+            errors[name] = [problem]
+            values[name] = None
+            continue
         value = _text(data.get(name))
         if name == "registration_country":
             value = value.upper()
@@ -154,8 +159,9 @@ def invite_member(company: Company, actor: User, email: str) -> Invitation:
     invitation to the same address is replaced. Raises ValidationFailed or Conflict (email in use)."""
     from zone.accounts.services import email_problem, find_user_by_email, normalise_email
 
+    problem = text_problem(email)
     email = normalise_email(_text(email))
-    if problem := email_problem(email):
+    if problem := problem or email_problem(email):
         raise ValidationFailed(problem, fields={"email": [problem]})
     if find_user_by_email(email) is not None:
         message = _l("This person already has an account. Each account belongs to one company.")
@@ -208,8 +214,11 @@ def accept_invitation(token: str, *, full_name: str, password: str, locale: str 
         raise ValidationFailed(_l("This invitation link has expired, was withdrawn or was already used. Ask your "
                                   "colleague for a new one."), code="bad_token")
     fields: dict[str, list] = {}
+    problem = text_problem(full_name)
     full_name = _text(full_name)
-    if not full_name:
+    if problem:
+        fields["full_name"] = [problem]
+    elif not full_name:
         fields["full_name"] = [_l("Enter your full name.")]
     elif len(full_name) > 200:
         fields["full_name"] = [_l("Use at most %(n)s characters.", n=200)]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from zone.extensions import db
+
+log = logging.getLogger(__name__)
 mail_cli = AppGroup("mail", help="Deliver queued mail.")
 
 
@@ -16,11 +20,19 @@ mail_cli = AppGroup("mail", help="Deliver queued mail.")
 @click.option("--interval", default=10, show_default=True, help="Seconds between rounds with --loop.")
 def send_command(loop: bool, interval: int) -> None:
     """Deliver every queued message that is due; failures are retried later."""
-    from zone.mail.services import deliver_due
+    from zone.mail import services
 
     while True:
-        sent, failed = deliver_due()
-        click.echo(f"sent {sent}, failed {failed}")
+        try:
+            sent, failed = services.deliver_due()
+        except Exception:
+            if not loop:
+                raise
+            # The database or the code failed this round; every message keeps its place for the next one.
+            log.exception("Mail round failed; trying again in %s s", interval)
+            db.session.rollback()
+        else:
+            click.echo(f"sent {sent}, failed {failed}")
         if not loop:
             break
         time.sleep(interval)

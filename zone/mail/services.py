@@ -24,6 +24,7 @@ from sqlalchemy import select
 from zone.database import utcnow
 from zone.extensions import db
 from zone.mail.models import MailMessage
+from zone.web.text import header_text, text_problem
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +63,20 @@ def build_url(endpoint: str, **values) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+class UnbuildableMessage(ValueError):
+    """The stored message cannot become an email (e.g. its address holds a line break); retrying will not help."""
+
+
 def build_email(message: MailMessage) -> EmailMessage:
+    """The email for ``message``. Texts stored before control characters were refused at the door are made
+    fit for their headers; an address that is not one line raises :class:`UnbuildableMessage` (changing it
+    could send the mail to someone else)."""
+    if text_problem(message.recipient):
+        raise UnbuildableMessage(f"the recipient address {message.recipient!r} holds control characters")
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["Subject"] = header_text(message.subject)
     email["Date"] = format_datetime(message.created_at if message.created_at.tzinfo else utcnow())
     email["Message-ID"] = make_msgid(idstring=f"zone-{message.id}")
     email.set_content(message.body)
@@ -121,16 +131,24 @@ def deliver(message: MailMessage) -> bool:
     """Try to send one message; record the outcome on it. Returns True when sent.
 
     A temporary failure keeps the message queued with a later ``next_attempt_at`` (exponential
-    back-off); it is never dropped. Only a permanent rejection (5xx for the recipient or the content)
-    marks it ``failed``; ``flask mail retry`` queues failed messages again.
+    back-off); it is never dropped. Only a permanent rejection (5xx for the recipient or the content) or a
+    message that cannot be built or encoded marks it ``failed``, with the reason in ``last_error``;
+    ``flask mail retry`` queues failed messages again.
     """
     return _attempt(message) is None
 
 
 def _attempt(message: MailMessage) -> Exception | None:
-    """Send ``message`` and record the outcome; the error when it failed, None when sent."""
+    """Send ``message`` and record the outcome; the error when it failed, None when sent.
+
+    Nothing about one message escapes: whatever it raises is recorded on it, so the round goes on.
+    """
     try:
         email = build_email(message)
+    except Exception as error:  # the stored data cannot make an email: no retry will change that
+        _give_up(message, error, "cannot be built")
+        return error
+    try:
         if current_app.config["MAIL_BACKEND"] == "smtp":
             _send_smtp(email)
         else:
@@ -150,11 +168,22 @@ def _attempt(message: MailMessage) -> Exception | None:
             log.warning("Mail %s to %s failed (attempt %s), retrying later: %s", message.id, message.recipient,
                         message.attempts, message.last_error)
         return error
+    except Exception as error:  # something about this message the transport cannot take (e.g. its encoding)
+        _give_up(message, error, "cannot be sent")
+        return error
     message.attempts += 1
     message.status = "sent"
     message.sent_at = utcnow()
     message.last_error = None
     return None
+
+
+def _give_up(message: MailMessage, error: Exception, what: str) -> None:
+    """Mark ``message`` failed with the reason; ``flask mail retry`` queues it again once the cause is fixed."""
+    message.attempts += 1
+    message.status = "failed"
+    message.last_error = f"{what}: {type(error).__name__}: {error}"[:1000]
+    log.error("Mail %s %s: %s", message.id, what, message.last_error)
 
 
 def deliver_due(limit: int = 100) -> tuple[int, int]:

@@ -36,7 +36,7 @@ def _date(ctx, param, value: str | None) -> date | None:
 @click.option("--date", "day", callback=_date, help="The day to import (YYYY-MM-DD); default today.")
 def import_command(source: str, path: Path | None, day: date | None) -> None:
     """Import the official USD rate published by SOURCE for a day."""
-    from zone.database import today
+    from zone.calendar import today
     from zone.extensions import db
 
     from .feeds import SOURCES, FeedError

@@ -33,6 +33,7 @@ from zone.review.deadlines import default_info_deadline, review_days_left
 from zone.review.decision import choose_benefits, clean_grounds, decision_basis
 from zone.review.models import ChecklistItem
 from zone.review.policies import action_refusal, can_edit_review, can_reassign
+from zone.web.text import SINGLE_LINE_MESSAGE, text_problem
 
 log = logging.getLogger(__name__)
 
@@ -339,6 +340,8 @@ def save_checklist(application: Application, actor: User, checked: set[str] | li
     if unknown:
         raise ValidationFailed(_l("Unknown checklist item."), fields={"items": sorted(unknown)})
     comments = comments or {}
+    if any(text_problem(text) for text in comments.values()):  # each remark is one line
+        raise ValidationFailed(SINGLE_LINE_MESSAGE, fields={"comments": [SINGLE_LINE_MESSAGE]})
     state = checklist_state(application)
     changed: list[str] = []
     now = utcnow()

@@ -1,4 +1,5 @@
-"""Helpers for HTML forms: show a service's errors next to the fields the user filled in."""
+"""Helpers for HTML forms: show a service's errors next to the fields the user filled in, read only the
+input a field can take, and hold every text field to the rules of :mod:`zone.web.text`."""
 
 from __future__ import annotations
 
@@ -64,3 +65,59 @@ def install_safe_formdata() -> None:
     from flask_wtf import FlaskForm
 
     FlaskForm.Meta.wrap_formdata = _wrap_formdata
+
+
+class SingleLineText:
+    """A WTForms validator: the field takes one line, with no control character (see :mod:`zone.web.text`)."""
+
+    multiline = False
+
+    def __call__(self, form, field) -> None:
+        from wtforms.validators import ValidationError
+
+        from zone.web.security import nul_removed
+        from zone.web.text import MULTI_LINE_MESSAGE, SINGLE_LINE_MESSAGE, text_problem
+
+        if problem := text_problem(field.data, multiline=self.multiline):
+            raise ValidationError(problem)
+        if nul_removed(field.name):  # the request filter took NULs out of what was typed: still refused
+            raise ValidationError(MULTI_LINE_MESSAGE if self.multiline else SINGLE_LINE_MESSAGE)
+
+
+class MultiLineText(SingleLineText):
+    """A WTForms validator: line feeds and tabs are fine, other control characters are not."""
+
+    multiline = True
+
+
+def _newlines(value):
+    from zone.web.text import normalise_newlines
+
+    return normalise_newlines(value) if isinstance(value, str) else value
+
+
+def _bind_field(meta, form, unbound_field, options):
+    """Bind a field, adding the text rule to every text field: one line for text inputs (names, titles,
+    emails, codes, hidden values), line feeds and tabs allowed in text areas. Passwords are never shown
+    or sent anywhere, so any character is theirs. A form whose every value goes through a service that
+    applies the same rules (see ``Meta.text_rules_in_service``) is left to that service."""
+    from wtforms import PasswordField, StringField, TextAreaField
+
+    field = unbound_field.bind(form=form, **options)
+    if getattr(meta, "text_rules_in_service", False) or not isinstance(field, StringField):
+        return field
+    if isinstance(field, PasswordField):
+        return field
+    if isinstance(field, TextAreaField):
+        field.filters = (_newlines, *field.filters)
+        field.validators = [MultiLineText(), *field.validators]
+    else:
+        field.validators = [SingleLineText(), *field.validators]  # first: Optional() would skip "\r\n"
+    return field
+
+
+def install_text_rules() -> None:
+    """Hold every text field of every Flask-WTF form to :mod:`zone.web.text` (see ``_bind_field``)."""
+    from flask_wtf import FlaskForm
+
+    FlaskForm.Meta.bind_field = _bind_field

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from zone.web import errors, formatting, security
-from zone.web.forms import install_safe_formdata
+from zone.web.forms import install_safe_formdata, install_text_rules
 from zone.web.i18n import LANGUAGE_NAMES
 from zone.web.navigation import menu_for
 
@@ -24,6 +24,7 @@ def _lang_url(code: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     install_safe_formdata()
+    install_text_rules()
     errors.init_app(app)
     security.init_app(app)
     formatting.init_app(app)

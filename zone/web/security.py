@@ -49,36 +49,70 @@ def _has_nul(value) -> bool:
     return isinstance(value, str) and "\x00" in value
 
 
-def _without_nul(value):
+def _without_nul(value, path: str = "", found: set[str] | None = None):
+    """``value`` without NULs; the JSON paths where some were taken out are added to ``found``."""
     if isinstance(value, str):
+        if "\x00" in value and found is not None:
+            found.add(path)
         return value.replace("\x00", "")
     if isinstance(value, list):
-        return [_without_nul(v) for v in value]
+        return [_without_nul(v, f"{path}.{i}" if path else str(i), found) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+        return {_without_nul(k): _without_nul(v, f"{path}.{_without_nul(k)}" if path else _without_nul(k), found)
+                for k, v in value.items()}
     return value
+
+
+def _clean_pairs(pairs, found: set[str]):
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    cleaned = []
+    for key, value in pairs:
+        key = _without_nul(key)
+        if _has_nul(value):
+            found.add(key)
+        cleaned.append((key, _without_nul(value)))
+    return ImmutableMultiDict(cleaned)
 
 
 def drop_nul_characters() -> None:
     """Remove NUL characters from the query string, form fields and JSON bodies before any view runs.
 
     They are never meaningful in text typed by people or sent by integrators, and PostgreSQL cannot store
-    or even compare them, so a NUL would otherwise turn a query into a server error. Uploaded files are
+    or even compare them, so a NUL would otherwise turn a query into a server error. Where they were is
+    remembered (:func:`nul_removed`): the text rules refuse such a field as they refuse any control
+    character, while code that reads the input raw only ever sees it without them. Uploaded files are
     untouched (their content is binary).
     """
-    from werkzeug.datastructures import ImmutableMultiDict
+    from flask import g
 
+    found: set[str] = set()
     if any(_has_nul(k) or _has_nul(v) for k, v in request.args.items(multi=True)):
-        request.args = ImmutableMultiDict(
-            [(_without_nul(k), _without_nul(v)) for k, v in request.args.items(multi=True)])
+        request.args = _clean_pairs(request.args.items(multi=True), found)
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             form = request.form
             if any(_has_nul(k) or _has_nul(v) for k, v in form.items(multi=True)):
-                request.form = ImmutableMultiDict(
-                    [(_without_nul(k), _without_nul(v)) for k, v in form.items(multi=True)])
+                request.form = _clean_pairs(form.items(multi=True), found)
         elif request.is_json:
             body = request.get_json(silent=True)
             if body is not None:
-                cleaned = _without_nul(body)
+                cleaned = _without_nul(body, "", found)
                 request._cached_json = (cleaned, cleaned)  # what get_json() returns from now on
+    if found:
+        g.nul_removed = frozenset(found)
+
+
+def nul_removed(name: str) -> bool:
+    """True when :func:`drop_nul_characters` took NULs out of the input ``name`` of this request: a form
+    field or query parameter by name, a JSON value by path (``company.name``, ``products.0.unit``)."""
+    from flask import g, has_request_context
+
+    return has_request_context() and name in g.get("nul_removed", ())
+
+
+def removed_nul_paths() -> frozenset[str]:
+    """Every input of this request that :func:`drop_nul_characters` took NULs out of."""
+    from flask import g, has_request_context
+
+    return g.get("nul_removed", frozenset()) if has_request_context() else frozenset()
