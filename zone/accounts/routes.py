@@ -97,6 +97,8 @@ def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    services.sign_out(current_user._get_current_object())
+    db.session.commit()
     lang = session.get("lang")
     logout_user()
     session.clear()

@@ -126,6 +126,15 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def sign_out(user: User) -> None:
+    """End every session of ``user``: a copied session cookie dies with the one signing out.
+
+    The same mechanism as a password change (the session nonce), so API tokens end too. The audit
+    entry is written by the audit domain, which sees every sign-out.
+    """
+    user.session_nonce = new_session_nonce()
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password or ""):
         raise ValidationFailed(_l("The current password is not right."),
