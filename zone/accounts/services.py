@@ -50,10 +50,15 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _check_free(email: str, country: str, tax_id: str) -> None:
+def _check_email_free(email: str) -> None:
+    """The API promises 409 for an email in use; the page says the same and points to sign-in and reset.
+    Nothing is said of the tax id: a registration claims it, and a second claim is accepted."""
     if find_user_by_email(email) is not None:
-        raise Conflict(_l("An account with this email already exists. Sign in or reset the password."),
-                       code="email_taken", fields={"email": [_l("This email is already registered.")]})
+        message = _l("An account with this email already exists. Sign in or reset the password.")
+        raise Conflict(message, code="email_taken", fields={"email": [message]})
+
+
+def _check_company_free(country: str, tax_id: str) -> None:
     if db.session.scalar(select(Company.id).where(Company.registration_country == country,
                                                   Company.tax_id == tax_id)) is not None:
         raise Conflict(
@@ -90,7 +95,8 @@ def register_company(*, email: str, password: str, company_name: str, tax_id: st
     fields = validate_registration(email, password, company_name, tax_id, country)
     if fields:
         raise ValidationFailed(_l("Some values are not valid."), fields=fields)
-    _check_free(email, country, tax_id)
+    _check_email_free(email)
+    _check_company_free(country, tax_id)
     company = Company(name=company_name, registration_country=country, tax_id=tax_id, email=email,
                       is_legal_entity=True)
     db.session.add(company)
