@@ -19,6 +19,7 @@ from zone.accounts.models import ApiToken, User, new_session_nonce
 from zone.accounts.passwords import dummy_verify, hash_password, needs_rehash, password_problem, verify_password
 from zone.accounts.roles import Role
 from zone.audit.services import record
+from zone.companies import claims
 from zone.companies.countries import is_country
 from zone.companies.models import Company
 from zone.companies.taxid import normalise_tax_id, tax_id_error
@@ -58,16 +59,6 @@ def _check_email_free(email: str) -> None:
         raise Conflict(message, code="email_taken", fields={"email": [message]})
 
 
-def _check_company_free(country: str, tax_id: str) -> None:
-    if db.session.scalar(select(Company.id).where(Company.registration_country == country,
-                                                  Company.tax_id == tax_id)) is not None:
-        raise Conflict(
-            _l("This company is already registered. Ask a colleague who has an account to invite you."),
-            code="company_exists",
-            fields={"company.tax_id": [_l("A company with this tax id is already registered.")]},
-        )
-
-
 def validate_registration(email: str, password: str, name: str, tax_id: str, country: str) -> dict:
     fields: dict[str, list] = {}
     if problem := email_problem(email):
@@ -87,7 +78,8 @@ def validate_registration(email: str, password: str, name: str, tax_id: str, cou
 
 def register_company(*, email: str, password: str, company_name: str, tax_id: str, country: str,
                      full_name: str | None = None, locale: str = "ru") -> User:
-    """Create a company and its first user (an applicant). Raises ValidationFailed or Conflict."""
+    """Create a company and its first user (an applicant). Raises ValidationFailed, or Conflict when the
+    email is in use. The company claims its tax id: another claim on it is flagged to staff, not refused."""
     email = normalise_email(email)
     tax_id = normalise_tax_id(tax_id)
     country = (country or "").strip().upper()
@@ -96,7 +88,6 @@ def register_company(*, email: str, password: str, company_name: str, tax_id: st
     if fields:
         raise ValidationFailed(_l("Some values are not valid."), fields=fields)
     _check_email_free(email)
-    _check_company_free(country, tax_id)
     company = Company(name=company_name, registration_country=country, tax_id=tax_id, email=email,
                       is_legal_entity=True)
     db.session.add(company)
@@ -108,6 +99,7 @@ def register_company(*, email: str, password: str, company_name: str, tax_id: st
     record("company.register", company, actor=user, details={"name": company_name, "tax_id": tax_id,
                                                               "country": country})
     record("user.create", user, actor=user, details={"email": email, "role": Role.APPLICANT})
+    claims.note_claim(company, actor=user)
     return user
 
 

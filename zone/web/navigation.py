@@ -21,6 +21,7 @@ MENU = [
     ("audit.events", _l("Audit trail"), {U, D}),
     ("eligibility.admin_rulesets", _l("Rule sets"), {D, U}),
     ("accounts.users", _l("Staff"), {D}),
+    ("companies.disputes", _l("Tax id claims"), {D}),
     ("review.holidays", _l("Holidays"), {D}),
     ("eligibility.check", _l("Benefits check"), {ANONYMOUS, A}),
     ("certificates.public_register", _l("Register of residents"), {ANONYMOUS, A, R, P, U, D}),
