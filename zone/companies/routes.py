@@ -140,8 +140,10 @@ def disputes():
                            resolutions=claims.recent_resolutions(), action_labels=claims.ACTION_LABELS)
 
 
-def _claim_form(company: Company, rivals: list[Company], formdata=None) -> ResolveClaimForm:
-    form = ResolveClaimForm(formdata=formdata, prefix=f"claim-{company.id}")
+def _claim_form(company: Company, rivals: list[Company], *, sent: bool = False) -> ResolveClaimForm:
+    """The decision form of one claim: empty, or (``sent``) read from the request."""
+    prefix = f"claim-{company.id}"
+    form = ResolveClaimForm(prefix=prefix) if sent else ResolveClaimForm(formdata=None, prefix=prefix)
     form.target.choices = [("", _("— choose —")), *[(str(c.id), f"{c.name} (№ {c.id})") for c in rivals]]
     return form
 
@@ -169,7 +171,7 @@ def claim(company_id: int):
         abort(404)
     if request.method == "GET":
         return _claim_page(company)
-    form = _claim_form(company, [], formdata=request.form)
+    form = _claim_form(company, [], sent=True)
     if not form.validate_on_submit():
         abort(400)
     try:
