@@ -117,6 +117,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_IP = _env("LOGIN_LIMIT_PER_IP", "20 per minute;200 per hour")
     LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour")
+    REGISTER_LIMIT_PER_IP = _env("REGISTER_LIMIT_PER_IP", "5 per minute;20 per hour")
+    RESET_LIMIT_PER_IP = _env("RESET_LIMIT_PER_IP", "5 per minute;20 per hour")
     PUBLIC_LIMIT = _env("PUBLIC_LIMIT", "60 per minute")
 
     # Languages: Russian is the default; every user-visible string is translated.

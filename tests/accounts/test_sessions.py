@@ -21,6 +21,28 @@ def test_login_and_logout(client, make_user, ctx):
     assert "auth.login" in db.session.scalars(select(AuditEvent.action)).all()
 
 
+def test_sign_out_ends_a_copied_session_cookie(app, client, make_user, login):
+    user = make_user("applicant")
+    login(user)
+    stolen = app.test_client()
+    stolen.set_cookie("zone_session", client.get_cookie("zone_session").value)
+    assert stolen.get("/account").status_code == 200  # the copy works while the session lives
+    assert client.post("/logout").status_code == 302
+    response = stolen.get("/account")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    login(user)  # signing in again works, with a fresh session
+    assert client.get("/account").status_code == 200
+    assert stolen.get("/account").status_code == 302
+
+
+def test_sign_out_is_audited(client, make_user, login, ctx):
+    user = make_user("reviewer")
+    login(user)
+    client.post("/logout")
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.logout")).one()
+    assert event.actor_id == user.id
+
+
 def test_wrong_password_is_refused_and_audited(client, make_user, ctx):
     user = make_user("reviewer")
     response = client.post("/login?lang=en", data={"email": user.email, "password": "wrong-password"})

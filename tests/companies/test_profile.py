@@ -98,11 +98,22 @@ def test_identity_cannot_change_after_a_submission(client, app, make_user, api_t
     assert db_get(Company, user.company_id).phone == "+7 700 000 00 01"
 
 
-def test_a_tax_id_of_another_company_is_refused(client, login_as, make_company):
+def test_a_tax_id_another_company_claims_is_accepted_and_flagged_to_staff(client, login_as, make_company, db_get,
+                                                                         app):
+    from sqlalchemy import select
+
+    from zone.audit.models import AuditEvent
+    from zone.companies.models import Company
+    from zone.extensions import db
+
     other = make_company()
-    login_as("applicant")
-    response = client.post("/company", data={**PROFILE, "tax_id": other.tax_id})
-    assert response.status_code == 200 and 'id="tax_id-error"' in response.get_data(as_text=True)
+    user = login_as("applicant")
+    response = client.post("/company?lang=en", data={**PROFILE, "tax_id": other.tax_id})
+    assert response.status_code == 302
+    assert db_get(Company, user.company_id).tax_id == other.tax_id
+    with app.app_context():
+        flagged = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "company.claim_disputed")).one()
+        assert flagged.object_id == str(user.company_id) and flagged.details["claims"] == [other.id]
 
 
 @pytest.mark.parametrize("role", ["reviewer", "auditor", "admin"])

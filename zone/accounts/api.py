@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from zone.accounts import services
-from zone.accounts.throttle import throttled
+from zone.accounts.throttle import registration_throttled, sign_in_throttled
 from zone.api.common import company_json, iso, json_body, require_fields, user_json
 from zone.errors import Unauthorized
 from zone.extensions import db
@@ -18,7 +18,7 @@ api_bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 
 @api_bp.post("/register")
 @allow(PUBLIC)
-@throttled
+@registration_throttled
 def register():
     body = json_body(allowed={"email", "password", "company", "full_name"})
     require_fields(body, {"email": str, "password": str, "company": dict})
@@ -34,7 +34,7 @@ def register():
 
 @api_bp.post("/tokens")
 @allow(PUBLIC)
-@throttled
+@sign_in_throttled
 def create_token():
     body = json_body(allowed={"email", "password"})
     require_fields(body, {"email": str, "password": str})

@@ -39,7 +39,7 @@ class User(UserMixin, db.Model):
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
     locale: Mapped[str] = mapped_column(String(5), default="ru")
     active: Mapped[bool] = mapped_column(default=True)
-    # Rotated on password change and disabling: every session and token issued before dies.
+    # Rotated on sign-out, password change, role change and disabling: every session and token issued before dies.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

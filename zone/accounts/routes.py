@@ -23,7 +23,7 @@ from zone.accounts.forms import (
 )
 from zone.accounts.models import User
 from zone.accounts.roles import Role, role_label
-from zone.accounts.throttle import throttled
+from zone.accounts.throttle import registration_throttled, reset_throttled, sign_in_throttled
 from zone.companies.countries import country_choices
 from zone.errors import ZoneError
 from zone.extensions import db
@@ -51,6 +51,7 @@ def _start_session(user: User) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @allow(PUBLIC)
+@registration_throttled
 def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -76,7 +77,7 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
-@throttled
+@sign_in_throttled
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -97,6 +98,8 @@ def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    services.sign_out(current_user._get_current_object())
+    db.session.commit()
     lang = session.get("lang")
     logout_user()
     session.clear()
@@ -126,7 +129,7 @@ def account():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @allow(PUBLIC)
-@throttled
+@reset_throttled
 def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():

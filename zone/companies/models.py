@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zone.database import utcnow
@@ -20,11 +21,27 @@ def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
+class ClaimStatus(StrEnum):
+    """A registration's claim on its tax id (see ``zone.companies.claims``)."""
+
+    OPEN = "open"  # the registration holds its claim; disputed while another open claim names the tax id
+    MERGED = "merged"  # the same company as another claim: its people and records joined that one
+    TRANSFERRED = "transferred"  # its records went to the rightful claimant; its people lost access
+    DISABLED = "disabled"  # a false claim: its people lost access, its records stay and are never approved
+
+
+CLAIM_ACTIONS = {"merge": ClaimStatus.MERGED, "transfer": ClaimStatus.TRANSFERRED, "disable": ClaimStatus.DISABLED}
+
+
 class Company(db.Model):
+    """A registration's company. It claims its (country, tax id); it does not own it: several companies may
+    claim one tax id, and an administrator resolves such a dispute."""
+
     __tablename__ = "companies"
     __table_args__ = (
-        UniqueConstraint("registration_country", "tax_id"),
         CheckConstraint("length(registration_country) = 2", name="country_alpha2"),
+        CheckConstraint("claim_status IN ('open', 'merged', 'transferred', 'disabled')", name="claim_status_known"),
+        db.Index("ix_companies_claim", "registration_country", "tax_id", "claim_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,11 +56,36 @@ class Company(db.Model):
     contact_person: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(254))
+    claim_status: Mapped[str] = mapped_column(String(20), default=ClaimStatus.OPEN, server_default=ClaimStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     def __repr__(self) -> str:
         return f"<Company {self.id} {self.tax_id}>"
+
+
+class ClaimResolution(db.Model):
+    """An administrator's decision closing a claim: merged into or transferred to ``target``, or disabled."""
+
+    __tablename__ = "company_claim_resolutions"
+    audit_type = "claim_resolution"
+    __table_args__ = (
+        CheckConstraint("action IN ('merge', 'transfer', 'disable')", name="action_known"),
+        CheckConstraint("(action = 'disable' AND target_id IS NULL) OR (action <> 'disable' AND target_id IS NOT NULL)",
+                        name="target_unless_disabled"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    action: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(1000))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    company: Mapped[Company] = relationship(foreign_keys=[company_id])
+    target: Mapped[Company | None] = relationship(foreign_keys=[target_id])
+    actor: Mapped[User] = relationship()
 
 
 class Invitation(db.Model):

@@ -22,3 +22,8 @@ def can_edit(user, company) -> bool:
 
 def can_manage_invitation(user, invitation) -> bool:
     return is_member(user, invitation.company)
+
+
+def can_resolve_claims(user) -> bool:
+    """Disputed tax ids are resolved (merge, transfer, disable a claim) by administrators only."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.ADMIN

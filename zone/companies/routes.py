@@ -1,4 +1,5 @@
-"""Company pages: the profile, the members and their invitations, and accepting an invitation."""
+"""Company pages: the profile, the members and their invitations, accepting an invitation, and the
+administrators' pages for disputed tax ids."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from zone.accounts.roles import Role
-from zone.companies import policies, services
+from zone.applications.workflow import STATUS_LABELS
+from zone.companies import claims, policies, services
 from zone.companies.countries import country_choices, country_name
-from zone.companies.forms import AcceptInvitationForm, EmptyForm, InviteForm, ProfileForm
-from zone.companies.models import Invitation
+from zone.companies.forms import AcceptInvitationForm, EmptyForm, InviteForm, ProfileForm, ResolveClaimForm
+from zone.companies.models import ClaimStatus, Company, Invitation
 from zone.database import get_for_update, utcnow
 from zone.errors import ZoneError
 from zone.extensions import db
@@ -22,8 +24,6 @@ bp = Blueprint("companies", __name__)
 
 
 def _own_company(lock: bool = False):
-    from zone.companies.models import Company
-
     company = get_for_update(Company, current_user.company_id) if lock else current_user.company
     if company is None or not policies.can_edit(current_user, company):
         abort(404)
@@ -123,3 +123,64 @@ def accept_invitation(token: str):
             return redirect(url_for("applications.dashboard"))
     return render_template("companies/accept.html", form=form, invitation=invitation,
                            country_name=country_name(invitation.company.registration_country, str(get_locale())))
+
+
+# --- disputed tax ids (administrators) --------------------------------------------------------------
+
+def _claims_admin() -> None:
+    if not policies.can_resolve_claims(current_user):
+        abort(403)
+
+
+@bp.get("/admin/claims")
+@allow(Role.ADMIN)
+def disputes():
+    _claims_admin()
+    return render_template("companies/disputes.html", disputes=claims.disputes(),
+                           resolutions=claims.recent_resolutions(), action_labels=claims.ACTION_LABELS)
+
+
+def _claim_form(company: Company, rivals: list[Company], *, sent: bool = False) -> ResolveClaimForm:
+    """The decision form of one claim: empty, or (``sent``) read from the request."""
+    prefix = f"claim-{company.id}"
+    form = ResolveClaimForm(prefix=prefix) if sent else ResolveClaimForm(formdata=None, prefix=prefix)
+    form.target.choices = [("", _("— choose —")), *[(str(c.id), f"{c.name} (№ {c.id})") for c in rivals]]
+    return form
+
+
+def _claim_page(company: Company, submitted: ResolveClaimForm | None = None):
+    every = claims.claims_of(company)
+    open_claims = [c for c in every if c.claim_status == ClaimStatus.OPEN]
+    forms = {c.id: _claim_form(c, [o for o in open_claims if o.id != c.id]) for c in open_claims}
+    if submitted is not None and company.id in forms:
+        submitted.target.choices = forms[company.id].target.choices
+        forms[company.id] = submitted
+    return render_template("companies/claim.html", company=company, claims=every, forms=forms,
+                           members={c.id: services.members(c.id) for c in every},
+                           records={c.id: claims.records_of(c) for c in every},
+                           resolutions=claims.resolutions_of(every), claim_labels=claims.STATUS_LABELS,
+                           action_labels=claims.ACTION_LABELS, application_labels=STATUS_LABELS)
+
+
+@bp.route("/admin/companies/<int:company_id>/claim", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def claim(company_id: int):
+    _claims_admin()
+    company = db.session.get(Company, company_id)
+    if company is None:
+        abort(404)
+    if request.method == "GET":
+        return _claim_page(company)
+    form = _claim_form(company, [], sent=True)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        resolution = claims.resolve(company.id, current_user, action=form.action.data, target=form.target.data,
+                                    reason=form.reason.data)
+    except ZoneError as error:
+        db.session.rollback()
+        apply_service_errors(form, error)
+        return _claim_page(db.session.get(Company, company_id), submitted=form), error.status
+    db.session.commit()
+    flash(_("The claim of %(company)s is resolved.", company=company.name), "success")
+    return redirect(url_for("companies.claim", company_id=resolution.target_id or company.id))

@@ -102,7 +102,8 @@ def update_profile(company: Company, actor: User, data: Mapping[str, Any]) -> di
     """Change the company's profile. Returns the changes {field: (old, new)}.
 
     The registration country and the tax id cannot change once an application was submitted (the
-    application, its decision and certificate name that legal entity): 409 with the field named.
+    application, its decision and certificate name that legal entity): 409 with the field named. A tax id
+    another company claims is accepted and flagged (see ``zone.companies.claims``).
     """
     values, errors = clean_profile(data)
     if errors:
@@ -114,19 +115,18 @@ def update_profile(company: Company, actor: User, data: Mapping[str, Any]) -> di
         message = _l("The country of registration and the tax id cannot be changed after an application was "
                      "submitted. Write to the zone administration if they are wrong.")
         raise Conflict(message, code="identity_locked", fields={name: [message] for name in identity})
-    if identity:
-        clash = db.session.scalar(select(Company.id).where(
-            Company.registration_country == values["registration_country"], Company.tax_id == values["tax_id"],
-            Company.id != company.id))
-        if clash is not None:
-            raise Conflict(_l("Another company with this tax id is already registered."), code="company_exists",
-                           fields={"tax_id": [_l("A company with this tax id is already registered.")]})
     for name, (_old, new) in changes.items():
         setattr(company, name, new)
     if changes:
         company.updated_at = utcnow()
         record("company.update", company, actor=actor,
                details={"changes": {name: {"from": old, "to": new} for name, (old, new) in changes.items()}})
+    if identity:
+        # The company now claims another tax id; another claim on it is a dispute for staff, not a refusal.
+        from zone.companies.claims import note_claim
+
+        db.session.flush()
+        note_claim(company, actor)
     return changes
 
 

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from zone.applications.models import Application, ApplicationEvent, Document
 from zone.applications.workflow import Action, Status
 from zone.calendar import today
+from zone.companies import claims
+from zone.companies.policies import can_resolve_claims
 from zone.extensions import db
 from zone.review import forms as review_forms
 from zone.review.checklist import CHECKLIST_ITEMS
@@ -44,6 +46,8 @@ class ReviewPage:
     can_reassign: bool
     reviewers: list = field(default_factory=list)
     shown_actions: list[Action] = field(default_factory=list)  # available ones + one the user just sent
+    claim_problem: Any = None  # the company's claim on its tax id is disputed or closed: approval waits
+    can_resolve_claim: bool = False
 
     @property
     def checklist_complete(self) -> bool:
@@ -128,7 +132,7 @@ def build(application: Application, user, *, submitted: dict[str, Any] | None = 
     refusals = {}
     for a in REVIEW_ACTIONS:
         refusal = action_refusal(user, application, a)
-        if refusal and refusal[0] in ("four_eyes", "not_assignee"):
+        if refusal and refusal[0] in ("four_eyes", "not_assignee", "claim_disputed", "claim_closed"):
             refusals[a.value] = refusal[1]
     basis = None
     if application.side and application.status not in (Status.DRAFT, Status.WITHDRAWN):
@@ -157,7 +161,9 @@ def build(application: Application, user, *, submitted: dict[str, Any] | None = 
         form.assignee.choices = [(u.id, u.display_name) for u in reviewers]
     # A refused form stays on the page with what the user typed, even if the step is no longer theirs.
     sent = [a for a in REVIEW_ACTIONS if submitted and a.value in submitted and a not in actions]
+    claim = claims.approval_refusal(application.company)
     return ReviewPage(application, events, documents, set(current.values()), _snapshots(application), basis,
                       checklist, actions, refusals, forms, days_left, overdue, recommendation,
                       can_edit_review(user, application), reassign, reviewers,
-                      [a for a in REVIEW_ACTIONS if a in actions or a in sent])
+                      [a for a in REVIEW_ACTIONS if a in actions or a in sent], claim[1] if claim else None,
+                      can_resolve_claims(user))

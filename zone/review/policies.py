@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from zone.accounts.roles import READER_ROLES, STAFF_ROLES, Role
 from zone.applications.models import Application
 from zone.applications.workflow import TRANSITIONS, Action, Status
+from zone.companies import claims
 
 REVIEW_ACTIONS = (Action.START_REVIEW, Action.REQUEST_INFO, Action.RECOMMEND_APPROVAL,
                   Action.RECOMMEND_REJECTION, Action.APPROVE, Action.REJECT)
@@ -71,7 +72,8 @@ def action_refusal(user, application: Application, action: Action | str):
     """Why ``user`` may not take ``action`` on ``application`` now, or None when they may.
 
     Returns ``(code, message)``: ``illegal_transition`` (the status does not allow it), ``forbidden``
-    (the role may not), ``not_assignee`` or ``four_eyes``.
+    (the role may not), ``not_assignee``, ``four_eyes``, or for an approval ``claim_disputed`` /
+    ``claim_closed`` (the company's claim on its tax id is disputed or was closed by an administrator).
     """
     action = Action(action)
     transition = TRANSITIONS.get((Status(application.status), action))
@@ -84,6 +86,8 @@ def action_refusal(user, application: Application, action: Action | str):
         return "not_assignee", reason
     if action in DECISION_ACTIONS and (reason := four_eyes_refusal(user, application)):
         return "four_eyes", reason
+    if action == Action.APPROVE:
+        return claims.approval_refusal(application.company)
     return None
 
 

@@ -111,6 +111,8 @@ def _authorise(application: Application, action: Action, actor: User, version: i
     refusal = action_refusal(actor, application, action)
     if refusal is not None and refusal[0] in ("not_assignee", "four_eyes"):
         raise Forbidden(refusal[1], code=refusal[0])
+    if refusal is not None and refusal[0] in ("claim_disputed", "claim_closed"):
+        raise Conflict(refusal[1], code=refusal[0])
 
 
 # --- the actions ----------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ MENU = [
     ("eligibility.admin_rulesets", _l("Rule sets"), {D, U}),
     ("accounts.users", _l("Staff"), {D}),
     ("calendar.index", _l("Working calendar"), {D}),
+    ("companies.disputes", _l("Tax id claims"), {D}),
     ("eligibility.check", _l("Benefits check"), {ANONYMOUS, A}),
     ("certificates.public_register", _l("Register of residents"), {ANONYMOUS, A, R, P, U, D}),
     ("certificates.verify_lookup", _l("Verify a certificate"), {ANONYMOUS}),
