@@ -53,10 +53,11 @@ def test_anonymous_users_must_sign_in(client, resident):
     assert client.get("/api/v1/certificates").status_code == 401
 
 
-def test_staff_and_auditors_list_and_filter(app, client, login_as, make_user, api_token, resident):
+def test_staff_and_auditors_list_and_filter(app, client, login_as, make_company, make_user, api_token, resident):
     from tests.certificates.factories import approved_application, issue
 
-    uz_serial = issue(app, approved_application(app, resident.company, resident.owner, side="UZ", sector="chemicals"))
+    uz_owner = make_user("applicant", company=make_company(registration_country="UZ"))
+    uz_serial = issue(app, approved_application(app, uz_owner.company, uz_owner, side="UZ", sector="chemicals"))
     auditor = make_user("auditor")
     headers = api_token(auditor)
     listing = client.get("/api/v1/certificates", headers=headers).get_json()

@@ -88,8 +88,8 @@ def test_uploading_the_original_and_altered_copies(client, app, resident, kz_pdf
     assert client.get("/verify/upload").status_code == 200
 
 
-def test_register_lists_residents_in_force_only(client, app, make_user, api_token, resident):
-    uz_owner = make_user("applicant")
+def test_register_lists_residents_in_force_only(client, app, make_company, make_user, api_token, resident):
+    uz_owner = make_user("applicant", company=make_company(registration_country="UZ"))
     uz_serial = issue(app, approved_application(app, uz_owner.company, uz_owner, side="UZ", sector="chemicals"))
     suspended_serial = issue(app, approved_application(app, resident.company, resident.owner))
     assert _admin_post(client, make_user, api_token, suspended_serial, "suspend", reason="x").status_code == 200

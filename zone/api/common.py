@@ -12,6 +12,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from zone.accounts.roles import READER_ROLES
 from zone.errors import ValidationFailed, ZoneError
 
 MAX_LIMIT = 200
@@ -91,6 +92,17 @@ def decode_cursor(cursor: str | None, size: int) -> list[Any] | None:
     if not isinstance(values, list) or len(values) != size:
         raise ZoneError(_("The cursor is not valid; start again from the first page."), code="bad_cursor")
     return values
+
+
+def actor_name(actor, viewer) -> str | None:
+    """Who did something, as ``viewer`` may read it (None for the system). The one rule for every page and
+    API answer: staff and auditors see people's names; a company sees its own people by name and the
+    zone's staff only as "ICIC administration"."""
+    if actor is None:
+        return None
+    if getattr(actor, "company_id", None) is not None or getattr(viewer, "role", None) in READER_ROLES:
+        return actor.display_name
+    return _("ICIC administration")
 
 
 def user_json(user) -> dict:

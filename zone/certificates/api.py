@@ -12,8 +12,9 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from zone.accounts.roles import READER_ROLES, Role
-from zone.api.common import decode_cursor, encode_cursor, json_body, page_limit
+from zone.api.common import decode_cursor, encode_cursor, json_body, page_limit, require_fields
 from zone.certificates import policies, presenters, queries, services
+from zone.certificates import reissue as reissue_flow
 from zone.certificates.lifecycle import zone_date
 from zone.certificates.models import Certificate
 from zone.certificates.routes import pdf_response
@@ -77,7 +78,12 @@ def list_certificates():
 @api_bp.get("/certificates/<serial>")
 @allow(AUTHENTICATED)
 def get_certificate(serial: str):
-    return jsonify(presenters.certificate_json(_visible(serial), zone_date()))
+    certificate = _visible(serial)
+    body = presenters.certificate_json(certificate, zone_date())
+    if policies.can_list_all(current_user):  # a pending reissue is the zone's internal business
+        pending = reissue_flow.pending_proposal(certificate)
+        body["reissue_proposal"] = presenters.proposal_json(pending) if pending is not None else None
+    return jsonify(body)
 
 
 @api_bp.get("/certificates/<serial>/history")
@@ -135,19 +141,43 @@ def revoke(serial: str):
     return _change_status(serial, Action.REVOKE)
 
 
+PROPOSE_FIELDS = {"reason", "basis", "benefits"}
+DECIDE_FIELDS = {"proposal", "decision", "reason"}
+
+
 @api_bp.post("/certificates/<serial>/reissue")
 @allow(Role.ADMIN, Role.APPROVER)
 def reissue(serial: str):
-    body = json_body(allowed={"reason", "benefits"})
+    """Propose a reissue (202, nothing signed), or, naming a ``proposal``, confirm it as a second person
+    (201, the new certificate) or decline it (200). See :mod:`zone.certificates.reissue`."""
+    body = json_body(allowed=PROPOSE_FIELDS | DECIDE_FIELDS)
+    deciding = "proposal" in body
+    stray = sorted(set(body) - (DECIDE_FIELDS if deciding else PROPOSE_FIELDS))
+    if stray:
+        raise ValidationFailed(_("Either propose a reissue or decide a proposal, not both."),
+                               fields={name: [_("Not used with this request.")] for name in stray})
+    require_fields(body, {"proposal": int, "decision": str} if deciding else {"reason": str})
+    if body.get("basis") is not None and not isinstance(body["basis"], str):
+        raise ValidationFailed(_("Some values are missing or of the wrong type."),
+                               fields={"basis": [_("Use decision or amendment.")]})
+    if not deciding and body.get("benefits") is not None and not isinstance(body["benefits"], list):
+        raise ValidationFailed(_("Some values are missing or of the wrong type."),
+                               fields={"benefits": [_("Must be a list.")]})
     certificate = queries.certificate_for_update(serial)
     if certificate is None:
         raise NotFound(_("No such certificate."))
-    reason = body.get("reason") if isinstance(body.get("reason"), str) else None
-    replacement = services.reissue_certificate(
-        certificate, current_user, reason=reason, granted_benefits=body.get("benefits")
-    )
+    if not deciding:
+        proposal = reissue_flow.propose(certificate, current_user, reason=body["reason"], basis=body.get("basis"),
+                                        benefits=body.get("benefits"))
+        db.session.commit()
+        return jsonify({"proposal": presenters.proposal_json(proposal)}), 202
+    proposal, replacement = reissue_flow.decide(certificate, current_user, proposal_id=body["proposal"],
+                                                decision=body["decision"], reason=body.get("reason"))
     db.session.commit()
-    return jsonify(presenters.certificate_json(replacement, zone_date())), 201
+    if replacement is None:
+        return jsonify({"proposal": presenters.proposal_json(proposal)})
+    return jsonify({**presenters.certificate_json(replacement, zone_date()),
+                    "proposal": presenters.proposal_json(proposal)}), 201
 
 
 from zone.certificates import api_public  # noqa: E402,F401  (registers the public endpoints on api_bp)
