@@ -90,7 +90,7 @@ def get_certificate(serial: str):
 @allow(AUTHENTICATED)
 def certificate_history(serial: str):
     certificate = _visible(serial)
-    return jsonify({"items": [presenters.event_json(e) for e in queries.history(certificate)]})
+    return jsonify({"items": [presenters.event_json(e, current_user) for e in queries.history(certificate)]})
 
 
 @api_bp.get("/certificates/<serial>/pdf")

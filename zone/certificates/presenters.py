@@ -12,7 +12,7 @@ from datetime import date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from zone.api.common import iso
+from zone.api.common import actor_name, iso
 from zone.applications.fields import SECTOR_LABELS, SIDE_LABELS
 from zone.certificates.benefits import benefit_name
 from zone.certificates.document import public_verify_url
@@ -144,13 +144,14 @@ def certificate_json(certificate: Certificate, today: date) -> dict:
     }
 
 
-def event_json(event) -> dict:
+def event_json(event, viewer) -> dict:
+    """One line of the certificate's history; the company reads the zone's staff as the ICIC administration."""
     return {
         "action": event.action,
         "from": event.from_status,
         "to": event.to_status,
         "at": iso(event.at),
-        "by": event.actor.display_name if event.actor else "system",
+        "by": actor_name(event.actor, viewer) or "system",
         "reason": event.reason,
         "effective_date": iso(event.effective_date),
     }

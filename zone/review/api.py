@@ -9,7 +9,16 @@ from sqlalchemy import select
 
 from zone.accounts.models import User
 from zone.accounts.roles import READER_ROLES, Role
-from zone.api.common import decimal_json, decode_cursor, encode_cursor, iso, json_body, page_limit, require_fields
+from zone.api.common import (
+    actor_name,
+    decimal_json,
+    decode_cursor,
+    encode_cursor,
+    iso,
+    json_body,
+    page_limit,
+    require_fields,
+)
 from zone.applications.models import Application, ApplicationEvent
 from zone.errors import NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
@@ -73,9 +82,9 @@ def certificate_json(certificate) -> dict | None:
 
 
 def event_json(event: ApplicationEvent, *, staff: bool) -> dict:
-    """One history entry. The company sees staff only as "ICIC administration", and no internal details."""
+    """One history entry. The company sees staff only as "ICIC administration" (:func:`actor_name`, as every
+    page does), and no internal details."""
     actor = event.actor
-    hide_person = actor is not None and not staff and actor.company_id is None
     details = event.details or {}
     data = {
         "id": event.id,
@@ -86,7 +95,7 @@ def event_json(event: ApplicationEvent, *, staff: bool) -> dict:
         "to": event.to_status,
         "comment": event.comment,
         "version": event.version,
-        "actor": (_("ICIC administration") if hide_person else actor.display_name) if actor else None,
+        "actor": actor_name(actor, current_user),
         "actor_role": actor.role if actor else None,
         "details": details if staff else {k: details[k] for k in COMPANY_DETAILS if k in details},
     }
