@@ -8,11 +8,12 @@ from datetime import date
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from zone.accounts.roles import READER_ROLES, Role
-from zone.api.common import decode_cursor, encode_cursor, json_body, page_limit, require_fields
+from zone.api.common import ListOf, decode_cursor, encode_cursor, json_body, page_limit, require_fields
 from zone.certificates import policies, presenters, queries, services
 from zone.certificates import reissue as reissue_flow
 from zone.certificates.lifecycle import zone_date
@@ -113,12 +114,11 @@ def _effective_date(body: dict) -> date | None:
 
 
 def _change_status(serial: str, action: Action):
-    body = json_body(allowed={"reason", "effective_date"})
+    body = json_body(allowed={"reason", "effective_date"}, types={"reason": str, "effective_date": str})
     certificate = queries.certificate_for_update(serial)
     if certificate is None:
         raise NotFound(_("No such certificate."))
-    reason = body.get("reason") if isinstance(body.get("reason"), str) else None
-    STATUS_ACTIONS[action](certificate, current_user, reason=reason, effective_date=_effective_date(body))
+    STATUS_ACTIONS[action](certificate, current_user, reason=body.get("reason"), effective_date=_effective_date(body))
     db.session.commit()
     return jsonify(presenters.certificate_json(certificate, zone_date()))
 
@@ -143,6 +143,8 @@ def revoke(serial: str):
 
 PROPOSE_FIELDS = {"reason", "basis", "benefits"}
 DECIDE_FIELDS = {"proposal", "decision", "reason"}
+REISSUE_TYPES = {"reason": str, "basis": str, "proposal": int, "decision": str,
+                 "benefits": ListOf(str, dict, label=_l("a list of benefit codes or objects"))}
 
 
 @api_bp.post("/certificates/<serial>/reissue")
@@ -150,19 +152,13 @@ DECIDE_FIELDS = {"proposal", "decision", "reason"}
 def reissue(serial: str):
     """Propose a reissue (202, nothing signed), or, naming a ``proposal``, confirm it as a second person
     (201, the new certificate) or decline it (200). See :mod:`zone.certificates.reissue`."""
-    body = json_body(allowed=PROPOSE_FIELDS | DECIDE_FIELDS)
+    body = json_body(allowed=PROPOSE_FIELDS | DECIDE_FIELDS, types=REISSUE_TYPES)
     deciding = "proposal" in body
     stray = sorted(set(body) - (DECIDE_FIELDS if deciding else PROPOSE_FIELDS))
     if stray:
         raise ValidationFailed(_("Either propose a reissue or decide a proposal, not both."),
                                fields={name: [_("Not used with this request.")] for name in stray})
     require_fields(body, {"proposal": int, "decision": str} if deciding else {"reason": str})
-    if body.get("basis") is not None and not isinstance(body["basis"], str):
-        raise ValidationFailed(_("Some values are missing or of the wrong type."),
-                               fields={"basis": [_("Use decision or amendment.")]})
-    if not deciding and body.get("benefits") is not None and not isinstance(body["benefits"], list):
-        raise ValidationFailed(_("Some values are missing or of the wrong type."),
-                               fields={"benefits": [_("Must be a list.")]})
     certificate = queries.certificate_for_update(serial)
     if certificate is None:
         raise NotFound(_("No such certificate."))

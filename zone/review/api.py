@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from zone.accounts.models import User
 from zone.accounts.roles import READER_ROLES, Role
 from zone.api.common import (
+    ListOf,
     actor_name,
     decimal_json,
     decode_cursor,
@@ -29,7 +31,11 @@ from zone.web.access import AUTHENTICATED, allow
 
 api_bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 
-ACTION_FIELDS = {"action", "comment", "version", "benefits", "grounds", "deadline"}
+# Each field's JSON type; the services check the values.
+ACTION_FIELDS = {"action": str, "comment": str, "version": int,
+                 "benefits": ListOf(str, dict, label=_l("a list of benefit codes or objects")),
+                 "grounds": ListOf(str, single=True, label=_l("a ground's code or a list of codes")),
+                 "deadline": str}
 MAX_VERSION = 2**31 - 1
 # What a company may see of a history entry's details.
 COMPANY_DETAILS = ("deadline", "grounds", "granted_benefits", "number")
@@ -116,13 +122,9 @@ def _version(body: dict) -> int:
 @api_bp.post("/applications/<int:application_id>/actions")
 @allow(Role.REVIEWER, Role.APPROVER, Role.ADMIN)
 def act(application_id: int):
-    body = json_body(allowed=ACTION_FIELDS)
+    body = json_body(allowed=set(ACTION_FIELDS), types=ACTION_FIELDS)
     require_fields(body, {"action": str, "version": int})
     version = _version(body)
-    for name in ("comment", "deadline"):
-        if body.get(name) is not None and not isinstance(body[name], str):
-            raise ValidationFailed(_("Some values are missing or of the wrong type."),
-                                   fields={name: [_("Must be a string.")]})
     application = services.get_application(application_id, for_update=True)
     result = services.take_action(application, body["action"], current_user, version=version,
                                   comment=body.get("comment"), benefits=body.get("benefits"),
