@@ -261,6 +261,14 @@ SCHEMAS: dict[str, dict] = {
         "issued_at": {"type": "string"}, "valid_until": nullable(DATE), "benefits": array({"type": "object"}),
         "sha256": SHA256,
     }, ["serial", "status", "company", "side", "issued_at", "valid_until", "benefits", "sha256"]),
+    "UploadVerdict": obj({
+        "verdict": {"type": "string", "enum": ["original", "changed_after_signing", "unconfirmed", "not_on_record",
+                                               "not_original"]},
+        "message": STRING, "sha256": SHA256, "size": INTEGER,
+        "signature": obj({"signed": BOOLEAN, "intact": BOOLEAN, "valid": BOOLEAN, "trusted": BOOLEAN,
+                          "covers_whole_file": BOOLEAN}),
+        "certificate": nullable(ref("Verification")),
+    }, ["verdict", "message", "sha256", "signature", "certificate"]),
     "Resident": obj({"serial": STRING, "company": ref("CompanyBrief"), "side": STRING}, ["serial", "company"]),
     "PublicRegister": _list_of("Resident"),
     "AuditEvent": obj({"seq": INTEGER, "at": DATETIME, "action": STRING, "actor": nullable(STRING),
@@ -476,6 +484,15 @@ def _paths() -> dict:
             "public", "Verify by serial and tax id (both must match)", body=_json(ref("Verification")),
             errors=(404, 422, 429), public=True,
             params=[query("serial", STRING, required=True), query("tax_id", STRING, required=True)])},
+        "/api/v1/verify/upload": {"post": op(
+            "public", "Check an uploaded certificate file: an unaltered original issued here?",
+            body=_json(ref("UploadVerdict")), errors=(400, 413, 422, 429), public=True,
+            request={"multipart/form-data": {"schema": obj({"file": {
+                "type": "string", "contentMediaType": "application/pdf"}}, ["file"], closed=True)}},
+            description="The twin of the upload page. `verdict`: `original` (byte for byte a certificate issued "
+                        "here, signature intact), `changed_after_signing` (signed, then altered: do not rely "
+                        "on it), `unconfirmed`, `not_on_record` or `not_original`; `message` says it in the "
+                        "caller's language. The file is not stored.")},
         "/api/v1/audit/events": {"get": op(
             "audit", "Audit events", body=_json(ref("AuditEventList")), errors=(400, 422), roles="auditor, admin",
             params=[query("action", STRING), query("since", DATETIME), *PAGING])},

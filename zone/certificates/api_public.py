@@ -1,4 +1,5 @@
-"""Public JSON endpoints (no token, rate limited): the twins of the verification pages and the register.
+"""Public JSON endpoints (no token, rate limited): the twins of the verification pages (by token, by
+serial and tax id, by uploaded file) and the register.
 
 ``GET /api/v1/verify?serial=&tax_id=`` answers the same 404 whether the serial is unknown or the tax
 id does not match.
@@ -10,12 +11,12 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from zone.api.common import decode_cursor, encode_cursor, page_limit
-from zone.certificates import presenters, queries
+from zone.certificates import presenters, queries, verdicts
 from zone.certificates.api import api_bp, bad_cursor
 from zone.certificates.lifecycle import zone_date
 from zone.certificates.models import Certificate
 from zone.certificates.public import public_limit
-from zone.errors import NotFound
+from zone.errors import NotFound, TooLarge, ValidationFailed
 from zone.extensions import db
 from zone.web.access import PUBLIC, allow
 
@@ -43,6 +44,33 @@ def verify_serial():
     if certificate is None:
         raise _not_found()
     return jsonify(presenters.public_view(certificate, zone_date()))
+
+
+@api_bp.post("/verify/upload")
+@allow(PUBLIC)
+@public_limit
+def verify_upload():
+    """The twin of the upload page: is this file an unaltered original issued here? (multipart ``file``)"""
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed(_("Send the certificate file as the multipart field \"file\"."),
+                               fields={"file": [_("This field is required.")]})
+    data = upload.read(verdicts.MAX_UPLOAD_BYTES + 1)
+    if len(data) > verdicts.MAX_UPLOAD_BYTES:
+        raise TooLarge(_("The file is larger than %(mb)s MB; a certificate is much smaller.",
+                         mb=verdicts.MAX_UPLOAD_BYTES // (1024 * 1024)))
+    examination = verdicts.examine(data)
+    signature = examination.check.signature
+    certificate = examination.certificate
+    return jsonify({
+        "verdict": examination.verdict.value,
+        "message": examination.headline,
+        "sha256": examination.check.sha256,
+        "size": examination.check.size,
+        "signature": {"signed": signature.signed, "intact": signature.intact, "valid": signature.valid,
+                      "trusted": signature.trusted, "covers_whole_file": signature.covers_whole_file},
+        "certificate": presenters.public_view(certificate, zone_date()) if certificate is not None else None,
+    })
 
 
 @api_bp.get("/register")

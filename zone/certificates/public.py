@@ -11,19 +11,17 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 
 from zone.applications.fields import SECTORS
-from zone.certificates import presenters, queries
-from zone.certificates.document import ca_path
+from zone.certificates import presenters, queries, verdicts
 from zone.certificates.exports import register_csv
 from zone.certificates.forms import LookupForm, UploadForm
 from zone.certificates.lifecycle import zone_date
 from zone.certificates.routes import bp
-from zone.certificates.verification import inspect_upload
 from zone.errors import NotFound
 from zone.extensions import db, limiter
 from zone.web.access import PUBLIC, allow
 from zone.web.errors import wants_json
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a certificate is well under 100 KB
+MAX_UPLOAD_BYTES = verdicts.MAX_UPLOAD_BYTES
 REGISTER_PAGE = 100
 
 # One budget per client address for every public lookup (pages and API), so one cannot switch to dodge it.
@@ -75,11 +73,12 @@ def verify_upload():
                 )
             )
         else:
-            check = inspect_upload(data, ca_path())
-            certificate = queries.by_sha256(check.sha256)
+            examination = verdicts.examine(data)
+            certificate = examination.certificate
             result = {
-                "check": check,
-                "original": certificate is not None and check.signature.ok,
+                "check": examination.check,
+                "verdict": examination.verdict,
+                "headline": examination.headline,
                 "view": presenters.public_view(certificate, zone_date()) if certificate else None,
             }
     return _public_page("certificates/upload.html", form=form, result=result)
