@@ -4,11 +4,15 @@ document promises (status, content type, body schema incl. the error envelope); 
 with a 4xx.
 
 Bounded for `make test`: a few dozen examples per operation and caller, no deadline. Path parameters are
-half the time the seeded objects' (so the happy paths are reached), half the time generated.
+half the time the seeded objects' (so the happy paths are reached), half the time generated. A third,
+hostile mode takes valid cases and puts in what no schema generates (NaN, Infinity, integers beyond 64
+bits, nesting 500 and 100,000 levels deep, lists where text belongs, such cursors and query values).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 
 import pytest
@@ -44,6 +48,7 @@ def invalid_body_or_path_rejected(ctx, response, case):
 
 POSITIVE_EXAMPLES = 12
 NEGATIVE_EXAMPLES = 8
+HOSTILE_EXAMPLES = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 CALLERS = ["anonymous", "applicant", "reviewer", "approver", "auditor", "admin"]
 
@@ -79,6 +84,71 @@ def _strategy(operation, mode, seed):
     seeded = st.fixed_dictionaries({k: st.sampled_from(v) for k, v in fixed.items()}).flatmap(
         lambda params: operation.as_strategy(generation_mode=mode, path_parameters=params))
     return st.one_of(seeded, generated)
+
+
+def _cursor_of(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+# What a JSON schema never generates but an attacker sends, as raw JSON text (Python's encoder would refuse
+# or recurse): non-finite numbers, integers beyond 64 bits, nesting hundreds of levels deep, containers where
+# text is expected, a lone surrogate.
+HOSTILE_JSON = st.sampled_from(["NaN", "Infinity", "-Infinity", "1e400", str(2**63), str(2**64), str(-(2**63) - 1),
+                                "9" * 40, "1e308", "[" * 500 + "]" * 500, '{"a": ' * 500 + "1" + "}" * 500,
+                                '[["x"]]', '{"a": [{"b": null}]}', '"\\ud800"'])
+HOSTILE_BODIES = st.sampled_from(["[" * 100_000 + "]" * 100_000, '{"a": ' * 100_000 + "1" + "}" * 100_000,
+                                  "NaN", str(2**64)])
+HOSTILE_TEXT = st.sampled_from(["NaN", "Infinity", "-Infinity", "1e400", str(2**64), "9" * 400,
+                                _cursor_of(f"[{2**64}]"), _cursor_of("[NaN]"), _cursor_of("[" * 500 + "]" * 500),
+                                _cursor_of(f'["x", {2**63}]'), "[" * 500])
+
+
+@st.composite
+def _hostile_request(draw, operation, seed):
+    """A valid case with one hostile change (a body field, the whole body, or a query parameter), as the
+    raw request to send: (case, query, body text or None)."""
+    case = draw(_strategy(operation, GenerationMode.POSITIVE, seed))
+    query = dict(case.query or {})
+    if isinstance(case.body, dict) and case.media_type == "application/json":
+        if draw(st.integers(0, 3)):
+            field = draw(st.sampled_from(sorted(case.body) or ["x"]))
+            rest = {k: v for k, v in case.body.items() if k != field}
+            text = json.dumps(rest, allow_nan=True)[:-1]
+            return case, query, f"{text}{', ' if rest else ''}{json.dumps(field)}: {draw(HOSTILE_JSON)}}}"
+        return case, query, draw(HOSTILE_BODIES)
+    name = draw(st.sampled_from(sorted(query) or ["cursor", "limit"]))
+    query[name] = draw(HOSTILE_TEXT)
+    return case, query, None
+
+
+def _fuzz_hostile(client, operation, headers_for, seed, failures: list[str]) -> int:
+    """Hostile values the schema-driven modes never produce: answered 4xx in the error envelope (or, for a
+    value the operation ignores, a success), never 5xx."""
+    calls = 0
+
+    @settings(max_examples=HOSTILE_EXAMPLES, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(request=_hostile_request(operation, seed))
+    def run(request):
+        nonlocal calls
+        case, query, body = request
+        calls += 1
+        kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
+        response = client.open(case.formatted_path, method=case.method, query_string=query,
+                               headers=headers_for(), **kwargs)
+        label = f"{case.method} {case.formatted_path} {query} {(body or '')[:80]!r}"
+        assert response.status_code < 500, f"{label}: HTTP {response.status_code}"
+        if response.status_code >= 400 and case.formatted_path.startswith("/api/"):
+            error = (response.get_json(silent=True) or {}).get("error")
+            assert isinstance(error, dict) and error.get("code"), f"{label}: no error envelope"
+
+    try:
+        run()
+    except Unsatisfiable:
+        pass
+    except (Exception, BaseExceptionGroup) as error:
+        failures.append(f"{operation.label} [hostile]: {str(error)[:2000]}")
+    return calls
 
 
 def _fuzz(operation, mode, headers_for, seed, failures: list[str]) -> int:
@@ -130,6 +200,7 @@ def test_no_server_error_and_every_response_matches_the_document(app, client, se
             continue  # public operations do not depend on the caller; two callers are enough
         calls = sum(_fuzz(operation, mode, headers_for, seeded, failures)
                     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE))
+        calls += _fuzz_hostile(client, operation, headers_for, seeded, failures)
         exercised.append(f"{operation.label}: {calls}")
     print(f"{caller}: " + "; ".join(exercised))
     assert exercised, "no documented operation is routed"

@@ -1,36 +1,33 @@
 """Approved applications and issued certificates for the HTTP tests.
 
-Issuance normally happens inside the review domain's approval; these helpers call the same
-service, ``issue_certificate``, in a transaction of their own ("approval-equivalent").
+Issuance normally happens inside the review domain's approval; these helpers store the decision's
+evaluation and call the same service, ``issue_certificate``, in a transaction of their own
+("approval-equivalent"). The benefits therefore come from the rules, as in production.
 """
 
 from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 _numbers = itertools.count(1)
 
-# Granted as the decision gives them: half-open periods, [from, until).
-KZ_BENEFITS = [
-    {"code": "KZ_CIT", "periods": [{"from": "2026-03-02", "until": "2033-03-02", "reduction_pct": 100}]},
-    {"code": "KZ_LAND_TAX", "periods": [{"from": "2026-03-02", "until": "2033-03-02", "reduction_pct": 100}]},
-    {"code": "ICIC_COOPERATION", "periods": [{"from": "2026-03-02", "until": "2029-03-02", "reduction_pct": 50}]},
-]
-UZ_BENEFITS = [
-    {
-        "code": "UZ_PROFIT_TAX",
-        "periods": [
-            {"from": "2026-03-02", "until": "2036-03-02", "reduction_pct": 100},
-            {"from": "2036-03-02", "until": "2041-03-02", "reduction_pct": 50},
-        ],
-    },
-]
+# Facts that the rule set 2026.1 admits: KZ 1.5 m MCI (CIT band 7 years) with Kazakh and Uzbek capital
+# (the cooperation benefit); UZ USD 12 m (10 years at 100 %, then 5 at 50 %).
+FACTS = {
+    "KZ": {"investment_amount": Decimal("6500000000"), "investment_currency": "KZT",
+           "priority_income_share": Decimal("95"), "has_branches_outside_zone": False},
+    "UZ": {"investment_amount": Decimal("12000000"), "investment_currency": "USD"},
+}
+KZ_BENEFITS = ["KZ_CIT", "KZ_LAND_TAX", "ICIC_COOPERATION"]
+UZ_BENEFITS = ["UZ_PROFIT_TAX"]
 DECIDED_AT = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 11:00 in Almaty
 
 
 def approved_application(app, company, user, *, side: str = "KZ", sector: str = "machinery"):
-    """An application in status ``approved`` (made directly: the review flow is not under test)."""
+    """An application in status ``approved`` with facts the rules admit (made directly: the review flow
+    is not under test). The company must be registered on ``side`` for the rules to admit it."""
     from zone.applications.models import Application
     from zone.extensions import db
 
@@ -44,17 +41,29 @@ def approved_application(app, company, user, *, side: str = "KZ", sector: str = 
             number=f"A-2026-{next(_numbers):05d}",
             activity_codes=["28.30"],
             project_title="Plant",
+            capital_shares={"KZ": 60, "UZ": 40},
+            **FACTS.get(side, {}),
         )
         db.session.add(application)
         db.session.commit()
         return application.id
 
 
+def decide(application, decided_at: datetime, actor=None) -> None:
+    """Store the decision's evaluation, as the approval does (inside the caller's request context)."""
+    from zone.certificates.lifecycle import zone_date
+    from zone.eligibility.services import take_snapshot
+
+    take_snapshot(application, "decision", zone_date(decided_at), actor)
+
+
 def issue(app, application_id: int, *, benefits=None, decided_at: datetime = DECIDED_AT, actor_id=None) -> str:
-    """Issue (or get back) the application's certificate; returns its serial."""
+    """Decide (store the evaluation) and issue the application's certificate, granting ``benefits``
+    (codes, or ``{"code", "until"}``; by default a few of the side's) as the approval would; returns its
+    serial. Issuing again gives the same certificate back."""
     from zone.accounts.models import User
     from zone.applications.models import Application
-    from zone.certificates.services import issue_certificate
+    from zone.certificates.services import issue_certificate, live_certificate
     from zone.extensions import db
 
     # A (POST) request context, as in the approval request: queue_mail() outside one would end the
@@ -62,6 +71,8 @@ def issue(app, application_id: int, *, benefits=None, decided_at: datetime = DEC
     with app.test_request_context(method="POST", base_url=app.config["BASE_URL"]):
         application = db.session.get(Application, application_id)
         actor = db.session.get(User, actor_id) if actor_id else None
+        if live_certificate(application.id) is None and application.side in ("KZ", "UZ"):
+            decide(application, decided_at, actor)
         side_benefits = KZ_BENEFITS if application.side == "KZ" else UZ_BENEFITS
         certificate = issue_certificate(
             application, granted_benefits=benefits or side_benefits, decided_at=decided_at, actor=actor

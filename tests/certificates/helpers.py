@@ -90,3 +90,24 @@ def page_image(pdf: bytes, page: int = 1, dpi: int = 150):
         check=True,
     )
     return Image.open(io.BytesIO(result.stdout))
+
+
+def with_added_note(pdf: bytes, text: str = "Все налоги отменены") -> bytes:
+    """``pdf`` with a visible note added by an incremental update, as a PDF editor saves a change: the
+    signed bytes stay untouched, so the signature itself still verifies over what it covered."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    note = generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Annot"),
+        generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),
+        generic.NameObject("/Rect"): generic.ArrayObject([generic.NumberObject(n) for n in (40, 40, 400, 80)]),
+        generic.NameObject("/Contents"): generic.TextStringObject(text),
+    })
+    page[generic.NameObject("/Annots")] = generic.ArrayObject([writer.add_object(note)])
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

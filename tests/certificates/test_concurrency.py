@@ -13,7 +13,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from tests.certificates.factories import DECIDED_AT, KZ_BENEFITS
+from tests.certificates.factories import DECIDED_AT, FACTS, KZ_BENEFITS, decide
 
 
 class Boom(Exception):
@@ -40,12 +40,19 @@ def _applications(app, company, user, count: int) -> list[int]:
                 sector="machinery",
                 number=f"C-{i:05d}",
                 activity_codes=["28.30"],
+                capital_shares={"KZ": 60, "UZ": 40},
+                **FACTS["KZ"],
             )
             for i in range(count)
         ]
         db.session.add_all(rows)
         db.session.commit()
-        return [row.id for row in rows]
+        ids = [row.id for row in rows]
+    with app.test_request_context(method="POST"):
+        for application_id in ids:
+            decide(db.session.get(Application, application_id), DECIDED_AT)  # what an approval stores
+        db.session.commit()
+    return ids
 
 
 def _run(app, application_ids: list[int], threads: int) -> tuple[list[str], int]:

@@ -53,10 +53,11 @@ def test_anonymous_users_must_sign_in(client, resident):
     assert client.get("/api/v1/certificates").status_code == 401
 
 
-def test_staff_and_auditors_list_and_filter(app, client, login_as, make_user, api_token, resident):
+def test_staff_and_auditors_list_and_filter(app, client, login_as, make_company, make_user, api_token, resident):
     from tests.certificates.factories import approved_application, issue
 
-    uz_serial = issue(app, approved_application(app, resident.company, resident.owner, side="UZ", sector="chemicals"))
+    uz_owner = make_user("applicant", company=make_company(registration_country="UZ"))
+    uz_serial = issue(app, approved_application(app, uz_owner.company, uz_owner, side="UZ", sector="chemicals"))
     auditor = make_user("auditor")
     headers = api_token(auditor)
     listing = client.get("/api/v1/certificates", headers=headers).get_json()
@@ -98,3 +99,19 @@ def test_certificate_json_has_the_api_fields(client, make_user, api_token, resid
     assert body["benefits"][0]["code"] == "KZ_CIT" and body["benefits"][0]["periods"][0]["reduction_pct"] == 100
     pdf = client.get(f"/api/v1/certificates/{resident.serial}/pdf", headers=headers)
     assert pdf.status_code == 200 and pdf.headers["ETag"] == f'"{body["sha256"]}"'
+
+
+def test_the_company_sees_zone_staff_as_the_administration(app, client, login, make_user, api_token, resident):
+    """The certificate's history (page and API) names the zone's staff to the company only as the ICIC
+    administration; staff and auditors see who it was."""
+    admin = make_user("admin", full_name="Ерлан Администратов")
+    response = client.post(f"/api/v1/certificates/{resident.serial}/suspend", json={"reason": "Нет отчёта"},
+                           headers=api_token(admin))
+    assert response.status_code == 200
+    login(resident.owner)
+    page = client.get(f"/certificates/{resident.serial}").get_data(as_text=True)
+    assert "Нет отчёта" in page and "Администратов" not in page and "Администрация МЦПК" in page
+    history = client.get(f"/api/v1/certificates/{resident.serial}/history", headers=api_token(resident.owner))
+    assert [i["by"] for i in history.get_json()["items"] if i["action"] == "suspend"] == ["Администрация МЦПК"]
+    staff = client.get(f"/api/v1/certificates/{resident.serial}/history", headers=api_token(make_user("auditor")))
+    assert [i["by"] for i in staff.get_json()["items"] if i["action"] == "suspend"] == ["Ерлан Администратов"]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import zxingcpp
 
 from tests.certificates.factories import (
+    DECIDED_AT,
     KZ_BENEFITS,
     UZ_BENEFITS,
     approved_application,
@@ -24,17 +25,23 @@ def applicant(make_company, make_user):
     return company, make_user("applicant", company=company)
 
 
-def test_serials_are_consecutive_per_side_and_year(app, applicant):
+@pytest.fixture
+def uz_applicant(make_company, make_user):
+    company = make_company(registration_country="UZ")
+    return company, make_user("applicant", company=company)
+
+
+def test_serials_are_consecutive_per_side_and_year(app, applicant, uz_applicant):
     company, user = applicant
     kz = [issue(app, approved_application(app, company, user)) for _ in range(3)]
-    uz = issue(app, approved_application(app, company, user, side="UZ"))
+    uz = issue(app, approved_application(app, *uz_applicant, side="UZ"))
     assert kz == ["ICIC-KZ-2026-000001", "ICIC-KZ-2026-000002", "ICIC-KZ-2026-000003"]
     assert uz == "ICIC-UZ-2026-000001"
     # 22:00 UTC on 31 December is already 1 January in the zone: a new year, a new count.
     late = datetime(2026, 12, 31, 22, 0, tzinfo=UTC)
-    benefits = [{"code": "KZ_CIT", "periods": [{"from": "2027-01-01", "until": "2034-01-01", "reduction_pct": 100}]}]
-    serial = issue(app, approved_application(app, company, user), benefits=benefits, decided_at=late)
+    serial = issue(app, approved_application(app, company, user), benefits=["KZ_CIT"], decided_at=late)
     assert serial == "ICIC-KZ-2027-000001"
+    assert certificate(app, serial).benefits[0]["periods"][0]["from"] == "2027-01-01"
 
 
 def test_issuance_is_idempotent(app, applicant):
@@ -48,19 +55,17 @@ def test_issuance_is_idempotent(app, applicant):
 def test_validity_runs_to_the_longest_benefit_and_stops_at_the_zone_end(app, applicant):
     company, user = applicant
     cert = certificate(app, issue(app, approved_application(app, company, user)))
+    # KZ_CIT: 7 years, [2026-03-02, 2033-03-02); the row keeps the last day
     assert (cert.valid_from, cert.valid_until) == (date(2026, 3, 2), date(2033, 3, 1))
     assert cert.issued_at is not None and cert.status == "active"
 
-    beyond = [
-        {"code": "KZ_VAT_INPUTS", "periods": [{"from": "2026-03-02", "until": "2060-01-01", "reduction_pct": 100}]}
-    ]
-    capped = certificate(app, issue(app, approved_application(app, company, user), benefits=beyond))
+    to_the_end = certificate(app, issue(app, approved_application(app, company, user), benefits=["KZ_VAT_INPUTS"]))
     # kz.sez_end of rule set 2026.1 is 2043-12-31, the day the zone ends: the last valid day is the 30th.
-    assert capped.valid_until == date(2043, 12, 30)
+    assert to_the_end.valid_until == date(2043, 12, 30)
 
 
-def test_benefits_are_stored_with_names_in_every_language(app, applicant):
-    company, user = applicant
+def test_benefits_are_stored_with_names_in_every_language(app, uz_applicant):
+    company, user = uz_applicant
     cert = certificate(app, issue(app, approved_application(app, company, user, side="UZ")))
     (profit,) = cert.benefits
     assert profit["code"] == "UZ_PROFIT_TAX"
@@ -106,7 +111,7 @@ def test_an_application_without_side_or_with_bad_benefits_gets_no_certificate(ap
     company, user = applicant
     with pytest.raises(ValidationFailed) as error:
         issue(app, approved_application(app, company, user), benefits=[{"code": "KZ_CIT", "periods": [{"from": "x"}]}])
-    assert "benefits.0.periods.0.from" in error.value.fields
+    assert "benefits.KZ_CIT" in error.value.fields
     no_side = approved_application(app, company, user, side=None)
     with pytest.raises(Conflict):
         issue(app, no_side)
@@ -143,13 +148,62 @@ def test_the_database_allows_one_live_certificate_per_application(app, applicant
         db.session.rollback()
 
 
-def test_kz_benefit_list_is_what_the_review_passes(app, applicant):
-    """The review domain passes the eligibility result's benefits, ineligible ones included."""
+INVENTED = [
+    [{"code": "KZ_EVERYTHING_FREE", "periods": [{"from": "2000-01-01", "until": "2099-12-31", "reduction_pct": 100}]}],
+    [{"code": "KZ_CIT", "periods": [{"from": "2026-03-02", "until": "2099-12-31", "reduction_pct": 100}]}],
+    [{"code": "KZ_CIT", "until": "2040-01-01"}],
+    [{"code": "ICIC_COOPERATION", "periods": [{"from": "2026-03-02", "until": "2029-03-02", "reduction_pct": 100}]}],
+    [{"code": "KZ_CIT", "name": {"ru": "Все налоги навсегда", "en": "No taxes ever"}}],
+    [{"code": "KZ_CIT", "reference": "Указ о вечных льготах"}],
+    ["KZ_PROPERTY_TAX", "UZ_PROFIT_TAX"],
+]
+
+
+@pytest.mark.parametrize("granted", INVENTED)
+def test_issuance_signs_only_what_the_decisions_evaluation_gives(app, applicant, granted):
+    """Whatever a caller passes, the certificate's benefits come from the stored evaluation: a benefit
+    it does not give, a longer or earlier period, a higher reduction or a name typed by hand is refused
+    and nothing is signed."""
+    from zone.certificates.models import Certificate
+    from zone.errors import ValidationFailed
+    from zone.extensions import db
+
     company, user = applicant
-    granted = [*KZ_BENEFITS, {"code": "KZ_PROPERTY_TAX", "eligible": False, "periods": []}]
-    cert = certificate(app, issue(app, approved_application(app, company, user), benefits=granted))
-    assert [b["code"] for b in cert.benefits] == ["KZ_CIT", "KZ_LAND_TAX", "ICIC_COOPERATION"]
-    assert UZ_BENEFITS  # (imported for symmetry with the UZ tests above)
+    with pytest.raises(ValidationFailed) as error:
+        issue(app, approved_application(app, company, user), benefits=granted)
+    assert all(name.startswith("benefits.") for name in error.value.fields)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 0
+
+
+def test_without_the_decisions_evaluation_nothing_is_issued(app, applicant):
+    from zone.applications.models import Application
+    from zone.certificates.services import issue_certificate
+    from zone.errors import Conflict
+    from zone.extensions import db
+
+    company, user = applicant
+    application_id = approved_application(app, company, user)
+    with app.test_request_context(method="POST"), pytest.raises(Conflict) as error:
+        issue_certificate(db.session.get(Application, application_id), granted_benefits=KZ_BENEFITS,
+                          decided_at=DECIDED_AT, actor=None)
+    assert error.value.code == "no_decision_evaluation"
+
+
+def test_the_audit_entry_records_the_benefits_signed(app, applicant):
+    from zone.audit.models import AuditEvent
+    from zone.extensions import db
+
+    company, user = applicant
+    serial = issue(app, approved_application(app, company, user), benefits=["KZ_CIT", "ICIC_COOPERATION"])
+    stored = certificate(app, serial)
+    with app.app_context():
+        event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "certificate.issue")).one()
+        details = event.details
+    assert details["benefits"] == [{"code": b["code"], "periods": b["periods"]} for b in stored.benefits]
+    assert [b["code"] for b in details["benefits"]] == ["KZ_CIT", "ICIC_COOPERATION"]
+    assert details["valid_until"] == stored.valid_until.isoformat() and details["rule_set"] == "2026.1"
+    assert UZ_BENEFITS  # (the UZ default is exercised above)
 
 
 def test_without_a_usable_signing_key_nothing_is_issued(app, applicant, tmp_path):

@@ -36,7 +36,7 @@ def _post(client, headers, serial, action, **body):
 
 def test_active_certificate_reads_valid(client, app, resident):
     page = _verify_page(client, app, resident.serial)
-    assert "Действительно" in page and "01.03.2033" in page
+    assert "Действительно" in page and "02.03.2033" in page
 
 
 def test_suspend_and_reinstate(client, app, admin_headers, resident):
@@ -134,9 +134,15 @@ def test_reissue_supersedes_and_links_both_ways(client, app, make_user, api_toke
     with app.app_context():
         db.session.get(Company, resident.company.id).name = "ТОО «Туран Агромаш Групп»"
         db.session.commit()
-    headers = api_token(make_user("approver"))
-    response = client.post(
+    headers, colleague = api_token(make_user("approver")), api_token(make_user("admin"))
+    proposed = client.post(
         f"/api/v1/certificates/{resident.serial}/reissue", json={"reason": "Смена наименования"}, headers=headers
+    )
+    assert proposed.status_code == 202
+    response = client.post(
+        f"/api/v1/certificates/{resident.serial}/reissue",
+        json={"proposal": proposed.get_json()["proposal"]["id"], "decision": "confirm"},
+        headers=colleague,
     )
     assert response.status_code == 201
     new = response.get_json()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from html import unescape
 
 import pytest
 
 from tests.certificates.factories import approved_application, certificate, issue
+from tests.certificates.helpers import with_added_note
 
 PUBLIC_KEYS = {"serial", "status", "company", "side", "issued_at", "valid_until", "benefits", "sha256"}
 
@@ -81,15 +83,70 @@ def test_uploading_the_original_and_altered_copies(client, app, resident, kz_pdf
     tampered = bytearray(stored.pdf)
     tampered[len(tampered) // 2] ^= 0x01
     altered = check(bytes(tampered))
-    assert "не является оригиналом" in altered and resident.serial not in altered
+    assert CHANGED["ru"] in altered and resident.serial not in altered
     unsigned = check(kz_pdf)  # a rendered but never issued certificate
     assert "не является оригиналом" in unsigned and "Подписи нет" in unsigned
     assert "не является оригиналом" in check(b"not a pdf at all")
     assert client.get("/verify/upload").status_code == 200
 
 
-def test_register_lists_residents_in_force_only(client, app, make_user, api_token, resident):
-    uz_owner = make_user("applicant")
+CHANGED = {
+    "ru": "Изменён после подписания, не полагайтесь на него",
+    "en": "Changed after signing, do not rely on it",
+    "kk": "Қол қойылғаннан кейін өзгертілген, оған сенбеңіз",
+    "uz": "Imzolangandan keyin o'zgartirilgan, unga ishonmang",
+}
+
+
+def _altered_copies(pdf: bytes) -> dict[str, bytes]:
+    flipped = bytearray(pdf)
+    flipped[len(flipped) // 2] ^= 0x01
+    return {"note_added_by_an_editor": with_added_note(pdf), "bytes_changed": bytes(flipped),
+            "bytes_appended": pdf + b"\n%% appended\n"}
+
+
+@pytest.mark.parametrize("locale", sorted(CHANGED))
+def test_a_file_changed_after_signing_reads_so_on_the_page_and_in_the_api(client, app, resident, locale):
+    """A signed certificate altered afterwards, by a PDF editor's incremental update or in its bytes, is
+    never called an original nor "our valid signature": it reads "changed after signing, do not rely on
+    it", in the reader's language, on the page and in the API."""
+    stored = certificate(app, resident.serial)
+    for how, altered in _altered_copies(stored.pdf).items():
+        page = client.post(f"/verify/upload?lang={locale}", data={"file": (io.BytesIO(altered), "cert.pdf")},
+                           content_type="multipart/form-data")
+        assert page.status_code == 200
+        html = unescape(page.get_data(as_text=True))
+        assert CHANGED[locale] in html, how
+        assert "flash-success" not in html and "verdict-changed_after_signing" in html, how
+        api = client.post(f"/api/v1/verify/upload?lang={locale}", data={"file": (io.BytesIO(altered), "c.pdf")},
+                          content_type="multipart/form-data")
+        assert api.status_code == 200, api.get_json()
+        body = api.get_json()
+        assert body["verdict"] == "changed_after_signing" and CHANGED[locale] in body["message"], (how, body)
+        assert body["certificate"] is None and body["sha256"] != stored.sha256
+
+
+def test_the_api_twin_of_the_upload_check(client, app, resident, kz_pdf):
+    stored = certificate(app, resident.serial)
+
+    def check(data: bytes):
+        return client.post("/api/v1/verify/upload", data={"file": (io.BytesIO(data), "cert.pdf")},
+                           content_type="multipart/form-data")
+
+    original = check(stored.pdf).get_json()
+    assert original["verdict"] == "original" and original["certificate"]["serial"] == resident.serial
+    assert original["sha256"] == stored.sha256 and original["signature"]["covers_whole_file"] is True
+    assert set(original["certificate"]) == set(client.get(f"/api/v1/verify/{stored.verify_token}").get_json())
+    assert check(kz_pdf).get_json()["verdict"] == "not_original"  # rendered, never signed
+    assert check(b"not a pdf at all").get_json()["verdict"] == "not_original"
+    missing = client.post("/api/v1/verify/upload", data={}, content_type="multipart/form-data")
+    assert missing.status_code == 422 and "file" in missing.get_json()["error"]["fields"]
+    too_big = check(b"%PDF-" + b"0" * (5 * 1024 * 1024))
+    assert too_big.status_code == 413 and too_big.get_json()["error"]["code"] == "too_large"
+
+
+def test_register_lists_residents_in_force_only(client, app, make_company, make_user, api_token, resident):
+    uz_owner = make_user("applicant", company=make_company(registration_country="UZ"))
     uz_serial = issue(app, approved_application(app, uz_owner.company, uz_owner, side="UZ", sector="chemicals"))
     suspended_serial = issue(app, approved_application(app, resident.company, resident.owner))
     assert _admin_post(client, make_user, api_token, suspended_serial, "suspend", reason="x").status_code == 200

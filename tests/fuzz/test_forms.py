@@ -3,8 +3,9 @@
 For each role the test signs in, crawls the pages that role can reach (so forms added by any domain are
 fuzzed without listing them here), then posts each form many times with hypothesis-generated values:
 random unicode, NUL and control characters, markup, SQL-ish and template-ish strings, huge and odd
-numbers, impossible dates, very long text, several values for one field, files where text belongs and
-missing fields. Checks:
+numbers (NaN, Infinity, integers beyond 64 bits), text nested 500 brackets deep, impossible dates, very
+long text, several values for one field, files where text belongs and missing fields; and posts raw JSON
+bodies to each form's action (100,000 levels deep, NaN, huge integers, lists where text belongs). Checks:
 
 * no answer is a 5xx;
 * when the answer shows the form again (a validation error), every text field marked invalid shows
@@ -15,6 +16,7 @@ missing fields. Checks:
 from __future__ import annotations
 
 import io
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -37,7 +39,8 @@ NASTY = [
     "😀" * 40, "9" * 400, "-1", "-0", "1e309", "NaN", "Infinity", "0x1F", "١٢٣", "１２３",
     "99999999999999999999999999999999", "0.0000000000000000001", "2026-02-30", "31.12.9999", "0000-00-00",
     "../../etc/passwd", "null", "true", "[]", "{}", "KZ", "UZ", "USD", "25.11, 22.21", "admin@icic.local",
-    "a" * 5000,
+    "a" * 5000, "-Infinity", "9223372036854775808", "-9223372036854775809", "18446744073709551616", "9" * 5000,
+    "[" * 500 + "]" * 500, '{"a": ' * 500 + "1" + "}" * 500,
 ]
 HOSTILE = st.one_of(
     st.sampled_from(NASTY),
@@ -141,6 +144,28 @@ def _fuzz_form(client, form: Form, failures: list[str]) -> None:
         failures.append(f"POST {form.action} (form on {form.page}): {str(error)[:1500]}")
 
 
+def _json_bodies(form: Form) -> list[str]:
+    """Raw JSON bodies posted to a form's action (the forms read JSON objects too): deep nesting, numbers
+    JSON has not got or that overflow, containers where text belongs, for the form's own field names."""
+    names = sorted(form.fields) or ["x"]
+
+    def every(value: str) -> str:
+        return "{" + ", ".join(f"{json.dumps(name)}: {value}" for name in names) + "}"
+
+    return ["[" * 100_000 + "]" * 100_000, '{"a": ' * 100_000 + "1" + "}" * 100_000, "[" * 500 + "]" * 500,
+            every("NaN"), every("Infinity"), every("-Infinity"), every("1e400"), every(str(2**64)),
+            every("9" * 5000), every("[" * 500 + "]" * 500), every('[["x"]]'), every('{"a": [null]}'),
+            every('"\\ud800"'), "NaN", "null", "not json"]
+
+
+def _post_json(client, form: Form, failures: list[str]) -> None:
+    for body in _json_bodies(form):
+        response = client.post(form.action, data=body, content_type="application/json", follow_redirects=False)
+        if response.status_code >= 500:
+            failures.append(f"POST {form.action} (form on {form.page}) JSON {body[:60]!r}: "
+                            f"HTTP {response.status_code}")
+
+
 def _reset_link(app, user) -> str:
     from zone.accounts.services import password_reset_token
 
@@ -165,5 +190,6 @@ def test_hostile_values_at_every_form(app, client, seeded, login, role):
     failures: list[str] = []
     for form in forms:
         _fuzz_form(client, form, failures)
+        _post_json(client, form, failures)
     print(f"{role}: fuzzed {len(forms)} forms: {', '.join(f.action for f in forms)}")
     assert not failures, "\n\n".join(failures)

@@ -86,6 +86,49 @@ def test_approval_cannot_extend_a_period(client, recommended, make_user, act, ap
     assert get_application(app_id).status == "recommended"
 
 
+@pytest.mark.parametrize("choice", [
+    {"code": "KZ_CIT", "name": {"ru": "Все налоги навсегда", "en": "No taxes ever"}},
+    {"code": "KZ_CIT", "reference": "Указ о вечных льготах"},
+    {"code": "KZ_CIT", "legal_basis": {"ru": "—"}},
+    {"code": "KZ_CIT", "periods": [{"from": "2000-01-01", "until": "2099-12-31", "reduction_pct": 100}]},
+    {"code": "KZ_CIT", "until": "2099-12-31"},
+    {"code": "KZ_CIT", "periods": [{"from": "2026-01-01", "until": "2027-01-01", "reduction_pct": "sNaN"}]},
+    {"code": ["KZ_CIT"]},
+    [["KZ_CIT"]],
+])
+def test_approval_takes_nothing_but_a_narrower_choice(recommended, make_user, act, get_application, app, choice):
+    """An approval's ``benefits`` choose within the rules; a name, reference or legal basis in the request,
+    a period the rules never gave or a malformed item is refused (422), and nothing is signed."""
+    from zone.certificates.models import Certificate
+    from zone.extensions import db
+
+    app_id = recommended()
+    response = act(make_user("approver"), app_id, "approve", 2, comment="Одобряю", benefits=[choice])
+    assert response.status_code == 422, response.get_json()
+    assert all(name.startswith("benefits") for name in response.get_json()["error"]["fields"])
+    assert get_application(app_id).status == "recommended"
+    with app.app_context():
+        assert db.session.query(Certificate).count() == 0
+
+
+def test_the_approve_form_cannot_grant_an_invented_or_longer_benefit(client, app, recommended, make_user, login,
+                                                                   get_application):
+    from zone.certificates.models import Certificate
+    from zone.extensions import db
+
+    app_id = recommended()
+    login(make_user("approver"))
+    for code, until in (("KZ_EVERYTHING_FREE", ""), ("KZ_CIT", "2099-12-31")):
+        response = client.post(f"/review/applications/{app_id}/actions/approve", data={
+            "approve-version": "2", "approve-comment": "Одобряю", "approve-benefits-0-code": code,
+            "approve-benefits-0-granted": "y", "approve-benefits-0-until": until})
+        assert response.status_code == 200
+        assert "Одобряю" in response.get_data(as_text=True)
+    assert get_application(app_id).status == "recommended"
+    with app.app_context():
+        assert db.session.query(Certificate).count() == 0
+
+
 def test_a_change_needs_a_reason_and_is_stored(client, recommended, make_user, act, api_token, get_application):
     app_id = recommended()
     approver = make_user("approver")

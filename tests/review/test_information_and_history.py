@@ -107,6 +107,34 @@ def test_history_company_sees_only_what_is_meant_for_it(client, app, make_compan
     assert client.get("/api/v1/applications/987654/history", headers=api_token(reviewer)).status_code == 404
 
 
+def test_the_company_page_names_staff_as_the_api_does(client, app, make_company, make_application, make_user, act,
+                                                      api_token, login):
+    """The company's application page and the API history present people alike: its own people by name,
+    the zone's staff only as the ICIC administration. Staff see names on both."""
+    company = make_company()
+    applicant = make_user("applicant", company=company, full_name="Нурлан Ахметов")
+    reviewer = make_user("reviewer", full_name="Айгерим Сапарова")
+    app_id = make_application(company=company, created_by=applicant)
+    assert act(reviewer, app_id, "start_review", 2, comment="Принято в работу").status_code == 200
+    staff_client = app.test_client()
+    login(reviewer, the_client=staff_client)
+    assert staff_client.post(f"/review/applications/{app_id}/messages",
+                             data={"message-text": "Уточните площадь участка."}).status_code == 302
+
+    login(applicant)
+    page = client.get(f"/applications/{app_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Уточните площадь участка." in html and "Принято в работу" in html
+    assert "Айгерим" not in html and "Сапарова" not in html
+    assert "Администрация МЦПК" in html and "Нурлан Ахметов" in html
+    api = client.get(f"/api/v1/applications/{app_id}/history", headers=api_token(applicant)).get_json()
+    assert {i["actor"] for i in api["items"]} <= {"Администрация МЦПК", "Нурлан Ахметов"}
+
+    staff_page = staff_client.get(f"/applications/{app_id}").get_data(as_text=True)
+    assert "Айгерим Сапарова" in staff_page
+
+
 def test_history_pages_with_a_cursor(client, make_application, make_user, api_token, app):
     from zone.applications.lifecycle import add_event
     from zone.applications.models import Application

@@ -247,7 +247,36 @@ SCHEMAS: dict[str, dict] = {
     }, ["serial", "status", "side", "company", "issued_at", "valid_until", "benefits", "sha256"]),
     "CertificateList": _list_of("Certificate"),
     "Reason": obj({"reason": {"type": "string", "minLength": 1}, "effective_date": DATE}, ["reason"], closed=True),
-    "Reissue": obj({"reason": STRING, "benefits": array({"type": "object"})}, closed=True),
+    "Reissue": {"oneOf": [ref("ReissueProposalRequest"), ref("ReissueDecisionRequest")]},
+    "ReissueProposalRequest": obj({
+        "reason": {"type": "string", "minLength": 1, "maxLength": 2000,
+                   "description": "What was amended (the company reads it)."},
+        "basis": {"type": "string", "enum": ["decision", "amendment"], "default": "decision",
+                  "description": "`decision`: the benefits of the decision's stored evaluation, by default exactly "
+                                 "as the certificate carries them; `amendment`: a new evaluation of the "
+                                 "application under the rules in force today (stored with the proposal)."},
+        "benefits": array({"anyOf": [
+            {"type": "string", "description": "A benefit code the basis gives, kept as the rules set it."},
+            obj({"code": STRING, "until": DATE,
+                 "periods": array(obj({"from": DATE, "until": DATE, "reduction_pct": {"type": "number"}},
+                                      closed=True))}, ["code"], closed=True),
+        ]}, description="A narrower choice within the basis, as an approval's `benefits`: drop a benefit or "
+                        "end it earlier; never add one, lengthen a period, raise a reduction or name it."),
+    }, ["reason"], closed=True),
+    "ReissueDecisionRequest": obj({
+        "proposal": {"type": "integer", "minimum": 1},
+        "decision": {"type": "string", "enum": ["confirm", "decline"]},
+        "reason": {"type": "string", "maxLength": 2000},
+    }, ["proposal", "decision"], closed=True),
+    "ReissueProposal": obj({
+        "id": INTEGER, "status": {"type": "string", "enum": ["pending", "confirmed", "declined", "withdrawn"]},
+        "basis": {"type": "string", "enum": ["decision", "amendment"]}, "reason": STRING,
+        "rule_set": STRING, "on_date": DATE, "benefits": array({"type": "object"}), "valid_until": DATE,
+        "proposed_by": obj({"id": INTEGER, "name": STRING}), "proposed_at": DATETIME,
+        "decided_by": nullable(obj({"id": INTEGER, "name": STRING})), "decided_at": nullable(DATETIME),
+        "decision_reason": nullable(STRING), "replacement": nullable(STRING),
+    }, ["id", "status", "basis", "benefits", "valid_until", "proposed_by"]),
+    "ReissueProposalAnswer": obj({"proposal": ref("ReissueProposal")}, ["proposal"]),
     "CertificateEvent": obj({"action": STRING, "from": nullable(STRING), "to": nullable(STRING), "at": DATETIME,
                              "by": nullable(STRING), "reason": nullable(STRING), "effective_date": nullable(DATE)},
                             ["action", "at"]),
@@ -261,6 +290,14 @@ SCHEMAS: dict[str, dict] = {
         "issued_at": {"type": "string"}, "valid_until": nullable(DATE), "benefits": array({"type": "object"}),
         "sha256": SHA256,
     }, ["serial", "status", "company", "side", "issued_at", "valid_until", "benefits", "sha256"]),
+    "UploadVerdict": obj({
+        "verdict": {"type": "string", "enum": ["original", "changed_after_signing", "unconfirmed", "not_on_record",
+                                               "not_original"]},
+        "message": STRING, "sha256": SHA256, "size": INTEGER,
+        "signature": obj({"signed": BOOLEAN, "intact": BOOLEAN, "valid": BOOLEAN, "trusted": BOOLEAN,
+                          "covers_whole_file": BOOLEAN}),
+        "certificate": nullable(ref("Verification")),
+    }, ["verdict", "message", "sha256", "signature", "certificate"]),
     "Resident": obj({"serial": STRING, "company": ref("CompanyBrief"), "side": STRING}, ["serial", "company"]),
     "PublicRegister": _list_of("Resident"),
     "AuditEvent": obj({"seq": INTEGER, "at": DATETIME, "action": STRING, "actor": nullable(STRING),
@@ -341,6 +378,34 @@ def op(tag: str, summary: str, *, ok: int = 200, body: dict | None = None, error
         operation["requestBody"] = {"required": True, "content": request}
     if public:
         operation["security"] = []
+    return operation
+
+
+REISSUE_FLOW = (
+    "Four eyes: one approver or admin proposes a reissue (`reason`, optional `basis` and `benefits`) and gets "
+    "202 with the pending proposal; nothing is signed. Another approver or admin then calls the same endpoint "
+    "with `{\"proposal\": id, \"decision\": \"confirm\"}` and gets 201 with the new certificate (the old "
+    "one becomes superseded), or `\"decline\"` and gets 200. The proposer cannot confirm (403 `four_eyes`) and "
+    "may only decline, which withdraws the proposal. The benefits always come from a stored evaluation (the "
+    "decision's, or for `basis: amendment` a new one under the rules in force), narrowed only as an approval "
+    "may narrow them: an unknown code, a period the rules do not give, a longer period, a higher reduction or a "
+    "name or reference in the request is refused with 422 and nothing is proposed. A second proposal while one "
+    "is pending, or a confirmation after the certificate's status changed, is refused with 409. Staff see the "
+    "pending proposal as `reissue_proposal` in `GET /api/v1/certificates/{serial}`; the audit entry "
+    "`certificate.reissue` records the benefits and validity actually signed, who proposed and who confirmed."
+)
+
+
+def _reissue_operation() -> dict:
+    operation = op("certificates", "Propose a reissue after an amendment, or confirm or decline a proposal",
+                   ok=201, body=_json({"allOf": [ref("Certificate"), obj({"proposal": ref("ReissueProposal")})]}),
+                   request=_json(ref("Reissue")), errors=(400, 404, 409, 422), roles="admin, approver",
+                   description=REISSUE_FLOW)
+    operation["responses"]["201"]["description"] = "Confirmed by a second person: the new certificate, signed."
+    operation["responses"]["202"] = {"description": "Proposed: nothing is signed until another person confirms.",
+                                     "content": _json(ref("ReissueProposalAnswer"))}
+    operation["responses"]["200"] = {"description": "Declined (or withdrawn by its proposer): nothing is signed.",
+                                     "content": _json(ref("ReissueProposalAnswer"))}
     return operation
 
 
@@ -441,10 +506,7 @@ def _paths() -> dict:
         "/api/v1/certificates/{serial}/history": {"parameters": [SERIAL], "get": op(
             "certificates", "Every status change: action, from, to, when, by whom, reason",
             body=_json(ref("CertificateHistory")), errors=(404,), roles=f"{readers}, the owning company")},
-        "/api/v1/certificates/{serial}/reissue": {"parameters": [SERIAL], "post": op(
-            "certificates", "Reissue after an amendment (the old one becomes superseded)", ok=201,
-            body=_json(ref("Certificate")), request=_json(ref("Reissue")), errors=(400, 404, 409, 422),
-            roles="admin, approver")},
+        "/api/v1/certificates/{serial}/reissue": {"parameters": [SERIAL], "post": _reissue_operation()},
         "/verify/{token}": {"get": op(
             "public", "Verification page (HTML) opened from the QR code", public=True, errors=(404,), html=True,
             params=[path_param("token", STRING)], body={"text/html": {"schema": {"type": "string"}}})},
@@ -455,6 +517,15 @@ def _paths() -> dict:
             "public", "Verify by serial and tax id (both must match)", body=_json(ref("Verification")),
             errors=(404, 422, 429), public=True,
             params=[query("serial", STRING, required=True), query("tax_id", STRING, required=True)])},
+        "/api/v1/verify/upload": {"post": op(
+            "public", "Check an uploaded certificate file: an unaltered original issued here?",
+            body=_json(ref("UploadVerdict")), errors=(400, 413, 422, 429), public=True,
+            request={"multipart/form-data": {"schema": obj({"file": {
+                "type": "string", "contentMediaType": "application/pdf"}}, ["file"], closed=True)}},
+            description="The twin of the upload page. `verdict`: `original` (byte for byte a certificate issued "
+                        "here, signature intact), `changed_after_signing` (signed, then altered: do not rely "
+                        "on it), `unconfirmed`, `not_on_record` or `not_original`; `message` says it in the "
+                        "caller's language. The file is not stored.")},
         "/api/v1/audit/events": {"get": op(
             "audit", "Audit events", body=_json(ref("AuditEventList")), errors=(400, 422), roles="auditor, admin",
             params=[query("action", STRING), query("since", DATETIME), *PAGING])},

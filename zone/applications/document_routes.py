@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from zone.applications import documents, fields, policies
 from zone.applications.api import send_document
@@ -76,7 +76,10 @@ def _too_large(_error):
     """A request bigger than MAX_CONTENT_LENGTH: on the upload page, say so next to the file field."""
     if request.endpoint == "applications.documents" and request.view_args:
         db.session.rollback()
-        application = load_application(request.view_args["application_id"])
+        try:
+            application = load_application(request.view_args["application_id"])
+        except NotFound:  # someone else's application: the same 404 as for any other request to it
+            return error_response(404)
         return render_documents(application, UploadForm(formdata=None, meta={"csrf": False}),
                                 file_errors=[str(documents.too_large_error().message)], status=413)
     return error_response(413)

@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, select
 
 from zone.accounts.models import User
 from zone.accounts.roles import Role
+from zone.api.common import actor_name
 from zone.applications import fields
 from zone.applications.models import Application, ApplicationEvent, ApplicationReadMark, Document
 from zone.applications.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
@@ -131,16 +132,19 @@ def describe(event: ApplicationEvent) -> str:
     return event.kind
 
 
-def timeline(application_id: int, include_internal: bool) -> list[dict]:
-    """The history, oldest first; the company sees only entries meant for it."""
+def timeline(application_id: int, include_internal: bool, viewer) -> list[dict]:
+    """The history, oldest first; the company sees only entries meant for it, and the zone's staff only as
+    the ICIC administration (:func:`zone.api.common.actor_name`, as the API shows them)."""
     stmt = select(ApplicationEvent).where(ApplicationEvent.application_id == application_id)
     if not include_internal:
         stmt = stmt.where(ApplicationEvent.visible_to_company.is_(True))
     entries = []
     for event in db.session.scalars(stmt.order_by(ApplicationEvent.id)):
         actor = event.actor
-        from_staff = actor is not None and actor.role != Role.APPLICANT
-        entries.append({"at": event.at, "who": actor.display_name if actor else _("System"),
+        who = actor_name(actor, viewer)
+        # "(ICIC administration)" follows a staff member's name where the reader may see names.
+        from_staff = actor is not None and actor.role != Role.APPLICANT and who == actor.display_name
+        entries.append({"at": event.at, "who": who or _("System"),
                         "from_staff": from_staff, "text": describe(event), "comment": event.comment,
                         "kind": event.kind, "internal": not event.visible_to_company, "to_status": event.to_status})
     return entries

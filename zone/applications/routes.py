@@ -90,7 +90,7 @@ def render_overview(application: Application, *, error: ZoneError | None = None,
     html = render_template(
         "applications/view.html", application=application, problems=presenters.problem_list(application.id, problems),
         submit_problems=submit_problems, sections=presenters.section_states(problems), documents=current,
-        timeline=presenters.timeline(application.id, policies.sees_internal(current_user)),
+        timeline=presenters.timeline(application.id, policies.sees_internal(current_user), current_user),
         next_step=presenters.next_step(application, problems), deadline=presenters.deadline_of(application),
         actions=actions, Action=Action, status_labels=STATUS_LABELS, fields=fields, form=TransitionForm(),
         can_edit=policies.can_edit(current_user, application), request_event=request_event,

@@ -8,13 +8,15 @@ from datetime import date
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from zone.accounts.roles import READER_ROLES, Role
-from zone.api.common import decode_cursor, encode_cursor, json_body, page_limit
+from zone.api.common import ListOf, decode_cursor, encode_cursor, json_body, page_limit, require_fields
 from zone.calendar import today as zone_today
 from zone.certificates import policies, presenters, queries, services
+from zone.certificates import reissue as reissue_flow
 from zone.certificates.models import Certificate
 from zone.certificates.routes import pdf_response
 from zone.certificates.workflow import Action
@@ -77,14 +79,19 @@ def list_certificates():
 @api_bp.get("/certificates/<serial>")
 @allow(AUTHENTICATED)
 def get_certificate(serial: str):
-    return jsonify(presenters.certificate_json(_visible(serial), zone_today()))
+    certificate = _visible(serial)
+    body = presenters.certificate_json(certificate, zone_today())
+    if policies.can_list_all(current_user):  # a pending reissue is the zone's internal business
+        pending = reissue_flow.pending_proposal(certificate)
+        body["reissue_proposal"] = presenters.proposal_json(pending) if pending is not None else None
+    return jsonify(body)
 
 
 @api_bp.get("/certificates/<serial>/history")
 @allow(AUTHENTICATED)
 def certificate_history(serial: str):
     certificate = _visible(serial)
-    return jsonify({"items": [presenters.event_json(e) for e in queries.history(certificate)]})
+    return jsonify({"items": [presenters.event_json(e, current_user) for e in queries.history(certificate)]})
 
 
 @api_bp.get("/certificates/<serial>/pdf")
@@ -107,12 +114,11 @@ def _effective_date(body: dict) -> date | None:
 
 
 def _change_status(serial: str, action: Action):
-    body = json_body(allowed={"reason", "effective_date"})
+    body = json_body(allowed={"reason", "effective_date"}, types={"reason": str, "effective_date": str})
     certificate = queries.certificate_for_update(serial)
     if certificate is None:
         raise NotFound(_("No such certificate."))
-    reason = body.get("reason") if isinstance(body.get("reason"), str) else None
-    STATUS_ACTIONS[action](certificate, current_user, reason=reason, effective_date=_effective_date(body))
+    STATUS_ACTIONS[action](certificate, current_user, reason=body.get("reason"), effective_date=_effective_date(body))
     db.session.commit()
     return jsonify(presenters.certificate_json(certificate, zone_today()))
 
@@ -135,19 +141,39 @@ def revoke(serial: str):
     return _change_status(serial, Action.REVOKE)
 
 
+PROPOSE_FIELDS = {"reason", "basis", "benefits"}
+DECIDE_FIELDS = {"proposal", "decision", "reason"}
+REISSUE_TYPES = {"reason": str, "basis": str, "proposal": int, "decision": str,
+                 "benefits": ListOf(str, dict, label=_l("a list of benefit codes or objects"))}
+
+
 @api_bp.post("/certificates/<serial>/reissue")
 @allow(Role.ADMIN, Role.APPROVER)
 def reissue(serial: str):
-    body = json_body(allowed={"reason", "benefits"})
+    """Propose a reissue (202, nothing signed), or, naming a ``proposal``, confirm it as a second person
+    (201, the new certificate) or decline it (200). See :mod:`zone.certificates.reissue`."""
+    body = json_body(allowed=PROPOSE_FIELDS | DECIDE_FIELDS, types=REISSUE_TYPES)
+    deciding = "proposal" in body
+    stray = sorted(set(body) - (DECIDE_FIELDS if deciding else PROPOSE_FIELDS))
+    if stray:
+        raise ValidationFailed(_("Either propose a reissue or decide a proposal, not both."),
+                               fields={name: [_("Not used with this request.")] for name in stray})
+    require_fields(body, {"proposal": int, "decision": str} if deciding else {"reason": str})
     certificate = queries.certificate_for_update(serial)
     if certificate is None:
         raise NotFound(_("No such certificate."))
-    reason = body.get("reason") if isinstance(body.get("reason"), str) else None
-    replacement = services.reissue_certificate(
-        certificate, current_user, reason=reason, granted_benefits=body.get("benefits")
-    )
+    if not deciding:
+        proposal = reissue_flow.propose(certificate, current_user, reason=body["reason"], basis=body.get("basis"),
+                                        benefits=body.get("benefits"))
+        db.session.commit()
+        return jsonify({"proposal": presenters.proposal_json(proposal)}), 202
+    proposal, replacement = reissue_flow.decide(certificate, current_user, proposal_id=body["proposal"],
+                                                decision=body["decision"], reason=body.get("reason"))
     db.session.commit()
-    return jsonify(presenters.certificate_json(replacement, zone_today())), 201
+    if replacement is None:
+        return jsonify({"proposal": presenters.proposal_json(proposal)})
+    return jsonify({**presenters.certificate_json(replacement, zone_today()),
+                    "proposal": presenters.proposal_json(proposal)}), 201
 
 
 from zone.certificates import api_public  # noqa: E402,F401  (registers the public endpoints on api_bp)

@@ -1,4 +1,5 @@
-"""Public JSON endpoints (no token, rate limited): the twins of the verification pages and the register.
+"""Public JSON endpoints (no token, rate limited): the twins of the verification pages (by token, by
+serial and tax id, by uploaded file) and the register.
 
 ``GET /api/v1/verify?serial=&tax_id=`` answers the same 404 whether the serial is unknown or the tax
 id does not match.
@@ -11,11 +12,12 @@ from flask_babel import gettext as _
 
 from zone.api.common import decode_cursor, encode_cursor, page_limit
 from zone.calendar import today as zone_today
-from zone.certificates import presenters, queries
+from zone.certificates import presenters, queries, verdicts
 from zone.certificates.api import api_bp, bad_cursor
 from zone.certificates.models import Certificate
 from zone.certificates.public import public_limit
-from zone.errors import NotFound
+from zone.certificates.verification import max_upload_bytes
+from zone.errors import NotFound, TooLarge, ValidationFailed
 from zone.extensions import db
 from zone.web.access import PUBLIC, allow
 
@@ -43,6 +45,34 @@ def verify_serial():
     if certificate is None:
         raise _not_found()
     return jsonify(presenters.public_view(certificate, zone_today()))
+
+
+@api_bp.post("/verify/upload")
+@allow(PUBLIC)
+@public_limit
+def verify_upload():
+    """The twin of the upload page: is this file an unaltered original issued here? (multipart ``file``)"""
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed(_("Send the certificate file as the multipart field \"file\"."),
+                               fields={"file": [_("This field is required.")]})
+    examination = verdicts.examine(upload.stream)
+    if examination.too_large:
+        raise TooLarge(_("The file is larger than %(kb)s KB; no certificate issued here is that large, so it is not "
+                         "one of ours.", kb=max_upload_bytes() // 1024))
+    signature = examination.upload.signature
+    certificate = examination.certificate
+    return jsonify({
+        "verdict": examination.verdict.value,
+        "message": examination.headline,
+        "sha256": examination.upload.sha256,
+        "size": examination.upload.size,
+        # None when the file was not read: an original is known by its fingerprint, a hostile file is refused
+        "signature": None if signature is None else {
+            "signed": signature.signed, "intact": signature.intact, "valid": signature.valid,
+            "trusted": signature.trusted, "covers_whole_file": signature.covers_whole_file},
+        "certificate": presenters.public_view(certificate, zone_today()) if certificate is not None else None,
+    })
 
 
 @api_bp.get("/register")

@@ -1,12 +1,25 @@
-"""Certificate forms: status changes and reissue (admin), lookup and upload (public)."""
+"""Certificate forms: status changes (admin), reissue proposals and decisions (approver, admin), lookup
+and upload (public)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from zone.certificates.lifecycle import MAX_REASON
 
@@ -28,12 +41,39 @@ class StatusChangeForm(FlaskForm):
     effective_date = DateField(_l("Effective date"), validators=[Optional()])
 
 
+class BenefitRow(Form):
+    """One benefit of the certificate: keep it, and optionally end it earlier."""
+
+    code = HiddenField()
+    granted = BooleanField(_l("Keep"))
+    until = DateField(_l("Ends on (only earlier)"), validators=[Optional()])
+
+
 class ReissueForm(FlaskForm):
-    """Reissue after an amendment: a new serial with the company's current data."""
+    """Propose a reissue after an amendment: a new serial with the company's current data, the benefits
+    from the rules. A second approver or admin confirms it."""
 
     reason = TextAreaField(
         _l("What was amended"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=MAX_REASON)]
     )
+    basis = RadioField(
+        _l("Benefits"),
+        choices=[
+            ("decision", _l("As decided at approval (or fewer, or shorter)")),
+            ("amendment", _l("A new evaluation under the rules in force today")),
+        ],
+        default="decision",
+        validate_choice=False,
+    )
+    benefits = FieldList(FormField(BenefitRow))
+
+
+class ReissueDecisionForm(FlaskForm):
+    """A second person's decision on a pending reissue proposal (the proposer may only withdraw it)."""
+
+    proposal = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    decision = HiddenField()
+    reason = TextAreaField(_l("Comment (optional)"), filters=[_strip], validators=[Optional(), Length(max=MAX_REASON)])
 
 
 class LookupForm(FlaskForm):

@@ -67,7 +67,8 @@ def add_event(
     return event
 
 
-def _clean_reason(action: Action, reason: str | None) -> str | None:
+def clean_reason(action: Action, reason: str | None) -> str | None:
+    """The reason trimmed; 422 when ``action`` needs one and none is given, or it is too long."""
     reason = (reason or "").strip() or None
     if action in REASON_REQUIRED and not reason:
         raise ValidationFailed(
@@ -101,21 +102,9 @@ def _effective(certificate: Certificate, action: Action, effective_date: date | 
     return effective
 
 
-def apply_action(
-    certificate: Certificate,
-    action: Action | str,
-    actor: User | None,
-    *,
-    reason: str | None = None,
-    effective_date: date | None = None,
-    notify: bool = True,
-    details: dict | None = None,
-) -> CertificateEvent:
-    """Move the certificate along the transition table, or raise Conflict / Forbidden / ValidationFailed.
-
-    ``actor`` is ``None`` only for the system (the expiry command).
-    """
-    action = Action(action)
+def check_transition(certificate: Certificate, action: Action, actor: User | None) -> S:
+    """The status ``action`` leads to from the certificate's; Conflict (409) when the table does not allow
+    it now, Forbidden (403) when ``actor``'s role may not take it."""
     current = S(certificate.status)
     transition = TRANSITIONS.get((current, action))
     if transition is None:
@@ -133,7 +122,27 @@ def apply_action(
     allowed = actor is None if system_only else (actor is not None and actor.role in roles)
     if not allowed:
         raise Forbidden(_l("Your role cannot perform “%(action)s”.", action=ACTION_LABELS[action]))
-    reason = _clean_reason(action, reason)
+    return target
+
+
+def apply_action(
+    certificate: Certificate,
+    action: Action | str,
+    actor: User | None,
+    *,
+    reason: str | None = None,
+    effective_date: date | None = None,
+    notify: bool = True,
+    details: dict | None = None,
+) -> CertificateEvent:
+    """Move the certificate along the transition table, or raise Conflict / Forbidden / ValidationFailed.
+
+    ``actor`` is ``None`` only for the system (the expiry command).
+    """
+    action = Action(action)
+    current = S(certificate.status)
+    target = check_transition(certificate, action, actor)
+    reason = clean_reason(action, reason)
     effective = _effective(certificate, action, effective_date)
 
     certificate.status = target

@@ -27,6 +27,7 @@ from zone.accounts.models import User
 from zone.applications.models import Application
 from zone.companies.models import Company
 from zone.database import utcnow
+from zone.eligibility.models import EligibilitySnapshot
 from zone.extensions import db
 
 
@@ -165,3 +166,58 @@ class SerialCounter(db.Model):
     side: Mapped[str] = mapped_column(String(2), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(default=0)
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+_PROPOSAL_STATUSES_SQL = ", ".join(f"'{s.value}'" for s in ProposalStatus)
+
+
+class ReissueProposal(db.Model):
+    """A reissue one staff member proposed and another must confirm before anything is signed.
+
+    It names the stored evaluation the benefits come from (``snapshot_id``: the decision's or an
+    amendment's) and the benefits chosen within it; confirming checks them against it again.
+    """
+
+    __tablename__ = "certificate_reissue_proposals"
+    audit_type = "reissue_proposal"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_PROPOSAL_STATUSES_SQL})", name="proposal_status_known"),
+        CheckConstraint("basis IN ('decision', 'amendment')", name="proposal_basis_known"),
+        # Four eyes: whoever confirms is not whoever proposed.
+        CheckConstraint("status <> 'confirmed' OR decided_by_id <> proposed_by_id", name="proposal_four_eyes"),
+        db.Index(
+            "uq_reissue_proposals_pending",
+            "certificate_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"))
+    status: Mapped[str] = mapped_column(String(12), default=ProposalStatus.PENDING)
+    basis: Mapped[str] = mapped_column(String(12))  # decision | amendment
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("eligibility_snapshots.id"))
+    benefits: Mapped[list] = mapped_column(JSON)  # the certificate's shape, as chosen within the snapshot
+    valid_until: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    replacement_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+
+    certificate: Mapped[Certificate] = relationship(foreign_keys=[certificate_id])
+    snapshot: Mapped[EligibilitySnapshot] = relationship()
+    replacement: Mapped[Certificate | None] = relationship(foreign_keys=[replacement_id])
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from zone.accounts.roles import READER_ROLES, Role
 from zone.certificates.models import Certificate
-from zone.certificates.workflow import Action, allowed_actions
+from zone.certificates.workflow import REISSUERS, Action, allowed_actions
 
 
 def _role(user) -> str | None:
@@ -37,3 +37,8 @@ def actions_for(user, certificate: Certificate) -> list[Action]:
     """The status changes to offer ``user`` on the certificate's page."""
     role = _role(user)
     return allowed_actions(certificate.status, role) if role else []
+
+
+def can_decide_reissue(user, proposal) -> bool:
+    """Whether ``user`` may confirm ``proposal``: another approver or admin than the one who proposed it."""
+    return _role(user) in REISSUERS and user.id != proposal.proposed_by_id

@@ -12,7 +12,7 @@ from datetime import date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from zone.api.common import iso
+from zone.api.common import actor_name, iso
 from zone.applications.fields import SECTOR_LABELS, SIDE_LABELS
 from zone.certificates.benefits import benefit_name
 from zone.certificates.document import public_verify_url
@@ -93,6 +93,13 @@ def benefits_view(certificate: Certificate) -> list[dict]:
     ]
 
 
+def proposal_benefits_view(proposal) -> list[dict]:
+    """A reissue proposal's benefits as :func:`benefits_view` shows a certificate's."""
+    loc = locale()
+    return [{"code": b["code"], "name": benefit_name(b, loc), "periods": [dict(p) for p in b.get("periods") or ()]}
+            for b in proposal.benefits]
+
+
 def public_view(certificate: Certificate, today: date) -> dict:
     """What anyone may know about a certificate (API.md ``/verify`` shape plus a few public extras)."""
     status = certificate.status_on(today)
@@ -141,13 +148,38 @@ def certificate_json(certificate: Certificate, today: date) -> dict:
     }
 
 
-def event_json(event) -> dict:
+def event_json(event, viewer) -> dict:
+    """One line of the certificate's history; the company reads the zone's staff as the ICIC administration."""
     return {
         "action": event.action,
         "from": event.from_status,
         "to": event.to_status,
         "at": iso(event.at),
-        "by": event.actor.display_name if event.actor else "system",
+        "by": actor_name(event.actor, viewer) or "system",
         "reason": event.reason,
         "effective_date": iso(event.effective_date),
+    }
+
+
+def _person(user) -> dict | None:
+    return {"id": user.id, "name": user.display_name} if user is not None else None
+
+
+def proposal_json(proposal) -> dict:
+    """A reissue proposal as staff see it: what would be signed, on which basis, who proposed and decided."""
+    return {
+        "id": proposal.id,
+        "status": proposal.status,
+        "basis": proposal.basis,
+        "reason": proposal.reason,
+        "rule_set": proposal.snapshot.rule_set_version,
+        "on_date": iso(proposal.snapshot.on_date),
+        "benefits": [{**b, "name": benefit_name(b, locale()), "names": b.get("name")} for b in proposal.benefits],
+        "valid_until": iso(proposal.valid_until),
+        "proposed_by": _person(proposal.proposed_by),
+        "proposed_at": iso(proposal.proposed_at),
+        "decided_by": _person(proposal.decided_by),
+        "decided_at": iso(proposal.decided_at),
+        "decision_reason": proposal.decision_reason,
+        "replacement": proposal.replacement.serial if proposal.replacement is not None else None,
     }

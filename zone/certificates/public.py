@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 
 from zone.applications.fields import SECTORS
 from zone.calendar import today as zone_today
-from zone.certificates import presenters, queries, verification
-from zone.certificates.document import ca_path
+from zone.certificates import presenters, queries, verdicts
 from zone.certificates.exports import register_csv
 from zone.certificates.forms import LookupForm, UploadForm
 from zone.certificates.routes import bp
+from zone.certificates.verification import max_upload_bytes
 from zone.errors import NotFound
 from zone.extensions import db, limiter
 from zone.web.access import PUBLIC, allow
@@ -64,14 +64,18 @@ def verify_upload():
     form = UploadForm()
     result = None
     if form.validate_on_submit():
-        verdict = verification.verify_upload(form.file.data.stream, ca_path())
-        if verdict.refused == verification.TOO_LARGE:
+        examination = verdicts.examine(form.file.data.stream)
+        if examination.too_large:
             form.file.errors.append(_("The file is larger than %(kb)s KB; no certificate issued here is that "
-                                      "large, so it is not one of ours.",
-                                      kb=verification.max_upload_bytes() // 1024))
+                                      "large, so it is not one of ours.", kb=max_upload_bytes() // 1024))
         else:
-            view = presenters.public_view(verdict.certificate, zone_today()) if verdict.certificate else None
-            result = {"verdict": verdict, "view": view}
+            certificate = examination.certificate
+            result = {
+                "check": examination.upload,
+                "verdict": examination.verdict,
+                "headline": examination.headline,
+                "view": presenters.public_view(certificate, zone_today()) if certificate else None,
+            }
     return _public_page("certificates/upload.html", form=form, result=result)
 
 

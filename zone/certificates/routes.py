@@ -9,10 +9,12 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from zone.accounts.roles import READER_ROLES, Role
+from zone.api.common import actor_name
 from zone.audit.services import record
 from zone.calendar import today as zone_today
 from zone.certificates import policies, presenters, queries, services
-from zone.certificates.forms import ReissueForm, StatusChangeForm
+from zone.certificates import reissue as reissue_flow
+from zone.certificates.forms import ReissueDecisionForm, ReissueForm, StatusChangeForm
 from zone.certificates.models import Certificate, CertificateStatus
 from zone.certificates.workflow import ACTION_LABELS, Action
 from zone.database import writes
@@ -41,6 +43,9 @@ def _helpers():
         "status_sentence": presenters.status_sentence,
         "benefits_of": presenters.benefits_view,
         "action_label": lambda action: str(ACTION_LABELS[Action(action)]),
+        "actor_name": lambda actor: actor_name(actor, current_user) or _("system"),
+        "proposal_benefits": presenters.proposal_benefits_view,
+        "benefits_by_code": lambda certificate: {b["code"]: b for b in presenters.benefits_view(certificate)},
         "today": zone_today(),
     }
 
@@ -52,23 +57,41 @@ def _visible(serial: str) -> Certificate:
     return certificate
 
 
-def _detail_page(certificate: Certificate, *, status_form=None, reissue_form=None, open_action=None):
-    """The certificate's page; after a refused change the forms keep what the admin typed."""
+def _reissue_form(certificate: Certificate) -> ReissueForm:
+    """A fresh proposal form: one row per benefit the certificate carries, kept, ending as it does."""
+    form = ReissueForm(formdata=None)
+    for benefit in certificate.benefits:
+        row = form.benefits.append_entry().form
+        row.code.data, row.granted.data = benefit["code"], True
+    return form
+
+
+def _detail_page(certificate: Certificate, *, status_form=None, reissue_form=None, decision_form=None,
+                 open_action=None, status: int = 200):
+    """The certificate's page; after a refused change the forms keep what the user typed."""
     actions = list(policies.actions_for(current_user, certificate))
     refused = Action.SUPERSEDE if open_action == "reissue" else open_action
     if refused in set(Action) and refused not in actions:
         # The change was refused because the status moved on: still show what was typed, with the reason.
         actions.append(Action(refused))
-    return render_template(
+    proposal = reissue_flow.pending_proposal(certificate) if policies.can_list_all(current_user) else None
+    if decision_form is None and proposal is not None:
+        decision_form = ReissueDecisionForm(formdata=None, prefix="decide")
+        decision_form.proposal.data = proposal.id
+    page = render_template(
         "certificates/detail.html",
         certificate=certificate,
         events=queries.history(certificate),
         actions=actions,
         status_form=status_form or StatusChangeForm(formdata=None),
-        reissue_form=reissue_form or ReissueForm(formdata=None),
+        reissue_form=reissue_form or _reissue_form(certificate),
+        proposal=proposal,
+        decision_form=decision_form,
+        can_decide=policies.can_decide_reissue(current_user, proposal) if proposal is not None else False,
         open_action=open_action,
         verify_url=presenters.public_verify_url(certificate),
     )
+    return page, status
 
 
 @bp.get("/certificates/mine")
@@ -158,27 +181,86 @@ def change_status(serial: str, action: str):
     return _detail_page(_visible(serial), status_form=form, open_action=action)
 
 
+def _benefit_choice(form: ReissueForm, certificate: Certificate) -> list[dict] | None:
+    """The proposer's choice as the service reads it: None when the rows are the certificate's benefits
+    untouched, else the kept codes, with an end date where one was given."""
+    rows = [entry.form for entry in form.benefits.entries]
+    current = {b["code"]: b["periods"] for b in certificate.benefits}
+    untouched = sorted(r.code.data or "" for r in rows) == sorted(current) and all(
+        r.granted.data and (r.until.data is None or r.until.data.isoformat() == _last_until(current[r.code.data]))
+        for r in rows)
+    if untouched:
+        return None
+    chosen = []
+    for row in rows:
+        if not row.granted.data:
+            continue
+        item = {"code": row.code.data or ""}
+        if row.until.data is not None and row.until.data.isoformat() != _last_until(current.get(row.code.data)):
+            item["until"] = row.until.data.isoformat()
+        chosen.append(item)
+    return chosen
+
+
+def _last_until(periods: list[dict] | None) -> str | None:
+    return periods[-1]["until"] if periods else None
+
+
+def _place_benefit_errors(form: ReissueForm, error: ZoneError) -> ZoneError:
+    """Show each benefit's problem next to its row; the rest go to the form as usual."""
+    fields = dict(error.fields or {})
+    for entry in form.benefits.entries:
+        messages = fields.pop(f"benefits.{entry.form.code.data}", None)
+        if messages:
+            entry.form.until.errors = list(entry.form.until.errors or []) + [str(m) for m in messages]
+    placed = ZoneError(error.message, fields=fields)
+    placed.status = error.status
+    return placed
+
+
 @bp.post("/certificates/<serial>/reissue")
 @allow(Role.ADMIN, Role.APPROVER)
 def reissue(serial: str):
+    """Propose a reissue, or (a second person) confirm or decline the pending proposal."""
     certificate = queries.certificate_for_update(serial) or abort(404)
+    if "decide-proposal" in request.form:
+        return _decide_reissue(certificate)
     form = ReissueForm()
-    if form.validate_on_submit():
-        try:
-            replacement = services.reissue_certificate(certificate, current_user, reason=form.reason.data)
-        except ZoneError as error:
-            db.session.rollback()
-            apply_service_errors(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _("Certificate %(old)s was superseded by %(new)s.", old=certificate.serial, new=replacement.serial),
-                "success",
-            )
-            return redirect(url_for("certificates.detail", serial=replacement.serial))
-    else:
+    if not form.validate_on_submit():
         db.session.rollback()
-    return _detail_page(_visible(serial), reissue_form=form, open_action="reissue")
+        return _detail_page(_visible(serial), reissue_form=form, open_action="reissue", status=422)
+    try:
+        reissue_flow.propose(certificate, current_user, reason=form.reason.data, basis=form.basis.data,
+                             benefits=_benefit_choice(form, certificate))
+    except ZoneError as error:
+        db.session.rollback()
+        apply_service_errors(form, _place_benefit_errors(form, error))
+        return _detail_page(_visible(serial), reissue_form=form, open_action="reissue", status=error.status)
+    db.session.commit()
+    flash(_("The reissue is proposed. Another approver or administrator must confirm it before the new "
+            "certificate is signed."), "success")
+    return redirect(url_for("certificates.detail", serial=certificate.serial))
+
+
+def _decide_reissue(certificate: Certificate):
+    form = ReissueDecisionForm(prefix="decide")
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return _detail_page(_visible(certificate.serial), decision_form=form, status=422)
+    try:
+        _proposal, replacement = reissue_flow.decide(certificate, current_user, proposal_id=form.proposal.data,
+                                                     decision=form.decision.data, reason=form.reason.data)
+    except ZoneError as error:
+        db.session.rollback()
+        apply_service_errors(form, error)
+        return _detail_page(_visible(certificate.serial), decision_form=form, status=error.status)
+    db.session.commit()
+    if replacement is None:
+        flash(_("The reissue proposal is closed; nothing was signed."), "success")
+        return redirect(url_for("certificates.detail", serial=certificate.serial))
+    flash(_("Certificate %(old)s was superseded by %(new)s.", old=certificate.serial, new=replacement.serial),
+          "success")
+    return redirect(url_for("certificates.detail", serial=replacement.serial))
 
 
 from zone.certificates import public  # noqa: E402,F401  (registers the public pages on bp)

@@ -1,7 +1,8 @@
 """Issuing certificates and changing their status: the domain's state changes.
 
 Every function works inside the caller's transaction (flush, never commit). Status changes go
-through :func:`zone.certificates.lifecycle.apply_action`; this module adds issuance and reissue.
+through :func:`zone.certificates.lifecycle.apply_action`; this module adds issuance. Reissue, which
+two people sign off, is in :mod:`zone.certificates.reissue`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from zone.accounts.models import User
 from zone.applications.models import Application
 from zone.audit.services import record
 from zone.calendar import local_date
-from zone.calendar import today as zone_today
-from zone.certificates.benefits import clean_benefits, validity
+from zone.certificates import grants
+from zone.certificates.benefits import validity
 from zone.certificates.document import render_and_sign
+from zone.certificates.grants import Grant, signed_summary
 from zone.certificates.lifecycle import add_event, apply_action, notify_company
 from zone.certificates.models import LIVE_STATUSES, Certificate
 from zone.certificates.models import CertificateStatus as S
+from zone.certificates.periods import to_stored
 from zone.certificates.serials import next_serial
 from zone.certificates.workflow import Action
 from zone.errors import Conflict
@@ -39,15 +42,23 @@ def live_certificate(application_id: int) -> Certificate | None:
     ).first()
 
 
-def _new_certificate(
+def stored_benefits(granted: list[dict]) -> list[dict]:
+    """Granted (half-open) benefits as a certificate row keeps them: each period by its last day
+    (:mod:`zone.certificates.periods`)."""
+    return [{**dict(b), "periods": [to_stored(p) for p in b.get("periods") or ()]} for b in granted]
+
+
+def new_certificate(
     application: Application,
-    benefits: list[dict],
+    grant: Grant,
     start: date,
     actor: User | None,
     supersedes: Certificate | None = None,
 ) -> Certificate:
-    """Number, render, sign and store a certificate for ``application`` (its company as it is now)."""
+    """Number, render, sign and store a certificate for ``application`` (its company as it is now)
+    carrying exactly the benefits of ``grant``: benefits only ever come from a stored evaluation."""
     side = application.side
+    benefits = stored_benefits(grant.benefits)
     valid_until = validity(benefits, start, side)
     number, serial = next_serial(side, start.year)
     company = application.company
@@ -78,15 +89,31 @@ def _new_certificate(
     return certificate
 
 
+def signed_details(certificate: Certificate, grant: Grant) -> dict:
+    """What the audit trail keeps of a signed certificate: the benefits and validity actually signed and
+    the stored evaluation they come from."""
+    return {
+        "serial": certificate.serial,
+        "sha256": certificate.sha256,
+        "valid_from": certificate.valid_from,
+        "valid_until": certificate.valid_until,
+        "benefits": signed_summary(certificate.benefits),
+        "rule_set": grant.rule_set,
+        "evaluation": grant.snapshot_id,
+    }
+
+
 def issue_certificate(
-    application: Application, *, granted_benefits: Any, decided_at: datetime, actor: User | None
+    application: Application, *, decided_at: datetime, actor: User | None, granted_benefits: Any = None
 ) -> Certificate:
     """Issue the approved application's certificate, inside the approval transaction.
 
-    Idempotent: an application that already has a live (active or suspended) certificate gets it back.
-    The serial is the next of the application's side in the decision year, without gaps; validity runs
-    from the decision date to the end of the longest granted benefit period, capped by the zone's end.
-    The PDF is rendered and signed once here and stored; it is never re-rendered.
+    The benefits are those of the decision's stored evaluation, narrowed as the approval chose
+    (``granted_benefits``, by default the application's): a choice the evaluation does not allow is
+    refused (422) and nothing is signed. Idempotent: an application that already has a live (active or
+    suspended) certificate gets it back. The serial is the next of the application's side in the
+    decision year, without gaps; validity runs from the decision date to the end of the longest granted
+    benefit period, capped by the zone's end. The PDF is rendered and signed once here and stored.
     """
     existing = live_certificate(application.id)
     if existing is not None:
@@ -94,7 +121,9 @@ def issue_certificate(
     if application.side not in ("KZ", "UZ"):
         raise Conflict(_l("The application has no side (KZ or UZ); no certificate can be issued."), code="no_side")
     start = local_date(decided_at)
-    certificate = _new_certificate(application, clean_benefits(granted_benefits, start), start, actor)
+    chosen = granted_benefits if granted_benefits is not None else application.granted_benefits
+    grant = grants.grant(grants.decision_snapshot(application), chosen)
+    certificate = new_certificate(application, grant, start, actor)
     add_event(
         certificate,
         "issue",
@@ -108,59 +137,10 @@ def issue_certificate(
         "certificate.issue",
         certificate,
         actor=actor,
-        details={
-            "serial": certificate.serial,
-            "application_id": application.id,
-            "sha256": certificate.sha256,
-            "valid_from": certificate.valid_from,
-            "valid_until": certificate.valid_until,
-        },
+        details={"application_id": application.id, **signed_details(certificate, grant)},
     )
     notify_company(certificate, "certificates/mail/issued.txt")
     return certificate
-
-
-def reissue_certificate(
-    certificate: Certificate, actor: User, *, reason: str, granted_benefits: Any = None
-) -> Certificate:
-    """Replace an active certificate after an amendment: a new serial with the company's current
-    data (and ``granted_benefits`` if given, else the same benefits); the old one becomes superseded.
-
-    The two are linked both ways. Load ``certificate`` with a row lock first.
-    """
-    application = certificate.application
-    apply_action(certificate, Action.SUPERSEDE, actor, reason=reason, notify=False)
-    start = zone_today()
-    benefits = (
-        clean_benefits(granted_benefits, start)
-        if granted_benefits is not None
-        else [dict(b) for b in certificate.benefits]
-    )
-    replacement = _new_certificate(application, benefits, start, actor, supersedes=certificate)
-    certificate.superseded_by_id = replacement.id
-    add_event(
-        replacement,
-        "issue",
-        actor,
-        from_status=None,
-        reason=reason,
-        effective_date=start,
-        details={"supersedes": certificate.serial},
-    )
-    record(
-        "certificate.reissue",
-        replacement,
-        actor=actor,
-        details={
-            "serial": replacement.serial,
-            "supersedes": certificate.serial,
-            "reason": reason,
-            "sha256": replacement.sha256,
-        },
-    )
-    notify_company(replacement, "certificates/mail/reissued.txt", previous=certificate, reason=reason)
-    db.session.flush()
-    return replacement
 
 
 def suspend(certificate: Certificate, actor: User, *, reason: str, effective_date: date | None = None) -> None:

@@ -6,12 +6,23 @@ from datetime import date
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from zone.accounts.models import User
 from zone.accounts.roles import READER_ROLES, Role
-from zone.api.common import decimal_json, decode_cursor, encode_cursor, iso, json_body, page_limit, require_fields
+from zone.api.common import (
+    ListOf,
+    actor_name,
+    decimal_json,
+    decode_cursor,
+    encode_cursor,
+    iso,
+    json_body,
+    page_limit,
+    require_fields,
+)
 from zone.applications.models import Application, ApplicationEvent
 from zone.calendar import today
 from zone.errors import NotFound, ValidationFailed, ZoneError
@@ -22,7 +33,11 @@ from zone.web.access import AUTHENTICATED, allow
 
 api_bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 
-ACTION_FIELDS = {"action", "comment", "version", "benefits", "grounds", "deadline"}
+# Each field's JSON type; the services check the values.
+ACTION_FIELDS = {"action": str, "comment": str, "version": int,
+                 "benefits": ListOf(str, dict, label=_l("a list of benefit codes or objects")),
+                 "grounds": ListOf(str, single=True, label=_l("a ground's code or a list of codes")),
+                 "deadline": str}
 REJECTING_ACTIONS = {"recommend_rejection", "reject"}
 DEFAULT_GROUND = "OTHER"
 MAX_VERSION = 2**31 - 1
@@ -77,9 +92,9 @@ def certificate_json(certificate) -> dict | None:
 
 
 def event_json(event: ApplicationEvent, *, staff: bool) -> dict:
-    """One history entry. The company sees staff only as "ICIC administration", and no internal details."""
+    """One history entry. The company sees staff only as "ICIC administration" (:func:`actor_name`, as every
+    page does), and no internal details."""
     actor = event.actor
-    hide_person = actor is not None and not staff and actor.company_id is None
     details = event.details or {}
     data = {
         "id": event.id,
@@ -90,7 +105,7 @@ def event_json(event: ApplicationEvent, *, staff: bool) -> dict:
         "to": event.to_status,
         "comment": event.comment,
         "version": event.version,
-        "actor": (_("ICIC administration") if hide_person else actor.display_name) if actor else None,
+        "actor": actor_name(actor, current_user),
         "actor_role": actor.role if actor else None,
         "details": details if staff else {k: details[k] for k in COMPANY_DETAILS if k in details},
     }
@@ -111,13 +126,9 @@ def _version(body: dict) -> int:
 @api_bp.post("/applications/<int:application_id>/actions")
 @allow(Role.REVIEWER, Role.APPROVER, Role.ADMIN)
 def act(application_id: int):
-    body = json_body(allowed=ACTION_FIELDS)
+    body = json_body(allowed=set(ACTION_FIELDS), types=ACTION_FIELDS)
     require_fields(body, {"action": str, "version": int})
     version = _version(body)
-    for name in ("comment", "deadline"):
-        if body.get(name) is not None and not isinstance(body[name], str):
-            raise ValidationFailed(_("Some values are missing or of the wrong type."),
-                                   fields={name: [_("Must be a string.")]})
     if body.get("deadline") is not None:
         try:
             date.fromisoformat(body["deadline"])

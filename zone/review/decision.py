@@ -45,7 +45,7 @@ def clean_grounds(grounds: Any, field_name: str = "grounds") -> list[str]:
     if not isinstance(grounds, (list, tuple)) or not grounds:
         raise ValidationFailed(_l("Choose at least one ground for the rejection."),
                                fields={field_name: [_l("Choose at least one ground.")]})
-    unknown = [g for g in grounds if g not in REJECTION_GROUNDS]
+    unknown = [g for g in grounds if not isinstance(g, str) or g not in REJECTION_GROUNDS]
     if unknown:
         raise ValidationFailed(_l("Unknown rejection ground."), fields={
             field_name: [_l("Unknown ground: %(code)s.", code=", ".join(map(str, unknown)))]})
@@ -89,6 +89,16 @@ def _evaluate(application: Application, on_date: date):
     from zone.eligibility.services import evaluate_application  # ImportError while that domain is absent
 
     return evaluate_application(application, on_date)
+
+
+def stored_basis(snapshot: Any, locale: str | None = None) -> DecisionBasis:
+    """The basis of a stored evaluation (an ``EligibilitySnapshot``): what the rules gave on its date, as
+    they read then, however the rules have changed since."""
+    from zone.eligibility.render import render_snapshot
+
+    data = render_snapshot(snapshot.result, locale or str(get_locale() or "ru"))
+    return DecisionBasis(date.fromisoformat(str(data["on_date"])), available=True, admitted=bool(data["admitted"]),
+                         benefits=list(data.get("benefits") or []), result=data)
 
 
 def decision_basis(application: Application, on_date: date, locale: str | None = None) -> DecisionBasis:
@@ -135,10 +145,13 @@ def _cut(periods: list[dict], until: date) -> list[dict]:
 
 
 def _pct(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+    return number if number.is_finite() else None  # NaN would make the comparison raise or never match
 
 
 def _requested_until(item: dict, offered: list[dict], key: str, errors: dict) -> date | None:
@@ -171,6 +184,9 @@ def _requested_until(item: dict, offered: list[dict], key: str, errors: dict) ->
     return until
 
 
+CHOICE_KEYS = frozenset({"code", "until", "periods"})
+
+
 def choose_benefits(basis: DecisionBasis, requested: Any) -> tuple[list[dict], bool]:
     """The benefits to grant and whether they differ from the rules' proposal.
 
@@ -197,6 +213,11 @@ def choose_benefits(basis: DecisionBasis, requested: Any) -> tuple[list[dict], b
             continue
         if code in seen:
             errors[key] = [_l("This benefit is listed twice.")]
+            continue
+        if set(item) - CHOICE_KEYS:
+            # Names, references and legal bases are the rules' words; a request may only choose.
+            errors[key] = [_l("Only the code and an earlier end (until or periods) can be given for a benefit; "
+                              "its name and legal basis come from the rules.")]
             continue
         seen.add(code)
         if code not in offered:
