@@ -124,6 +124,14 @@ class Config:
     SIGNATORY_NAME = _env("SIGNATORY_NAME", "А. Б. Исполнительный")
     SIGNATORY_TITLE = _env("SIGNATORY_TITLE", "Director of the ICIC Administration")
 
+    # Activity agreements: companies countersign with their qualified certificates. Production trusts only
+    # the national CAs listed here (PEM or DER files, comma separated); development and tests also trust
+    # the development national CA kept in DEV_NATIONAL_CA_DIR (`flask agreements demo-signer`).
+    COMPANY_SIGNING_CA_PATHS = _env_list("COMPANY_SIGNING_CA_PATHS")
+    TRUST_DEV_NATIONAL_CA = _env_bool("TRUST_DEV_NATIONAL_CA", True)
+    DEV_NATIONAL_CA_DIR = Path(_env("DEV_NATIONAL_CA_DIR", str(INSTANCE_DIR / "national-ca")))
+    AGREEMENT_UPLOAD_MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+
     PREFERRED_URL_SCHEME = "http"
     HSTS = False
 
@@ -153,6 +161,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+    TRUST_DEV_NATIONAL_CA = False  # production trusts COMPANY_SIGNING_CA_PATHS only
 
     @classmethod
     def check(cls) -> None:

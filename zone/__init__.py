@@ -26,6 +26,7 @@ DOMAINS = (
     "eligibility",
     "review",
     "certificates",
+    "agreements",
     "registers",
     "api",
     "demo",

@@ -1,0 +1,1 @@
+"""Activity agreements: made at admission, signed by the zone, countersigned by the company, amended by supplementary agreements."""
