@@ -169,9 +169,10 @@ def _only_signed_since(zone_signature) -> bool:
     from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel, SuspiciousModification
 
     try:
-        result = zone_signature.evaluate_modifications(DEFAULT_DIFF_POLICY)
+        zone_signature.compute_integrity_info(diff_policy=DEFAULT_DIFF_POLICY)
     except Exception:
         return False
+    result = zone_signature.diff_result
     if isinstance(result, SuspiciousModification):
         return False
     return result.modification_level <= ModificationLevel.FORM_FILLING
