@@ -208,3 +208,21 @@ def issue_identity(tax_id: str, ca_key, ca_certificate: x509.Certificate, *, pas
                   else serialization.NoEncryption())
     return pkcs12.serialize_key_and_certificates(f"company {tax_id}".encode(), key, certificate,
                                                  [ca_certificate], protection)
+
+
+def sign_with_identity(pdf: bytes, p12: bytes, passphrase: str | None = None, *,
+                       field: str = "CompanySignature") -> bytes:
+    """``pdf`` with a PAdES signature by the identity in ``p12`` appended as an incremental update, in the
+    empty field the zone left for the company: what a company's signing tool does (the demo seed uses it)."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from zone.certificates.signing import without_running_loop
+
+    signer = signers.SimpleSigner.load_pkcs12_data(p12, (), passphrase=passphrase.encode() if passphrase else None)
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    metadata = signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256",
+                                            subfilter=fields.SigSeedSubFilter.PADES)
+    return without_running_loop(signers.sign_pdf, writer, metadata, signer=signer).getvalue()
