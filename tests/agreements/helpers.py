@@ -22,7 +22,10 @@ def sign_as_company(pdf: bytes, p12: bytes, passphrase: str | None = None, *, fi
         prepare(writer)
     metadata = signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256",
                                             subfilter=fields.SigSeedSubFilter.PADES)
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    # Through the zone's helper: a browser test's thread already runs an event loop (Playwright).
+    from zone.certificates.signing import without_running_loop
+
+    return without_running_loop(signers.sign_pdf, writer, metadata, signer=signer).getvalue()
 
 
 def other_ca_identity(tax_id: str, **kwargs) -> bytes:

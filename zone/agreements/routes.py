@@ -36,6 +36,12 @@ def _helpers():
     }
 
 
+def _page_status(error: ZoneError) -> int:
+    """A refused form is shown again with what was typed: 200 (the page is fine), except a refusal of
+    the person (403) or of the state (409), which the status tells too."""
+    return error.status if error.status in (403, 409) else 200
+
+
 def _visible(number: str) -> Agreement:
     agreement = queries.by_number(number)
     if agreement is None or not policies.can_view(current_user, agreement):
@@ -134,13 +140,13 @@ def countersign(number: str):
     if not form.validate_on_submit() or upload is None or not hasattr(upload, "stream"):
         db.session.rollback()
         form.file.errors = [*(form.file.errors or []), _("Attach the signed PDF.")]
-        return _detail_page(_visible(number), countersign_form=form, status=422)
+        return _detail_page(_visible(number), countersign_form=form, status=200)
     try:
         services.countersign(agreement, current_user, upload.stream.read(services.upload_limit() + 1))
     except ZoneError as error:
         db.session.rollback()
         apply_service_errors(form, error)
-        return _detail_page(_visible(number), countersign_form=form, status=error.status)
+        return _detail_page(_visible(number), countersign_form=form, status=_page_status(error))
     db.session.commit()
     flash(_("Thank you: your signature is accepted and the agreement %(number)s is concluded.",
             number=agreement.number), "success")
@@ -160,12 +166,12 @@ def propose(number: str):
         except ZoneError as error:
             db.session.rollback()
             apply_service_errors(form, error, mapping | {"reason": "reason", "version": "reason"})
-            return _detail_page(_visible(number), amend_form=form, status=error.status)
+            return _detail_page(_visible(number), amend_form=form, status=_page_status(error))
         db.session.commit()
         flash(_("The amendment is proposed; another approver or administrator decides it."), "success")
         return redirect(url_for("agreements.detail", number=agreement.number, _anchor="amendments"))
     db.session.rollback()
-    return _detail_page(_visible(number), amend_form=form, status=422)
+    return _detail_page(_visible(number), amend_form=form, status=200)
 
 
 def _decide(number: str, amendment_number: int, approve: bool):
@@ -183,13 +189,13 @@ def _decide(number: str, amendment_number: int, approve: bool):
             db.session.rollback()
             apply_service_errors(form, error, {"version": "reason"})
             return _detail_page(_visible(number), decision_form=form, open_amendment=amendment_number,
-                                status=error.status)
+                                status=_page_status(error))
         db.session.commit()
         flash(_("Amendment No. %(n)s is approved: the new revision is signed by the zone.", n=amendment.number)
               if approve else _("Amendment No. %(n)s is rejected.", n=amendment.number), "success")
         return redirect(url_for("agreements.detail", number=agreement.number, _anchor="amendments"))
     db.session.rollback()
-    return _detail_page(_visible(number), decision_form=form, open_amendment=amendment_number, status=422)
+    return _detail_page(_visible(number), decision_form=form, open_amendment=amendment_number, status=200)
 
 
 @bp.post("/agreements/<number>/amendments/<int:amendment>/approve")
