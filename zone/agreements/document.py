@@ -52,14 +52,17 @@ def render_and_sign(context: dict) -> tuple[bytes, str]:
     Raises SigningUnavailable (503) when the key cannot be used, so nothing is stored.
     """
     # WeasyPrint and pyHanko load only when an agreement is made, not with every app start.
-    from zone.agreements.pdf import render_agreement_pdf
+    from zone.agreements.pdf import render_agreement, stamp_values
     from zone.certificates.signing import SigningError, sign_pdf
 
     p12, passphrase, _ca = signing_paths()
+    rendered = render_agreement(context)
+    # A form shared by many agreements gets this one's values in the revision the zone signs.
+    prepare = (lambda writer: stamp_values(writer, rendered.values)) if rendered.values is not None else None
     try:
-        signed = sign_pdf(render_agreement_pdf(context), p12, passphrase,
+        signed = sign_pdf(rendered.pdf, p12, passphrase,
                           reason=f"Activity agreement {context['number']} signed by the ICIC \"Central Asia\"",
-                          permissions=_form_filling(), open_fields=(COMPANY_FIELD,))
+                          permissions=_form_filling(), open_fields=(COMPANY_FIELD,), prepare=prepare)
     except SigningError as error:
         current_app.logger.error("Agreement %s not signed: %s", context.get("number"), error)
         raise SigningUnavailable(

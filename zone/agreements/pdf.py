@@ -23,7 +23,10 @@ Context accepted by :func:`render_agreement_pdf` (dates as ``date`` or ISO strin
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from pathlib import Path
@@ -112,8 +115,10 @@ def _change_rows(revision: dict, obligations: list[dict]) -> list[dict]:
     return rows
 
 
-def document_context(context: dict) -> tuple[dict, str]:
-    """The particulars template's context (plain strings only) and the side's state language."""
+def document_context(context: dict) -> dict:
+    """The particulars template's context: plain strings only. ``values`` holds what differs from one
+    agreement to the next (number, date, company, project, targets and dates...); everything else is the
+    same for every agreement of a side, rule set and set of obligation types, and makes the form."""
     side = plain(context.get("side")).upper()
     number = plain(context.get("number"))
     if side not in SIDES or not number:
@@ -129,26 +134,32 @@ def document_context(context: dict) -> tuple[dict, str]:
     decided_on, due = format_date(context.get("decided_on")), format_date(context.get("countersign_due"))
     certificate = plain(context.get("certificate"))
 
-    def label(key: str, **values) -> dict:
-        texts = wording.LABELS[key]
-        return {"ru": texts["ru"].format(**values), "third": texts[third].format(**values),
-                "en": texts["en"].format(**values)}
-
-    labels = {key: label(key) for key in wording.LABELS if key != "company_signs"}
+    labels = {}
+    for key, texts in wording.LABELS.items():
+        labels[key] = {"ru": texts["ru"], "third": texts[third], "en": texts["en"]}
     labels["company_signs"] = {
-        language: wording.LABELS["company_signs"][language].format(esign=spec["esign"][language], due=due)
-        for language in ("ru", third, "en")}
-    labels["company_signs"]["third"] = labels["company_signs"][third]
+        language: wording.LABELS["company_signs"][target].format(esign=spec["esign"][target])
+        for language, target in (("ru", "ru"), ("third", third), ("en", "en"))}
     labels["tax_id"] = {"ru": spec["tax_id_label"]["ru"], "third": spec["tax_id_label"][third]}
-    facts = [[("zone_party", spec["zone_party"]["ru"])], [("participant", company["name"])],
-             [("tax_id", company["tax_id"]), ("codes", ", ".join(plain(c) for c in context.get("activity_codes") or ())
-                                              or "—")]]
+
+    values = {
+        "number": number, "footer": number, "date": format_date(context.get("date")),
+        "participant": company["name"], "company": company["name"], "tax_id": company["tax_id"],
+        "tax_id_signature": company["tax_id"], "address": company["address"],
+        "codes": ", ".join(plain(c) for c in context.get("activity_codes") or ()) or "—",
+        "project": plain(context.get("project")) or "—", "certificate": f"{certificate}, {decided_on}",
+        "application": plain(context.get("application")) or "—", "countersign_due": due,
+    }
+    for index, obligation in enumerate(obligations):
+        values[f"target-{index}"] = obligation["target"]
+        values[f"due-{index}"] = obligation["due"]
+    # (key, lines, static text): a fact without static text is a slot holding values[key].
+    facts = [[("zone_party", 0, spec["zone_party"]["ru"])], [("participant", 2, None)],
+             [("tax_id", 1, None), ("codes", 1, None)]]
     if company["address"]:
-        facts.append([("address", company["address"])])
-    application = plain(context.get("application")) or "—"
-    facts += [[("project", plain(context.get("project")) or "—")],
-              [("certificate", f"{certificate}, {decided_on}"), ("application", application)],
-              [("countersign_due", due)]]
+        facts.append([("address", 2, None)])
+    facts += [[("project", 2, None)], [("certificate", 1, None), ("application", 1, None)],
+              [("countersign_due", 1, None)]]
     revision_view = None
     if revision:
         line_values = {"revision": str(int(revision.get("number") or 0)),
@@ -161,30 +172,26 @@ def document_context(context: dict) -> tuple[dict, str]:
             "reason": plain(revision.get("reason")),
             "changes": _change_rows(revision, raw_obligations),
         }
-    date = format_date(context.get("date"))
-    summary = wording.SUMMARY.format(
-        language=wording.LANGUAGE_NAMES_EN[third], number=number, date=date, zone_party=spec["zone_party"]["en"],
-        company=company["name"], tax_id_label=spec["tax_id_label"]["en"], tax_id=company["tax_id"],
-        certificate=certificate, decided_on=decided_on, due=due)
-    footer = number + (f" · {revision_view['line']['ru']}" if revision_view else "")
+        values["footer"] = f"{number} · {revision_view['line']['ru']}"
     return {
-        "number": number, "third": third, "footer": footer, "date": date,
+        "side": side, "third": third, "form": False, "values": values, "footer": values["footer"],
         "zone": {"ru": wording.ZONE_NAME["ru"], "third": wording.ZONE_NAME[third], "en": wording.ZONE_NAME["en"]},
         "title": {"ru": spec["title"]["ru"], "third": spec["title"][third], "en": spec["title"]["en"]},
         "place": {"ru": spec["place"]["ru"], "third": spec["place"][third]},
         "lead": {"ru": wording.LEAD["ru"], "third": wording.LEAD[third]},
-        "l": labels, "facts": facts, "obligations": obligations, "references": references,
-        "revision": revision_view,
+        "l": labels, "facts": facts, "references": references, "revision": revision_view,
+        "obligations": [{key: o[key] for key in ("name_ru", "name_third", "tolerance", "basis", "changed")}
+                        for o in obligations],
         "zone_party": {"ru": spec["zone_party"]["ru"]},
         "signatory": " ".join(filter(None, [plain(signatory.get("title_ru")), plain(signatory.get("name"))])),
-        "company": company, "tax_id_label": spec["tax_id_label"]["ru"], "summary": summary,
-    }, third
+        "tax_id_label": spec["tax_id_label"]["ru"],
+        "summary": wording.SUMMARY.format(language=wording.LANGUAGE_NAMES_EN[third]),
+    }
 
 
 def render_agreement_html(context: dict) -> str:
-    """The HTML of the agreement's particulars (what WeasyPrint lays out for each agreement)."""
-    template_context, _third = document_context(context)
-    return AGREEMENT.html("agreement_particulars.html", template_context)
+    """The HTML of the agreement's particulars with every value in place."""
+    return AGREEMENT.html("agreement_particulars.html", document_context(context))
 
 
 def general_conditions_pdf(side: str) -> bytes:
@@ -205,12 +212,139 @@ def general_conditions_pdf(side: str) -> bytes:
     return pdf
 
 
+@dataclass(frozen=True)
+class AgreementPdf:
+    """A rendered agreement: ``pdf`` alone, or ``pdf`` (a form shared by many agreements) with ``values``
+    (a one-page PDF to print over its first page, see :func:`stamp_values`)."""
+
+    pdf: bytes
+    values: bytes | None = None
+
+
 def render_agreement_pdf(context: dict) -> bytes:
-    """Render the agreement (see module docstring) to PDF bytes; AgreementContextError if malformed."""
-    template_context, _third = document_context(context)
-    side = plain(context.get("side")).upper()
+    """Render the agreement (see module docstring) to one PDF, every value laid out in place."""
+    template_context = document_context(context)
     particulars = AGREEMENT.render(AGREEMENT.html("agreement_particulars.html", template_context))
-    return join_pdfs(particulars, general_conditions_pdf(side))
+    return join_pdfs(particulars, general_conditions_pdf(template_context["side"]))
+
+
+def render_agreement(context: dict) -> AgreementPdf:
+    """The agreement as a shared form plus its values when every value fits its slot (an original; the
+    form is laid out once per process), else laid out in full (:func:`render_agreement_pdf`)."""
+    template_context = document_context(context)
+    if template_context["revision"] is None:
+        form = _form(template_context)
+        if form is not None:
+            slots = form.fill(template_context["values"])
+            if slots is not None:
+                html = AGREEMENT.html("agreement_values.html", {"number": template_context["values"]["number"],
+                                                                "slots": slots})
+                return AgreementPdf(pdf=form.pdf, values=AGREEMENT.render(html))
+    return AgreementPdf(pdf=render_agreement_pdf(context))
+
+
+def stamp_values(writer, values_pdf: bytes) -> None:
+    """Print the values page over the first page of the document in ``writer`` (a pyHanko incremental
+    writer: the values join the form in the same revision as the zone's signature)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    xobject = writer.import_page_as_xobject(PdfFileReader(BytesIO(values_pdf), strict=False))
+    # The form's own drawing may leave its coordinate transformation in place: save and restore the
+    # graphics state around it, so the values are drawn in the page's own coordinates.
+    writer.add_stream_to_page(0, writer.add_object(generic.StreamObject(stream_data=b"q")), prepend=True)
+    content = writer.add_object(generic.StreamObject(stream_data=b"Q q /AgreementValues Do Q"))
+    writer.add_stream_to_page(0, content, resources=generic.DictionaryObject({
+        generic.NameObject("/XObject"): generic.DictionaryObject({generic.NameObject("/AgreementValues"): xobject})}))
+
+
+# --- the form: the particulars without their values, laid out once ----------------------------------------
+
+# Average advance of a character, in em, that no realistic line of DejaVu Sans exceeds (digits are 0.64 em,
+# capitals up to 0.8, bold wider): with it a value is known to fit its slot without laying it out; a value
+# that might not fit is laid out in full instead.
+_CHAR_EM = {"numeric": 0.7, "text": 0.76, "bold": 0.84}
+_NUMERIC = frozenset({"number", "footer", "date", "tax_id", "tax_id_signature", "codes", "certificate",
+                      "application", "countersign_due"})
+_MAX_FORMS = 64
+
+
+@dataclass(frozen=True)
+class Slot:
+    key: str
+    x: float
+    y: float
+    width: float
+    height: float
+    lines: int
+    font_px: float
+    css: str
+
+
+@dataclass(frozen=True)
+class Form:
+    pdf: bytes  # the form page followed by the general conditions
+    slots: tuple[Slot, ...]
+
+    def fill(self, values: dict) -> list[dict] | None:
+        """The values placed in their slots, or None when one might not fit (or has no slot)."""
+        placed = []
+        by_key = {slot.key: slot for slot in self.slots}
+        if set(values) - set(by_key) - {"address"} or ("address" in by_key) != bool(values.get("address")):
+            return None
+        for key, text in values.items():
+            slot = by_key.get(key)
+            if slot is None:
+                continue
+            kind = ("numeric" if key in _NUMERIC or key.startswith(("target-", "due-"))
+                    else "bold" if "strong" in slot.css.split() else "text")
+            per_line = int(slot.width / (slot.font_px * _CHAR_EM[kind]))
+            if len(text) > per_line * slot.lines - (slot.lines - 1) * per_line // 3:
+                return None
+            placed.append({"css": slot.css, "text": text, "x": f"{slot.x:.2f}", "y": f"{slot.y:.2f}",
+                           "width": f"{slot.width:.2f}", "height": f"{slot.height:.2f}"})
+        return placed
+
+
+_forms: dict[str, Form | None] = {}
+_forms_lock = threading.Lock()
+
+
+def _form(template_context: dict) -> Form | None:
+    """The form of this kind of agreement (None if it does not fit one page), made once per process."""
+    static = {key: value for key, value in template_context.items() if key not in ("values", "footer")}
+    static["has_address"] = bool(template_context["values"]["address"])
+    key = hashlib.sha256(json.dumps(static, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    if key in _forms:
+        return _forms[key]
+    html = AGREEMENT.html("agreement_particulars.html", {**template_context, "form": True, "footer": ""})
+    document = AGREEMENT.layout(html)
+    form = None
+    if len(document.pages) == 1:
+        slots = tuple(_slots(document.pages[0]._page_box))
+        form = Form(pdf=join_pdfs(AGREEMENT.write([document]), general_conditions_pdf(template_context["side"])),
+                    slots=slots)
+    with _forms_lock:
+        if len(_forms) >= _MAX_FORMS:
+            _forms.clear()
+        _forms[key] = form
+    return form
+
+
+def _slots(box, seen: set | None = None):
+    """The slot boxes of a laid-out page, in CSS pixels from the page's top-left corner."""
+    seen = set() if seen is None else seen
+    element = getattr(box, "element", None)
+    name = element.get("data-slot") if element is not None and hasattr(element, "get") else None
+    if name and name not in seen and hasattr(box, "content_box_x"):
+        seen.add(name)
+        css = " ".join(c for c in (element.get("class") or "").split() if c not in ("slot",)
+                       and not c.startswith("lines-"))
+        yield Slot(key=name, x=box.content_box_x(), y=box.content_box_y(), width=box.width, height=box.height,
+                   lines=int(element.get("data-lines") or 1), font_px=float(box.style["font_size"]),
+                   css=css + (" footer" if name == "footer" else ""))
+    for child in getattr(box, "children", None) or ():
+        yield from _slots(child, seen)
 
 
 def join_pdfs(first: bytes, then: bytes) -> bytes:

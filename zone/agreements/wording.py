@@ -121,10 +121,10 @@ LABELS = {
                    "kk": "Басқарушы тараптың электрондық қолтаңбасымен қол қойылды (PAdES).",
                    "uz": "Boshqaruvchi tomonning elektron imzosi bilan imzolangan (PAdES).",
                    "en": "Signed with the electronic signature of the managing party (PAdES)."},
-    "company_signs": {"ru": "Подписывается {esign} не позднее {due}.",
-                      "kk": "{due} кешіктірмей {esign} қол қойылады.",
-                      "uz": "{due} dan kechiktirmay {esign} imzolanadi.",
-                      "en": "To be signed with {esign} by {due}."},
+    "company_signs": {"ru": "Подписывается {esign} в срок, указанный выше.",
+                      "kk": "Жоғарыда көрсетілген мерзімде {esign} қол қойылады.",
+                      "uz": "Yuqorida ko'rsatilgan muddatda {esign} imzolanadi.",
+                      "en": "To be signed with {esign} by the date shown above."},
     "conditions": {"ru": "Общие условия", "kk": "Жалпы шарттар", "uz": "Umumiy shartlar", "en": "General conditions"},
 }
 
@@ -137,11 +137,10 @@ LEAD = {
           "shartlar (1–6-bo'limlar) asosida tuzadilar. Shartnoma ikkala tomon imzolaganda tuzilgan hisoblanadi.",
 }
 
-SUMMARY = ("Summary in English (for information; the Russian and {language} texts prevail): activity agreement "
-           "{number} of {date} between the {zone_party} and {company} ({tax_id_label} {tax_id}), resident under "
-           "certificate {certificate} since {decided_on}. The participant undertakes the obligations listed above, "
-           "within the tolerance shown, and the general conditions that follow; the agreement is concluded once "
-           "the participant countersigns it, by {due}.")
+SUMMARY = ("Summary in English (for information; the Russian and {language} texts prevail): this activity "
+           "agreement binds the managing party and the participant named above. The participant undertakes the "
+           "obligations listed above, within the tolerance shown, and the general conditions that follow; the "
+           "agreement is concluded once the participant countersigns it, by the date shown above.")
 
 REVISION = {
     "ru": "Редакция {revision}: дополнительное соглашение № {amendment} от {date}",

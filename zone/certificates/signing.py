@@ -162,12 +162,14 @@ def sign_pdf(
     location: str = 'ICIC "Central Asia"',
     permissions: fields.MDPPerm = fields.MDPPerm.NO_CHANGES,
     open_fields: tuple[str, ...] = (),
+    prepare=None,
 ) -> bytes:
     """Return ``pdf_bytes`` with a PAdES (B-B) certification signature by the zone's key.
 
     ``permissions`` is what the certification allows afterwards: nothing for a certificate;
     ``FILL_FORMS`` for a document another party still signs, in the empty signature fields named in
     ``open_fields`` (added in the same revision, so they are covered by the zone's signature).
+    ``prepare(writer)``, if given, completes the document in that same signed revision first.
     """
     signer = load_signer(p12_path, passphrase)
     metadata = signers.PdfSignatureMetadata(
@@ -181,6 +183,8 @@ def sign_pdf(
     )
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
+        if prepare is not None:
+            prepare(writer)
         for name in open_fields:
             fields.append_signature_field(writer, fields.SigFieldSpec(name))
         output = without_running_loop(signers.sign_pdf, writer, metadata, signer=signer,
