@@ -170,7 +170,7 @@ def agreement_issuance(app, runs: int = 8) -> Rate:
     from sqlalchemy import select
 
     from zone.accounts.models import User
-    from zone.agreements import pdf
+    from zone.agreements import layers, pdf
     from zone.agreements.models import Agreement
     from zone.agreements.services import create_agreement
     from zone.certificates.models import Certificate
@@ -184,6 +184,7 @@ def agreement_issuance(app, runs: int = 8) -> Rate:
         if len(certificates) < runs + 1:
             raise RuntimeError("agreement benchmark needs issued certificates without an agreement")
         pdf.warm_up()
+        layers.warm_up()
         times = []
         for n, certificate in enumerate(certificates):
             start = time.perf_counter()

@@ -41,7 +41,7 @@ def stamped(rendered) -> bytes:
 
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    from zone.agreements.pdf import stamp_values
+    from zone.agreements.layers import stamp_values
 
     writer = IncrementalPdfFileWriter(BytesIO(rendered.pdf), strict=False)
     stamp_values(writer, rendered.values)
@@ -55,7 +55,7 @@ def stamped(rendered) -> bytes:
     ("UZ", ["ДОГОВОР ОБ УСЛОВИЯХ", "SHARTNOMA", "Umumiy shartlar"]),
 ])
 def test_the_shared_form_prints_every_value(side, words):
-    from zone.agreements.pdf import render_agreement
+    from zone.agreements.layers import render_agreement
 
     company = {"name": "ООО «Сырдарья Текстиль»", "tax_id": "305123456", "address": "г. Гулистан"} if side == "UZ" \
         else context()["company"]
@@ -69,7 +69,7 @@ def test_the_shared_form_prints_every_value(side, words):
 
 
 def test_a_value_too_long_for_its_slot_is_laid_out_in_full():
-    from zone.agreements.pdf import render_agreement
+    from zone.agreements.layers import render_agreement
 
     name = "ТОО «" + "Очень длинное наименование товарищества с ограниченной ответственностью " * 3 + "»"
     rendered = render_agreement(context(company={**context()["company"], "name": name}))

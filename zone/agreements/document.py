@@ -52,7 +52,7 @@ def render_and_sign(context: dict) -> tuple[bytes, str]:
     Raises SigningUnavailable (503) when the key cannot be used, so nothing is stored.
     """
     # WeasyPrint and pyHanko load only when an agreement is made, not with every app start.
-    from zone.agreements.pdf import render_agreement, stamp_values
+    from zone.agreements.layers import render_agreement, stamp_values
     from zone.certificates.signing import SigningError, sign_pdf
 
     p12, passphrase, _ca = signing_paths()

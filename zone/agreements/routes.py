@@ -108,8 +108,7 @@ def staff_list():
 @bp.get("/agreements/<number>")
 @allow(AUTHENTICATED)
 def detail(number: str):
-    page, status = _detail_page(_visible(number))
-    return page, status
+    return _detail_page(_visible(number))
 
 
 @bp.get("/agreements/<number>/pdf")

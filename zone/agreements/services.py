@@ -33,6 +33,7 @@ from zone.agreements.models import AgreementStatus as S
 from zone.agreements.obligations import amended, obligations_for, terms_on
 from zone.applications.models import Application
 from zone.audit.services import record
+from zone.certificates.lifecycle import zone_date
 from zone.certificates.models import Certificate
 from zone.certificates.serials import take_number
 from zone.database import utcnow
@@ -209,8 +210,6 @@ def approve_amendment(agreement: Agreement, amendment: AgreementAmendment, actor
         raise Conflict(_l("The agreement is terminated; it cannot be amended."), code="terminated")
     now = utcnow()
     number = agreement.revision + 1
-    from zone.certificates.lifecycle import zone_date
-
     signed_on = zone_date(now)
     pdf, digest = render_and_sign(pdf_context(agreement, obligations=amendment.obligations, signed_on=signed_on,
                                               revision={"number": number, "amendment": amendment.number,
