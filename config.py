@@ -161,6 +161,13 @@ class Config:
     AUDIT_CHAIN_KEY_FILE = Path(_env("AUDIT_CHAIN_KEY_FILE", str(INSTANCE_DIR / "audit" / "chain.key")))
     AUDIT_ANCHOR_DIR = Path(_env("AUDIT_ANCHOR_DIR", str(INSTANCE_DIR / "anchors")))
     AUDIT_ANCHOR_MAIL_TO = _env_list("AUDIT_ANCHOR_MAIL_TO")  # besides every active auditor
+    # Activity agreements: companies countersign with their qualified certificates. Production trusts only
+    # the national CAs listed here (PEM or DER files, comma separated); development and tests also trust
+    # the development national CA kept in DEV_NATIONAL_CA_DIR (`flask agreements demo-signer`).
+    COMPANY_SIGNING_CA_PATHS = _env_list("COMPANY_SIGNING_CA_PATHS")
+    TRUST_DEV_NATIONAL_CA = _env_bool("TRUST_DEV_NATIONAL_CA", True)
+    DEV_NATIONAL_CA_DIR = Path(_env("DEV_NATIONAL_CA_DIR", str(INSTANCE_DIR / "national-ca")))
+    AGREEMENT_UPLOAD_MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 
     PREFERRED_URL_SCHEME = "http"
     HSTS = False
@@ -208,6 +215,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+    TRUST_DEV_NATIONAL_CA = False  # production trusts COMPANY_SIGNING_CA_PATHS only
 
     @classmethod
     def check(cls, config: Mapping[str, Any]) -> None:

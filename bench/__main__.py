@@ -211,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         with app.app_context():
             seed(100, spare_approved=10)
         results["rates"].extend(inprocess.issuance_vs_bare_render(app, runs=8))
+        results["rates"].append(inprocess.agreement_issuance(app, runs=8))
         _dispose(app)
     results["elapsed"] = time.monotonic() - started
     results["environment"] = {

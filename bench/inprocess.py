@@ -1,5 +1,5 @@
 """Measurements inside one Python process: page latency and SQL statements per request, the
-eligibility engine, certificate issuance against a bare WeasyPrint render, and exports."""
+eligibility engine, certificate and agreement issuance against a bare WeasyPrint render, and exports."""
 
 from __future__ import annotations
 
@@ -162,6 +162,44 @@ def issuance_vs_bare_render(app, runs: int = 8) -> tuple[Rate, Rate]:
     render = statistics.median(render_times)
     return (Rate("certificate issuance (end to end)", 1 / issue, issue * 1000),
             Rate("bare WeasyPrint render, same HTML", 1 / render, render * 1000))
+
+
+def agreement_issuance(app, runs: int = 8) -> Rate:
+    """The activity agreement an admission adds to the certificate (number, obligations from the rule set,
+    render, PAdES signature, store, audit, mail, commit), for certificates issued without one."""
+    from sqlalchemy import select
+
+    from zone.accounts.models import User
+    from zone.agreements import layers, pdf
+    from zone.agreements.models import Agreement
+    from zone.agreements.services import create_agreement
+    from zone.certificates.models import Certificate
+    from zone.extensions import db
+
+    with app.app_context(), app.test_request_context("/"):
+        approver = db.session.scalar(select(User).where(User.role == "approver"))
+        certificates = db.session.scalars(
+            select(Certificate).where(~Certificate.application_id.in_(select(Agreement.application_id)))
+            .where(Certificate.sha256 != _placeholder_sha()).order_by(Certificate.id).limit(runs + 1)).all()
+        if len(certificates) < runs + 1:
+            raise RuntimeError("agreement benchmark needs issued certificates without an agreement")
+        pdf.warm_up()
+        layers.warm_up()
+        times = []
+        for n, certificate in enumerate(certificates):
+            start = time.perf_counter()
+            create_agreement(certificate.application, certificate, actor=approver)
+            db.session.commit()
+            if n:  # the first one warms caches
+                times.append(time.perf_counter() - start)
+    each = statistics.median(times)
+    return Rate("agreement issuance (end to end)", 1 / each, each * 1000)
+
+
+def _placeholder_sha() -> str:
+    from bench.seed import PLACEHOLDER_SHA
+
+    return PLACEHOLDER_SHA
 
 
 def _certificate_table():

@@ -206,8 +206,8 @@ def seed(n: int, rng_seed: int = 2026, spare_approved: int = 0) -> Seeded:
                                          next_number(app["side"], issued.year), issued.year, "active", issued))
     _insert("certificates", certificates)
     out.certificates = len(certificates)
-    counter_table = next((t.name for t in db.metadata.sorted_tables
-                          if {"side", "year", "last_number"} <= set(t.columns.keys())), None)
+    # Other domains number per side and year too (agreements); this is the certificates' counter.
+    counter_table = "certificate_serial_counters" if "certificate_serial_counters" in db.metadata.tables else None
     if counter_table:  # so that a certificate issued later takes the next free serial
         _insert(counter_table, [{"side": side, "year": year, "last_number": last}
                                 for (side, year), last in sorted(counters.items())])

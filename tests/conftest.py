@@ -147,6 +147,7 @@ def app(database_url, tmp_path, signing_dir, app_overrides):
         "MAIL_OUTBOX_DIR": tmp_path / "outbox",
         "SIGNING_P12_PATH": Path(signing_dir) / "signer.p12",
         "SIGNING_CA_PATH": Path(signing_dir) / "ca.pem",
+        "DEV_NATIONAL_CA_DIR": Path(signing_dir) / "national-ca",
         "BASE_URL": "http://zone.test",
         "AUDIT_CHAIN_KEY": None,  # the key file below, created on first use as in development
         "AUDIT_CHAIN_KEY_FILE": tmp_path / "audit" / "chain.key",

@@ -44,7 +44,7 @@ ROLE_OF = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "review
 READERS = {Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMIN}
 SKIPPED_ENDPOINTS = {"static"}
 # Arguments that name company A's objects: company B must get 404 for them.
-OWNED_ARGUMENTS = {"application_id", "document_id", "serial"}
+OWNED_ARGUMENTS = {"application_id", "document_id", "serial", "number"}
 # Account self-service: any signed-in user (the auditor too) may use them for their own account.
 SELF_SERVICE_BLUEPRINTS = {"accounts", "accounts_api"}
 # Non-GET routes that only read (they check what is uploaded): the auditor may use them.
@@ -83,6 +83,7 @@ def fresh_user_per_request(app):
 @pytest.fixture
 def world(app, make_company, make_user, fresh_user_per_request):
     from zone.accounts.models import User
+    from zone.agreements.models import Agreement, AgreementRevision
     from zone.applications.documents import add_document
     from zone.applications.models import Application
     from zone.certificates.models import Certificate, CertificateEvent
@@ -122,9 +123,19 @@ def world(app, make_company, make_user, fresh_user_per_request):
         db.session.flush()
         db.session.add(CertificateEvent(certificate_id=certificate.id, action="issue", to_status="active",
                                         effective_date=now.date()))
+        agreement = Agreement(
+            number="AG-KZ-2026-000001", side="KZ", year=2026, sequence=1, application_id=approved.id,
+            certificate_id=certificate.id, company_id=company_a.id, company_name=company_a.name,
+            company_tax_id=company_a.tax_id, decided_on=now.date(), countersign_due=now.date() + timedelta(days=10),
+            rule_set_version="2026.1", obligations=[], sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
+        db.session.add(agreement)
+        db.session.flush()
+        db.session.add(AgreementRevision(agreement_id=agreement.id, number=1, obligations=[], zone_pdf=pdf,
+                                         zone_sha256=agreement.sha256, zone_size=len(pdf)))
         db.session.commit()
         ids = SimpleNamespace(application=application.id, document=document.id, serial=certificate.serial,
-                              verify_token=certificate.verify_token, victim=victim.id, company=company_a.id)
+                              verify_token=certificate.verify_token, victim=victim.id, company=company_a.id,
+                              agreement=agreement.number)
     return SimpleNamespace(users=users, ids=ids)
 
 
@@ -152,6 +163,10 @@ def build_target(rule, method: str, ids) -> Target:
             values[name] = ids.document
         elif name == "serial":
             values[name] = ids.serial
+        elif name == "number":  # an activity agreement's number
+            values[name] = ids.agreement
+        elif name == "revision":
+            values[name] = 1
         elif name == "token":
             values[name] = ids.verify_token if rule.endpoint.startswith("certificates") else "not-a-valid-token"
             missing = missing or not rule.endpoint.startswith("certificates")

@@ -30,6 +30,7 @@ DOMAINS = (
     "eligibility",
     "review",
     "certificates",
+    "agreements",
     "registers",
     "api",
     "demo",

@@ -46,6 +46,7 @@ class Seed:
     document_ids: list[int] = field(default_factory=list)
     serials: list[str] = field(default_factory=list)
     verify_tokens: list[str] = field(default_factory=list)
+    agreement_numbers: list[str] = field(default_factory=list)
     tax_ids: list[str] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -117,5 +118,9 @@ def seed_through_api(client, make_company, make_user, api_token) -> Seed:
         if _ok(seed, detail, "certificate", 200):
             seed.verify_tokens.append(detail.get_json()["verify_url"].rstrip("/").rsplit("/", 1)[-1])
             seed.stages.append("certificate")
+    agreement = response.get_json().get("agreement") or {}
+    if agreement.get("number"):
+        seed.agreement_numbers.append(agreement["number"])
+        seed.stages.append("agreement")
     _ok(seed, action(client, reviewer, seed.application_ids[1], "start_review"), "start_review", 200)
     return seed

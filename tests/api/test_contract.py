@@ -71,7 +71,8 @@ def _routed(app, operation) -> bool:
 def _fixed_parameters(operation, seed) -> dict[str, list]:
     """Known values per path parameter, so generated cases reach real objects too."""
     known = {"id": seed.application_ids, "doc_id": seed.document_ids, "serial": seed.serials,
-             "token": seed.verify_tokens, "version": ["2026.1"]}
+             "token": seed.verify_tokens, "version": ["2026.1"], "number": seed.agreement_numbers,
+             "revision": [1]}
     names = [p.name for p in operation.path_parameters]
     return {name: known[name] for name in names if known.get(name)}
 

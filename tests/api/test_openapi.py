@@ -71,6 +71,7 @@ OWNERS = {
     "eligibility": ("eligibility",), "rule-sets": ("eligibility",), "oked": ("eligibility",),
     "applications": ("applications",), "applications/{}/actions": ("applications", "review"),
     "certificates": ("certificates",), "verify": ("certificates",), "/verify/{}": ("certificates",),
+    "agreements": ("agreements",),
     "audit": ("audit",), "openapi.json": ("api",), "/healthz": ("web",),
 }
 

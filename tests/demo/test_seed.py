@@ -28,6 +28,12 @@ def test_seed_is_complete_and_idempotent(runner, ctx):
     serials = db.session.scalars(select(Certificate.serial).order_by(Certificate.serial)).all()
     year = db.session.scalar(select(Certificate.issued_at)).year
     assert serials == [f"ICIC-KZ-{year}-000001", f"ICIC-UZ-{year}-000001"]
+    from zone.agreements.models import Agreement
+
+    agreements = db.session.execute(select(Agreement.number, Agreement.status).order_by(Agreement.number)).all()
+    assert [tuple(a) for a in agreements] == [(f"AG-KZ-{year}-000001", "concluded"),
+                                             (f"AG-UZ-{year}-000001", "awaiting_company_signature")]
+    assert "Demo agreement AG-KZ-" in first.output
     assert verify_chain().ok
 
 

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.api.seed import seed_through_api
+from tests.api.seed import action, seed_through_api
 from tests.fuzz.forms import TEXT_KINDS, Form, crawl, normalise, parse_forms
 
 pytestmark = pytest.mark.slow
@@ -175,12 +175,24 @@ def _reset_link(app, user) -> str:
 
 @pytest.fixture
 def seeded(client, make_company, make_user, api_token):
-    return seed_through_api(client, make_company, make_user, api_token)
+    seed = seed_through_api(client, make_company, make_user, api_token)
+    # A second activity agreement, and an amendment awaiting a decision on the first, so that the decision
+    # forms are on a page too (the proposal form shows on the agreement without a pending amendment).
+    reviewer, approver = seed.tokens["reviewer"], seed.tokens["approver"]
+    for name, headers in (("recommend_approval", reviewer), ("approve", approver)):
+        response = action(client, headers, seed.application_ids[1], name)
+    seed.agreement_numbers.append(response.get_json()["agreement"]["number"])
+    first = seed.agreement_numbers[0]
+    version = client.get(f"/api/v1/agreements/{first}", headers=reviewer).get_json()["version"]
+    client.post(f"/api/v1/agreements/{first}/amendments", headers=reviewer, json={
+        "version": version, "reason": "Перенос сроков.", "obligations": [{"id": "jobs_total", "target": 150}]})
+    return seed
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_hostile_values_at_every_form(app, client, seeded, login, role):
-    start = START_PAGES + [f"/applications/{i}" for i in seeded.application_ids]
+    start = (START_PAGES + [f"/applications/{i}" for i in seeded.application_ids]
+             + [f"/agreements/{n}" for n in seeded.agreement_numbers])
     if role == "anonymous":
         start.append(_reset_link(app, seeded.users["auditor"]))  # the form behind a mailed link
     else:

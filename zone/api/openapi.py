@@ -27,6 +27,10 @@ CERTIFICATE_STATUSES = ["active", "suspended", "revoked", "expired", "superseded
 SERIAL_PATTERN = r"^ICIC-(KZ|UZ)-\d{4}-\d{6}$"
 REJECTION_GROUNDS = ["INCOMPLETE_DOCUMENTS", "INVALID_INFORMATION", "ACTIVITY_NOT_PRIORITY", "CRITERIA_NOT_MET",
                      "NO_SITE_AVAILABLE", "OTHER"]
+AGREEMENT_PATTERN = r"^AG-(KZ|UZ)-\d{4}-\d{6}$"
+AGREEMENT_STATUSES = ["awaiting_company_signature", "concluded", "terminated"]
+OBLIGATION_TYPES = ["investment", "jobs_total", "jobs_local", "construction_start", "production_start",
+                    "priority_income_share"]
 
 
 def ref(name: str) -> dict:
@@ -233,7 +237,10 @@ SCHEMAS: dict[str, dict] = {
                                              + ", ".join(f"`{g}`" for g in REJECTION_GROUNDS) + "). Without it, "
                                              "`OTHER` (the comment explains)."),
     }, ["action", "version"], closed=True),
-    "ActionResult": {"allOf": [ref("Application"), obj({"certificate": nullable(ref("Certificate"))})]},
+    "ActionResult": {"allOf": [ref("Application"), obj({
+        "certificate": nullable(ref("Certificate")),
+        "agreement": obj({"number": {"type": "string", "pattern": AGREEMENT_PATTERN}, "status": STRING}, ["number"]),
+    })]},
     "HistoryEntry": obj({"actor": nullable(STRING), "at": DATETIME, "from": nullable(STRING),
                          "to": nullable(STRING), "comment": nullable(STRING)}, ["at", "from", "to"]),
     "History": obj({"items": array(ref("HistoryEntry"))}, ["items"]),
@@ -310,6 +317,49 @@ SCHEMAS: dict[str, dict] = {
                                                    "The latest published anchor and whether the trail holds it."}},
                              ["ok", "length", "head_hash", "first_bad_seq"]),
     "Health": obj({"status": STRING, "database": STRING}, ["status", "database"]),
+    "Obligation": obj({
+        "id": STRING, "type": {"type": "string", "enum": OBLIGATION_TYPES},
+        "target": {"type": ["string", "integer"], "description": "A decimal string (money, percent), a whole "
+                                                                  "number (jobs) or an ISO date (start dates)."},
+        "unit": STRING, "due": DATE, "tolerance_pct": DECIMAL_OUT, "reference": STRING, "verified": BOOLEAN,
+    }, ["id", "type", "target", "unit", "due", "tolerance_pct", "reference"]),
+    "Amendment": obj({
+        "number": INTEGER, "status": {"type": "string", "enum": ["proposed", "approved", "rejected"]},
+        "reason": STRING, "changes": array(obj({"id": STRING, "field": {"type": "string", "enum": ["target", "due"]},
+                                               "from": {}, "to": {}})),
+        "revision": nullable(INTEGER), "proposed_at": DATETIME, "decided_at": nullable(DATETIME),
+    }, ["number", "status", "reason", "changes"]),
+    "AgreementRevision": obj({
+        "revision": INTEGER, "amendment": nullable(INTEGER), "zone_signed_at": DATETIME, "zone_sha256": SHA256,
+        "company_signed_at": nullable(DATETIME), "concluded_sha256": nullable(SHA256),
+    }, ["revision", "zone_signed_at", "zone_sha256", "company_signed_at"]),
+    "AgreementSummary": obj({
+        "number": {"type": "string", "pattern": AGREEMENT_PATTERN}, "side": {"type": "string", "enum": SIDES},
+        "status": {"type": "string", "enum": AGREEMENT_STATUSES}, "version": {"type": "integer", "minimum": 1},
+        "revision": {"type": "integer", "minimum": 1}, "certificate": obj({"serial": STRING}, ["serial"]),
+        "company": ref("CompanyBrief"), "zone_signed_at": DATETIME, "company_signed_at": nullable(DATETIME),
+        "countersign_due": DATE, "sha256": SHA256, "obligations": array(ref("Obligation")),
+    }, ["number", "side", "status", "certificate", "company", "zone_signed_at", "company_signed_at",
+        "countersign_due", "sha256", "obligations"]),
+    "Agreement": {"allOf": [ref("AgreementSummary"), obj({
+        "amendments": array(ref("Amendment")), "revisions": array(ref("AgreementRevision"))},
+        ["amendments", "revisions"])]},
+    "AgreementList": _list_of("AgreementSummary"),
+    "AgreementEvent": obj({"action": STRING, "at": DATETIME, "version": INTEGER, "by": nullable(STRING)},
+                          ["action", "at"]),
+    "AgreementHistory": obj({"items": array(ref("AgreementEvent"))}, ["items"]),
+    "Countersignature": obj({"file": {"type": "string", "contentMediaType": "application/pdf",
+                                      "description": "The zone-signed PDF with the company's PAdES signature "
+                                                     "added as an incremental update."}}, ["file"]),
+    "AmendmentProposal": obj({
+        "version": {"type": "integer", "minimum": 1}, "reason": {"type": "string", "minLength": 1},
+        "obligations": array(obj({"id": STRING, "target": {"type": ["string", "integer", "number"]}, "due": DATE},
+                                 ["id"], closed=True), minItems=1),
+    }, ["version", "reason", "obligations"], closed=True),
+    "AmendmentApproval": obj({"version": {"type": "integer", "minimum": 1}}, ["version"], closed=True),
+    "AmendmentRejection": obj({"version": {"type": "integer", "minimum": 1}, "reason": {"type": "string",
+                                                                                       "minLength": 1}},
+                              ["version", "reason"], closed=True),
 }
 
 # --- operations -----------------------------------------------------------------------------------
@@ -360,6 +410,8 @@ PAGING = [query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "defa
           query("cursor", STRING, "Opaque cursor from `next_cursor`.")]
 APP_ID = path_param("id", {"type": "integer", "minimum": 1})
 SERIAL = path_param("serial", {"type": "string", "pattern": SERIAL_PATTERN})
+AGREEMENT = path_param("number", {"type": "string", "pattern": AGREEMENT_PATTERN})
+PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 
 def op(tag: str, summary: str, *, ok: int = 200, body: dict | None = None, errors: tuple[int, ...] = (),
@@ -474,7 +526,8 @@ def _paths() -> dict:
         "/api/v1/applications/{id}/actions": {"parameters": [APP_ID], "post": op(
             "review", "A staff action", body=_json(ref("ActionResult")), request=_json(ref("StaffAction")),
             errors=(400, 404, 409, 422), roles=staff,
-            description="A stale `version` gives 409; `approve` issues the certificate (`certificate.serial`).")},
+            description="A stale `version` gives 409; `approve` issues the certificate (`certificate.serial`) "
+                        "and makes the activity agreement (`agreement.number`).")},
         "/api/v1/applications/{id}/history": {"parameters": [APP_ID], "get": op(
             "applications", "Every transition: actor, time, from, to, comment", body=_json(ref("History")),
             errors=(404,))},
@@ -507,6 +560,43 @@ def _paths() -> dict:
             "certificates", "Every status change: action, from, to, when, by whom, reason",
             body=_json(ref("CertificateHistory")), errors=(404,), roles=f"{readers}, the owning company")},
         "/api/v1/certificates/{serial}/reissue": {"parameters": [SERIAL], "post": _reissue_operation()},
+        "/api/v1/agreements": {"get": op(
+            "agreements", "List activity agreements", body=_json(ref("AgreementList")), errors=(400, 422),
+            params=[query("status", {"type": "string", "enum": AGREEMENT_STATUSES}),
+                    query("side", {"type": "string", "enum": SIDES}), *PAGING],
+            description="Staff and auditors see all; a company sees its own.")},
+        "/api/v1/agreements/{number}": {"parameters": [AGREEMENT], "get": op(
+            "agreements", "One activity agreement with its obligations, amendments and revisions",
+            body=_json(ref("Agreement")), errors=(404,), roles=f"{readers}, the owning company")},
+        "/api/v1/agreements/{number}/history": {"parameters": [AGREEMENT], "get": op(
+            "agreements", "Every step: made, countersigned, amendments proposed and decided",
+            body=_json(ref("AgreementHistory")), errors=(404,), roles=f"{readers}, the owning company")},
+        "/api/v1/agreements/{number}/pdf": {"parameters": [AGREEMENT], "get": op(
+            "agreements", "The current PDF (zone-signed; after countersigning, with both signatures), byte for "
+            "byte; ETag is its SHA-256", errors=(404,), body=PDF)},
+        "/api/v1/agreements/{number}/revisions/{revision}/pdf": {
+            "parameters": [AGREEMENT, path_param("revision", {"type": "integer", "minimum": 1})], "get": op(
+                "agreements", "One revision's PDF: zone-signed or concluded (default: the latest of the two)",
+                errors=(404, 422), body=PDF,
+                params=[query("stage", {"type": "string", "enum": ["zone", "concluded"]})])},
+        "/api/v1/agreements/{number}/countersign": {"parameters": [AGREEMENT], "post": op(
+            "agreements", "Countersign: upload the zone-signed PDF signed by the company", body=_json(ref("Agreement")),
+            request={"multipart/form-data": {"schema": ref("Countersignature")}}, errors=(400, 404, 409, 413, 422),
+            roles="applicant (the owning company)",
+            description="422 `error.fields.file` says what failed: not a signature over the zone-signed revision, "
+                        "the signature does not match the file, the content changed, the certificate was not valid "
+                        "at signing time, the chain does not lead to a trusted company-signing CA, or the "
+                        "certificate does not carry the company's tax id.")},
+        "/api/v1/agreements/{number}/amendments": {"parameters": [AGREEMENT], "post": op(
+            "agreements", "Propose an amendment (a supplementary agreement)", ok=201, body=_json(ref("Agreement")),
+            request=_json(ref("AmendmentProposal")), errors=(400, 404, 409, 422), roles=staff,
+            description="A stale `version` gives 409 naming who changed the agreement.")},
+        **{f"/api/v1/agreements/{{number}}/amendments/{{amendment}}/{verb}": {
+            "parameters": [AGREEMENT, path_param("amendment", {"type": "integer", "minimum": 1})], "post": op(
+                "agreements", f"{verb.capitalize()} a proposed amendment (not by its proposer)",
+                body=_json(ref("Agreement")), request=_json(ref(schema)), errors=(400, 403, 404, 409, 422, 503),
+                roles="approver, admin")}
+           for verb, schema in (("approve", "AmendmentApproval"), ("reject", "AmendmentRejection"))},
         "/verify/{token}": {"get": op(
             "public", "Verification page (HTML) opened from the QR code", public=True, errors=(404,), html=True,
             params=[path_param("token", STRING)], body={"text/html": {"schema": {"type": "string"}}})},
@@ -550,14 +640,15 @@ def _document() -> dict:
         "info": {
             "title": "ICIC “Central Asia” resident management: JSON API",
             "version": "1",
-            "description": "Residency applications, review, certificates, public verification and audit. "
+            "description": "Residency applications, review, certificates, activity agreements, public "
+                           "verification and audit. "
                            "Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}`. Lists: `?limit=` (1–200, "
                            "default 50) and an opaque `?cursor=`; money and percentages are strings.",
         },
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],
         "tags": [{"name": t} for t in ("meta", "accounts", "eligibility", "applications", "review",
-                                       "certificates", "public", "audit")],
+                                       "certificates", "agreements", "public", "audit")],
         "paths": _paths(),
         "components": {
             "securitySchemes": {"bearerAuth": {

@@ -4,7 +4,8 @@ The certificate is rendered from a plain dict (no model objects) through a *sand
 Jinja environment with autoescaping, so company-supplied text is always data: it can neither
 reach Python objects nor inject markup. WeasyPrint reads nothing but the bundled fonts
 (see :mod:`zone.certificates.fetcher`). The stylesheet is parsed and the fonts are loaded
-once per process; a render only lays out the page.
+once per process; a render only lays out the page. :class:`SandboxedDocument` is that machinery
+for any document of the zone (the activity agreement uses it too), sharing the fonts and the lock.
 
 Context accepted by :func:`render_certificate_pdf` (dates as ``date``/``datetime`` or ISO
 strings)::
@@ -32,7 +33,7 @@ import logging
 import threading
 import unicodedata
 from datetime import date, datetime
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from zone.certificates import wording
@@ -185,16 +187,70 @@ def document_context(context: dict) -> dict:
     }
 
 
-@cache
-def _template():
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template(TEMPLATE_NAME)
+class SandboxedDocument:
+    """A kind of document rendered the way the certificate is: a sandboxed, autoescaping Jinja template
+    over a plain-dict context, laid out by WeasyPrint with one stylesheet (parsed once per process) and
+    the bundled fonts, through the fetcher that refuses every other URL.
+
+    Every document kind shares one font configuration and one lock: WeasyPrint keeps Pango/fontconfig
+    state there, so only one layout runs at a time in a process.
+    """
+
+    def __init__(self, template_dir: Path, stylesheet_path: Path) -> None:
+        self.template_dir = template_dir
+        self.stylesheet_path = stylesheet_path
+
+    @cached_property
+    def _environment(self) -> SandboxedEnvironment:
+        return SandboxedEnvironment(
+            loader=FileSystemLoader(self.template_dir),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def template(self, name: str):
+        """The compiled template ``name`` of this document kind (Jinja caches it)."""
+        return self._environment.get_template(name)
+
+    @cached_property
+    def stylesheet(self) -> CSS:
+        # base_url makes url(DejaVuSans.ttf) resolve inside the bundled fonts folder.
+        return CSS(
+            string=self.stylesheet_path.read_text(encoding="utf-8"),
+            base_url=FONTS_DIR.as_uri() + "/",
+            url_fetcher=_fetcher(),
+            font_config=_font_config(),
+        )
+
+    def html(self, template_name: str, context: dict) -> str:
+        """Render ``template_name`` with a context of plain values (strings, lists, dicts)."""
+        return self.template(template_name).render(context)
+
+    def layout(self, html: str) -> Document:
+        """Lay ``html`` out into pages (the costly step); write them with :meth:`write`."""
+        stylesheet = self.stylesheet
+        with _render_lock:
+            return HTML(string=html, url_fetcher=_fetcher()).render(stylesheets=[stylesheet],
+                                                                    font_config=_font_config())
+
+    def write(self, documents: list[Document]) -> bytes:
+        """One PDF of the pages of ``documents`` in order (the first gives the metadata)."""
+        pages = [page for document in documents for page in document.pages]
+        with _render_lock:
+            return documents[0].copy(pages).write_pdf()
+
+    def render(self, html: str) -> bytes:
+        """Lay out ``html`` and return the PDF: WeasyPrint alone."""
+        stylesheet = self.stylesheet
+        with _render_lock:
+            document = HTML(string=html, url_fetcher=_fetcher())
+            return document.write_pdf(stylesheets=[stylesheet], font_config=_font_config())
+
+    def warm_up(self) -> None:
+        """Parse the stylesheet and load the fonts now rather than on the first document."""
+        _ = self.stylesheet
 
 
 @cache
@@ -207,20 +263,12 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-@cache
-def _stylesheet() -> CSS:
-    # base_url makes url(DejaVuSans.ttf) resolve inside the bundled fonts folder.
-    return CSS(
-        string=STYLESHEET_PATH.read_text(encoding="utf-8"),
-        base_url=FONTS_DIR.as_uri() + "/",
-        url_fetcher=_fetcher(),
-        font_config=_font_config(),
-    )
+CERTIFICATE = SandboxedDocument(TEMPLATE_DIR, STYLESHEET_PATH)
 
 
 def render_certificate_html(context: dict) -> str:
     """Return the certificate's HTML (what WeasyPrint lays out), from a plain-dict context."""
-    return _template().render(document_context(context))
+    return CERTIFICATE.html(TEMPLATE_NAME, document_context(context))
 
 
 def bare_render(html: str) -> bytes:
@@ -229,10 +277,7 @@ def bare_render(html: str) -> bytes:
     This is the floor a certificate render cannot go under; the benchmark compares
     :func:`render_certificate_pdf` with it to bound the cost of templating and the QR code.
     """
-    stylesheet = _stylesheet()
-    with _render_lock:
-        document = HTML(string=html, url_fetcher=_fetcher())
-        return document.write_pdf(stylesheets=[stylesheet], font_config=_font_config())
+    return CERTIFICATE.render(html)
 
 
 def render_certificate_pdf(context: dict) -> bytes:
@@ -245,5 +290,5 @@ def render_certificate_pdf(context: dict) -> bytes:
 
 def warm_up() -> None:
     """Parse the stylesheet and load the fonts now rather than on the first issuance."""
-    _template()
-    _stylesheet()
+    CERTIFICATE.template(TEMPLATE_NAME)
+    CERTIFICATE.warm_up()

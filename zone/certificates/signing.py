@@ -143,7 +143,7 @@ def load_signer(p12_path: str | os.PathLike, passphrase: str | bytes | None) -> 
         return signer
 
 
-def _without_running_loop(function, *args, **kwargs):
+def without_running_loop(function, *args, **kwargs):
     """Call pyHanko's synchronous API, which uses ``asyncio.run``, even from a thread that already runs
     an event loop (an async server, or a test process driving a browser): then it runs in a helper
     thread. In a plain WSGI worker it is a direct call."""
@@ -162,24 +162,37 @@ def sign_pdf(
     *,
     reason: str = 'Certificate of residency issued by the ICIC "Central Asia"',
     location: str = 'ICIC "Central Asia"',
+    permissions: fields.MDPPerm = fields.MDPPerm.NO_CHANGES,
+    open_fields: tuple[str, ...] = (),
+    prepare=None,
 ) -> bytes:
-    """Return ``pdf_bytes`` with a PAdES (B-B) certification signature by the zone's key."""
+    """Return ``pdf_bytes`` with a PAdES (B-B) certification signature by the zone's key.
+
+    ``permissions`` is what the certification allows afterwards: nothing for a certificate;
+    ``FILL_FORMS`` for a document another party still signs, in the empty signature fields named in
+    ``open_fields`` (added in the same revision, so they are covered by the zone's signature).
+    ``prepare(writer)``, if given, completes the document in that same signed revision first.
+    """
     signer = load_signer(p12_path, passphrase)
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         certify=True,
-        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+        docmdp_permissions=permissions,
         reason=reason,
         location=location,
     )
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
-        output = _without_running_loop(signers.sign_pdf, writer, metadata, signer=signer,
-                                       bytes_reserved=_SIGNATURE_BYTES)
+        if prepare is not None:
+            prepare(writer)
+        for name in open_fields:
+            fields.append_signature_field(writer, fields.SigFieldSpec(name))
+        output = without_running_loop(signers.sign_pdf, writer, metadata, signer=signer,
+                                      bytes_reserved=_SIGNATURE_BYTES)
     except Exception as exc:  # pyHanko raises many types; the caller needs one.
-        raise SigningError(f"cannot sign certificate PDF: {exc}") from exc
+        raise SigningError(f"cannot sign PDF: {exc}") from exc
     return output.getvalue()
 
 
@@ -200,7 +213,7 @@ def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike) -> Sign
     if not embedded:
         return SignatureCheck(signed=False, error="the PDF carries no signature")
     try:
-        status = _without_running_loop(validate_pdf_signature, embedded[0], _validation_context(str(ca_pem_path)))
+        status = without_running_loop(validate_pdf_signature, embedded[0], _validation_context(str(ca_pem_path)))
     except Exception as exc:  # a broken signature must be reported, not raised
         if ran_out_of_memory(exc):
             raise MemoryError from exc

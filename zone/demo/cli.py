@@ -30,6 +30,10 @@ def seed_command() -> None:
 
     for serial, token in db.session.execute(select(Certificate.serial, Certificate.verify_token)).all():
         click.echo(f"Demo certificate {serial}: verify at /verify/{token}")
+    from zone.agreements.models import Agreement
+
+    for number, status in db.session.execute(select(Agreement.number, Agreement.status).order_by(Agreement.id)):
+        click.echo(f"Demo agreement {number}: {status}")
 
 
 def register(app: Flask) -> None:

@@ -82,5 +82,9 @@ def seed() -> list[tuple[str, str]]:
     else:
         seed_applications({"KZ": (company, applicant), "UZ": (uz_company, uz_applicant)}, staff)
         db.session.commit()
+        from zone.demo.agreements import seed_agreements
+
+        seed_agreements(company, applicant)
+        db.session.commit()
     return ([(Role.APPLICANT.value, APPLICANT_EMAIL), (Role.APPLICANT.value, UZ_APPLICANT_EMAIL)]
             + [(role.value, email) for role, email, _ in STAFF])

@@ -147,6 +147,8 @@ def act(application_id: int):
     payload = application_json(application)
     payload["event"] = event_json(result.event, staff=True)
     payload["certificate"] = certificate_json(result.certificate)
+    if result.agreement is not None:
+        payload["agreement"] = {"number": result.agreement.number, "status": result.agreement.status}
     return jsonify(payload)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from zone.accounts.models import User
 from zone.accounts.roles import Role
+from zone.admission.services import Decision, admit
 from zone.applications.lifecycle import add_event, apply_action, check_version
 from zone.applications.models import Application, ApplicationEvent
 from zone.applications.workflow import Action
@@ -43,11 +44,12 @@ MAX_INFO_DAYS = 90  # calendar days a company may be given to answer
 
 @dataclass
 class ActionResult:
-    """What a staff action did: the history entry and, for an approval, the certificate issued."""
+    """What a staff action did: the history entry and, for an approval, the certificate and agreement."""
 
     application: Application
     event: ApplicationEvent
     certificate: Any = None
+    agreement: Any = None
 
 
 def get_application(application_id: int, *, for_update: bool = False) -> Application:
@@ -228,11 +230,11 @@ def approve(application: Application, actor: User, *, version: int | None, comme
     application.decision_comment = text
     application.rejection_grounds = None
     _take_snapshot(application, "decision", on_date, actor, required=True)
-    certificate = _issue_certificate(application, granted, decided_at, actor)
+    admission = admit(application, Decision(decided_at=decided_at, granted_benefits=granted), actor)
     notifications.notify_company(application, "review/mail/approved.txt", benefits=granted,
-                                 comment=text, certificate=certificate,
+                                 comment=text, certificate=admission.certificate,
                                  benefit_name=lambda code: basis.benefit_name(code, str(get_locale() or "ru")))
-    return ActionResult(application, event, certificate)
+    return ActionResult(application, event, admission.certificate, admission.agreement)
 
 
 def reject(application: Application, actor: User, *, version: int | None, comment: str | None = None,
@@ -269,15 +271,6 @@ def _take_snapshot(application: Application, kind: str, on_date: date, actor: Us
         if required:
             raise
         log.info("No %s snapshot for application %s: its facts do not evaluate", kind, application.id)
-
-
-def _issue_certificate(application: Application, granted: list[dict], decided_at: datetime, actor: User):
-    try:
-        from zone.certificates.services import issue_certificate
-    except ImportError:
-        log.warning("zone.certificates.services.issue_certificate is not available; no certificate issued")
-        return None
-    return issue_certificate(application, granted_benefits=granted, decided_at=decided_at, actor=actor)
 
 
 # --- not transitions ---------------------------------------------------------------------------------------

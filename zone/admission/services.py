@@ -1,0 +1,40 @@
+"""Admission: everything an approval sets in motion, in order, in the approval's transaction.
+
+A reader sees the whole admission here: the residency certificate, then the activity agreement signed
+by the zone. Each step raises on failure, so a failure fails the approval and nothing is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from zone.accounts.models import User
+from zone.agreements.models import Agreement
+from zone.agreements.services import create_agreement
+from zone.applications.models import Application
+from zone.certificates.models import Certificate
+from zone.certificates.services import issue_certificate
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The approver's decision: when it was taken and the benefits granted."""
+
+    decided_at: datetime
+    granted_benefits: Any
+
+
+@dataclass(frozen=True)
+class Admission:
+    certificate: Certificate
+    agreement: Agreement
+
+
+def admit(application: Application, decision: Decision, actor: User) -> Admission:
+    """Admit the approved ``application``: issue its certificate, then make its activity agreement."""
+    certificate = issue_certificate(application, granted_benefits=decision.granted_benefits,
+                                    decided_at=decision.decided_at, actor=actor)
+    agreement = create_agreement(application, certificate, actor=actor)
+    return Admission(certificate=certificate, agreement=agreement)
