@@ -101,6 +101,10 @@ class Config:
     PDF_CHECK_MEMORY_MB = _env_int("PDF_CHECK_MEMORY_MB", 256)
     PDF_CHECK_CPU_SECONDS = _env_int("PDF_CHECK_CPU_SECONDS", 1)
     PDF_CHECK_TIMEOUT_SECONDS = float(_env("PDF_CHECK_TIMEOUT_SECONDS", "1.5"))
+    # Checking a countersigned agreement validates a chain and analyses every change since the zone signed:
+    # more work than reading a certificate, still bounded (the same memory limit applies).
+    COUNTERSIGN_CHECK_CPU_SECONDS = _env_int("COUNTERSIGN_CHECK_CPU_SECONDS", 10)
+    COUNTERSIGN_CHECK_TIMEOUT_SECONDS = float(_env("COUNTERSIGN_CHECK_TIMEOUT_SECONDS", "20"))
 
     # Password hashing (argon2id); tests lower the cost.
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)

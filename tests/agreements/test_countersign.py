@@ -149,3 +149,29 @@ def test_only_the_company_countersigns(client, admitted, demo_identity, zone_pdf
 def test_an_oversized_upload_is_refused(client, admitted, app_overrides):
     response = upload(client, admitted, b"%PDF-1.7\n" + b"0" * 60_000)
     assert response.status_code == 413 and "file" in response.get_json()["error"]["fields"]
+
+
+def _overload(data, **_):
+    """Stands in for a file built to overload the parser: asks for far more memory than any PDF needs."""
+    return bytearray(64 * 1024**3)
+
+
+def test_an_upload_that_overloads_the_parser_is_refused_within_the_limits(client, admitted, zone_pdf, monkeypatch):
+    from zone import pdfcheck
+    from zone.agreements import countersignature
+
+    stopped = []
+    real = pdfcheck.run_limited
+
+    def watched(function, *args, **kwargs):
+        try:
+            return real(function, *args, **kwargs)
+        except pdfcheck.LimitExceeded as error:
+            stopped.append(error.limit)
+            raise
+
+    monkeypatch.setattr(countersignature, "_check", _overload)
+    monkeypatch.setattr(pdfcheck, "run_limited", watched)
+    original = zone_pdf(admitted.number, admitted.company)
+    refused(upload(client, admitted, original + b"\n% an incremental update\n"), "not_over_zone_revision")
+    assert stopped == [pdfcheck.MEMORY]

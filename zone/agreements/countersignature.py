@@ -16,7 +16,8 @@
 Each failure raises :class:`CountersignatureRefused` with its own code and message. Nothing is fetched
 from the network (no OCSP/CRL); revocation is checked in soft-fail mode.
 
-Uploads are parsed in one place, :func:`read_signed_pdf`, after a size cap.
+Uploads are parsed in one place, :func:`read_signed_pdf`, after a size cap, in a child process under the
+limits of :mod:`zone.pdfcheck`.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class CountersignatureRefused(ValidationFailed):
         message = str(MESSAGES[reason]) % params if params else MESSAGES[reason]
         super().__init__(message, code=reason, fields={"file": [message]})
         self.reason = reason
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,41 @@ def read_signed_pdf(data: bytes):
 def check_countersignature(data: bytes, *, zone_pdf: bytes, tax_id: str, zone_signed_at: dt.datetime,
                            trust_roots: list, now: dt.datetime) -> Countersignature:
     """Accept ``data`` as the countersigned ``zone_pdf`` for the company ``tax_id``, or raise
-    :class:`CountersignatureRefused` (see the module docstring for the checks and their order)."""
+    :class:`CountersignatureRefused` (see the module docstring for the checks and their order).
+
+    The upload is parsed in a child process under the limits of :mod:`zone.pdfcheck`: a file built to
+    overload the parser is refused like any other file that is not the signed agreement."""
+    from zone import pdfcheck
+
     if len(data) <= len(zone_pdf) or not data.startswith(zone_pdf):
         raise CountersignatureRefused("not_over_zone_revision")
+    from flask import current_app
+
+    limits = pdfcheck.Limits(memory_mb=pdfcheck.Limits.from_config().memory_mb,
+                             cpu_seconds=int(current_app.config["COUNTERSIGN_CHECK_CPU_SECONDS"]),
+                             timeout_seconds=float(current_app.config["COUNTERSIGN_CHECK_TIMEOUT_SECONDS"]))
+    try:
+        answer = pdfcheck.run_limited(_check_in_child, data, zone_pdf, tax_id, zone_signed_at, trust_roots, now,
+                                      limits=limits)
+    except (pdfcheck.LimitExceeded, pdfcheck.ParseFailed):
+        raise CountersignatureRefused("not_over_zone_revision") from None
+    if answer[0] == "refused":
+        raise CountersignatureRefused(answer[1], **answer[2])
+    return answer[1]
+
+
+def _check_in_child(data: bytes, zone_pdf: bytes, tax_id: str, zone_signed_at: dt.datetime, trust_roots: list,
+                    now: dt.datetime) -> tuple:
+    """The checks, in the limited child: ``("ok", Countersignature)`` or ``("refused", reason, params)``."""
+    try:
+        return ("ok", _check(data, zone_pdf=zone_pdf, tax_id=tax_id, zone_signed_at=zone_signed_at,
+                             trust_roots=trust_roots, now=now))
+    except CountersignatureRefused as refused:
+        return ("refused", refused.reason, refused.params)
+
+
+def _check(data: bytes, *, zone_pdf: bytes, tax_id: str, zone_signed_at: dt.datetime, trust_roots: list,
+           now: dt.datetime) -> Countersignature:
     try:
         reader, signatures = read_signed_pdf(data)
     except ValueError:
