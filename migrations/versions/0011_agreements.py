@@ -1,14 +1,14 @@
 """Agreements: activity agreements, their signed revisions, amendments, history and number counters
 
 Revision ID: 0011_agreements
-Revises: 0010_certificate_reissue_proposals
+Revises: 0010_reissue_proposals
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0011_agreements"
-down_revision = "0010_certificate_reissue_proposals"
+down_revision = "0010_reissue_proposals"
 branch_labels = None
 depends_on = None
 

@@ -54,3 +54,13 @@ def test_upgrade_from_scratch_matches_the_models(empty_database_url):
         assert "users" in sa.inspect(db.engine).get_table_names()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_every_revision_id_fits_alembic_version_column():
+    """alembic_version.version_num is VARCHAR(32): a longer id upgrades on SQLite and fails on PostgreSQL."""
+    import re
+    from pathlib import Path
+
+    versions = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+    ids = [re.search(r'^revision = "([^"]+)"', path.read_text(), re.M).group(1) for path in versions.glob("*.py")]
+    assert ids and all(len(revision) <= 32 for revision in ids), [r for r in ids if len(r) > 32]

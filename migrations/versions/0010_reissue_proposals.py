@@ -1,13 +1,13 @@
 """Certificates: reissue proposals, so that one person proposes a reissue and another confirms it
 
-Revision ID: 0010_certificate_reissue_proposals
+Revision ID: 0010_reissue_proposals
 Revises: 0009_company_claims
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0010_certificate_reissue_proposals"
+revision = "0010_reissue_proposals"
 down_revision = "0009_company_claims"
 branch_labels = None
 depends_on = None
