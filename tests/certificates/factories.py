@@ -51,10 +51,10 @@ def approved_application(app, company, user, *, side: str = "KZ", sector: str = 
 
 def decide(application, decided_at: datetime, actor=None) -> None:
     """Store the decision's evaluation, as the approval does (inside the caller's request context)."""
-    from zone.certificates.lifecycle import zone_date
+    from zone.calendar import local_date
     from zone.eligibility.services import take_snapshot
 
-    take_snapshot(application, "decision", zone_date(decided_at), actor)
+    take_snapshot(application, "decision", local_date(decided_at), actor)
 
 
 def issue(app, application_id: int, *, benefits=None, decided_at: datetime = DECIDED_AT, actor_id=None) -> str:

@@ -60,19 +60,27 @@ def verify_upload():
     if examination.too_large:
         raise TooLarge(_("The file is larger than %(kb)s KB; no certificate issued here is that large, so it is not "
                          "one of ours.", kb=max_upload_bytes() // 1024))
-    signature = examination.upload.signature
     certificate = examination.certificate
     return jsonify({
         "verdict": examination.verdict.value,
         "message": examination.headline,
         "sha256": examination.upload.sha256,
         "size": examination.upload.size,
-        # None when the file was not read: an original is known by its fingerprint, a hostile file is refused
-        "signature": None if signature is None else {
-            "signed": signature.signed, "intact": signature.intact, "valid": signature.valid,
-            "trusted": signature.trusted, "covers_whole_file": signature.covers_whole_file},
+        "signature": _signature_json(examination),
         "certificate": presenters.public_view(certificate, zone_today()) if certificate is not None else None,
     })
+
+
+def _signature_json(examination) -> dict | None:
+    """What the file's signature says. An original is known by its fingerprint without being parsed: its
+    bytes are the stored file the zone signed at issuance. None when a file could not be read at all."""
+    if examination.certificate is not None:
+        return dict.fromkeys(("signed", "intact", "valid", "trusted", "covers_whole_file"), True)
+    signature = examination.upload.signature
+    if signature is None:
+        return None
+    return {"signed": signature.signed, "intact": signature.intact, "valid": signature.valid,
+            "trusted": signature.trusted, "covers_whole_file": signature.covers_whole_file}
 
 
 @api_bp.get("/register")
