@@ -200,9 +200,13 @@ def test_the_audit_entry_records_the_benefits_signed(app, applicant):
     with app.app_context():
         event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "certificate.issue")).one()
         details = event.details
-    assert details["benefits"] == [{"code": b["code"], "periods": b["periods"]} for b in stored.benefits]
+    from zone.certificates.periods import benefits_half_open, ends_on
+
+    # Half-open, as everywhere outside the certificate row (which keeps last days)
+    half_open = benefits_half_open(stored.benefits)
+    assert details["benefits"] == [{"code": b["code"], "periods": b["periods"]} for b in half_open]
     assert [b["code"] for b in details["benefits"]] == ["KZ_CIT", "ICIC_COOPERATION"]
-    assert details["valid_until"] == stored.valid_until.isoformat() and details["rule_set"] == "2026.1"
+    assert details["valid_until"] == ends_on(stored.valid_until).isoformat() and details["rule_set"] == "2026.1"
     assert UZ_BENEFITS  # (the UZ default is exercised above)
 
 

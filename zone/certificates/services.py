@@ -25,7 +25,7 @@ from zone.certificates.grants import Grant, signed_summary
 from zone.certificates.lifecycle import add_event, apply_action, notify_company
 from zone.certificates.models import LIVE_STATUSES, Certificate
 from zone.certificates.models import CertificateStatus as S
-from zone.certificates.periods import to_stored
+from zone.certificates.periods import benefits_half_open, ends_on, to_stored
 from zone.certificates.serials import next_serial
 from zone.certificates.workflow import Action
 from zone.errors import Conflict
@@ -91,13 +91,13 @@ def new_certificate(
 
 def signed_details(certificate: Certificate, grant: Grant) -> dict:
     """What the audit trail keeps of a signed certificate: the benefits and validity actually signed and
-    the stored evaluation they come from."""
+    the stored evaluation they come from, half-open like everything outside the certificate row."""
     return {
         "serial": certificate.serial,
         "sha256": certificate.sha256,
         "valid_from": certificate.valid_from,
-        "valid_until": certificate.valid_until,
-        "benefits": signed_summary(certificate.benefits),
+        "valid_until": ends_on(certificate.valid_until),
+        "benefits": signed_summary(benefits_half_open(certificate.benefits)),
         "rule_set": grant.rule_set,
         "evaluation": grant.snapshot_id,
     }
