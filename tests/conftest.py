@@ -120,12 +120,10 @@ def database_url(database_template, tmp_path):
 
 @pytest.fixture(scope="session")
 def signing_dir(tmp_path_factory):
-    """A development signing identity shared by the session (created lazily by the certificates domain)."""
+    """A development signing identity shared by the session ."""
+    from zone.certificates.signing import create_dev_signing_identity
+
     path = tmp_path_factory.mktemp("signing")
-    try:
-        from zone.certificates.signing import create_dev_signing_identity
-    except ImportError:
-        return path
     create_dev_signing_identity(path)
     return path
 

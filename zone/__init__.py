@@ -1,14 +1,14 @@
 """zone: the resident management system of the ICIC "Central Asia".
 
 ``create_app()`` builds the application from a short list of ``register_*`` steps. Each business domain
-is a package under ``zone/`` (see ``DOMAINS``) that may provide ``models``, ``routes`` (HTML blueprint
-``bp``), ``api`` (JSON blueprint ``api_bp`` under ``/api/v1``) and ``cli`` (``register(app)``).
+is a package under ``zone/`` (listed in ``DOMAINS``, which the translation catalogs follow) with its
+``models``, ``routes`` (HTML blueprint ``bp``), ``api`` (JSON blueprint ``api_bp`` under ``/api/v1``) and
+``cli`` (``register(app)``); ``register_*`` names each of them, so a missing or misnamed one fails at
+start-up instead of vanishing.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 
 from flask import Flask
@@ -17,7 +17,7 @@ from config import INSTANCE_DIR, DevelopmentConfig, get_config, normalise_databa
 
 log = logging.getLogger(__name__)
 
-# Order matters only for readability: foundation first, then the business domains.
+# The domains with translation catalogs, foundation first, then the business domains.
 DOMAINS = (
     "web",
     "accounts",
@@ -60,15 +60,6 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     register_blueprints(app)
     register_commands(app)
     return app
-
-
-def _domain_module(domain: str, name: str):
-    module_name = f"zone.{domain}.{name}"
-    if importlib.util.find_spec(f"zone.{domain}") is None:
-        return None
-    if importlib.util.find_spec(module_name) is None:
-        return None
-    return importlib.import_module(module_name)
 
 
 def register_logging(app: Flask) -> None:
@@ -117,29 +108,72 @@ def register_extensions(app: Flask) -> None:
 
 def register_models() -> None:
     """Import every domain's models so that SQLAlchemy and Alembic see the whole schema."""
-    for domain in DOMAINS:
-        _domain_module(domain, "models")
+    from zone.accounts import models as _accounts  # noqa: F401
+    from zone.agreements import models as _agreements  # noqa: F401
+    from zone.applications import models as _applications  # noqa: F401
+    from zone.audit import models as _audit  # noqa: F401
+    from zone.calendar import models as _calendar  # noqa: F401
+    from zone.certificates import models as _certificates  # noqa: F401
+    from zone.companies import models as _companies  # noqa: F401
+    from zone.eligibility import models as _eligibility  # noqa: F401
+    from zone.mail import models as _mail  # noqa: F401
+    from zone.rates import models as _rates  # noqa: F401
+    from zone.review import models as _review  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
+    """Every page blueprint and every JSON blueprint, named one by one: a missing one fails here."""
+    from zone.accounts import api as accounts_api
+    from zone.accounts import hooks as accounts_hooks
+    from zone.accounts import routes as accounts_routes
+    from zone.agreements import api as agreements_api
+    from zone.agreements import routes as agreements_routes
+    from zone.api import api as meta_api
+    from zone.api import hooks as api_hooks
+    from zone.applications import api as applications_api
+    from zone.applications import routes as applications_routes
+    from zone.audit import api as audit_api
+    from zone.audit import hooks as audit_hooks
+    from zone.audit import routes as audit_routes
+    from zone.calendar import routes as calendar_routes
+    from zone.certificates import api as certificates_api
+    from zone.certificates import routes as certificates_routes
+    from zone.companies import routes as companies_routes
+    from zone.eligibility import api as eligibility_api
+    from zone.eligibility import routes as eligibility_routes
     from zone.extensions import csrf
+    from zone.registers import api as registers_api
+    from zone.registers import routes as registers_routes
+    from zone.review import api as review_api
+    from zone.review import hooks as review_hooks
+    from zone.review import routes as review_routes
+    from zone.web import hooks as web_hooks
+    from zone.web import routes as web_routes
 
-    for domain in DOMAINS:
-        routes = _domain_module(domain, "routes")
-        if routes is not None and hasattr(routes, "bp"):
-            app.register_blueprint(routes.bp)
-        api = _domain_module(domain, "api")
-        if api is not None and hasattr(api, "api_bp"):
-            csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
-            app.register_blueprint(api.api_bp)
-    for domain in DOMAINS:
-        hooks = _domain_module(domain, "hooks")
-        if hooks is not None:
-            hooks.init_app(app)
+    for pages in (web_routes, accounts_routes, companies_routes, audit_routes, calendar_routes,
+                  applications_routes, eligibility_routes, review_routes, certificates_routes,
+                  agreements_routes, registers_routes):
+        app.register_blueprint(pages.bp)
+    for api in (accounts_api, audit_api, applications_api, eligibility_api, review_api, certificates_api,
+                agreements_api, registers_api, meta_api):
+        csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
+        app.register_blueprint(api.api_bp)
+    for hooks in (web_hooks, accounts_hooks, audit_hooks, review_hooks, api_hooks):
+        hooks.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
-    for domain in DOMAINS:
-        cli = _domain_module(domain, "cli")
-        if cli is not None:
-            cli.register(app)
+    from zone.accounts import cli as accounts_cli
+    from zone.agreements import cli as agreements_cli
+    from zone.audit import cli as audit_cli
+    from zone.calendar import cli as calendar_cli
+    from zone.certificates import cli as certificates_cli
+    from zone.demo import cli as demo_cli
+    from zone.eligibility import cli as eligibility_cli
+    from zone.mail import cli as mail_cli
+    from zone.rates import cli as rates_cli
+    from zone.web import cli as web_cli
+
+    for cli in (web_cli, accounts_cli, audit_cli, mail_cli, calendar_cli, rates_cli, eligibility_cli,
+                certificates_cli, agreements_cli, demo_cli):
+        cli.register(app)

@@ -9,6 +9,8 @@ from zone.accounts.passwords import hash_password
 from zone.accounts.roles import Role
 from zone.audit.services import record
 from zone.companies.models import Company
+from zone.demo.agreements import seed_agreements
+from zone.demo.applications import seed_applications
 from zone.extensions import db
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed demo credentials
@@ -75,16 +77,9 @@ def seed() -> list[tuple[str, str]]:
     uz_applicant = _user(UZ_APPLICANT_EMAIL, Role.APPLICANT, "Дилноза Юсупова", uz_company.id)
     staff = {role: _user(email, role, name) for role, email, name in STAFF}
     db.session.commit()
-    try:
-        from zone.demo.applications import seed_applications
-    except ImportError:  # the application workflow is not part of this build
-        pass
-    else:
-        seed_applications({"KZ": (company, applicant), "UZ": (uz_company, uz_applicant)}, staff)
-        db.session.commit()
-        from zone.demo.agreements import seed_agreements
-
-        seed_agreements(company, applicant)
-        db.session.commit()
+    seed_applications({"KZ": (company, applicant), "UZ": (uz_company, uz_applicant)}, staff)
+    db.session.commit()
+    seed_agreements(company, applicant)
+    db.session.commit()
     return ([(Role.APPLICANT.value, APPLICANT_EMAIL), (Role.APPLICANT.value, UZ_APPLICANT_EMAIL)]
             + [(role.value, email) for role, email, _ in STAFF])

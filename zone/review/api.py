@@ -15,7 +15,6 @@ from zone.accounts.roles import READER_ROLES, Role
 from zone.api.common import (
     ListOf,
     actor_name,
-    decimal_json,
     decode_cursor,
     encode_cursor,
     iso,
@@ -23,8 +22,10 @@ from zone.api.common import (
     page_limit,
     require_fields,
 )
+from zone.applications.api import application_json as base_application_json
 from zone.applications.models import Application, ApplicationEvent
 from zone.calendar import today
+from zone.certificates.presenters import certificate_json as full_certificate_json
 from zone.errors import NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
 from zone.review import services
@@ -53,19 +54,7 @@ def _user_ref(user: User | None) -> dict | None:
 
 def application_json(application: Application) -> dict:
     """The application as the applications API shows it, plus its review state."""
-    try:
-        from zone.applications.api import application_json as base_json
-    except ImportError:
-        base_json = None
-    data = base_json(application, full=False) if base_json is not None else {
-        "id": application.id, "number": application.number, "status": application.status,
-        "version": application.version, "side": application.side,
-        "company": {"id": application.company.id, "name": application.company.name,
-                    "tax_id": application.company.tax_id},
-        "investment_usd": decimal_json(application.investment_usd),
-        "submitted_at": iso(application.submitted_at), "review_deadline": iso(application.review_deadline),
-        "info_deadline": iso(application.info_deadline), "decided_at": iso(application.decided_at),
-    }
+    data = base_application_json(application, full=False)
     data.update({
         "assignee": _user_ref(application.assignee),
         "recommendation": application.recommendation,
@@ -82,13 +71,7 @@ def application_json(application: Application) -> dict:
 def certificate_json(certificate) -> dict | None:
     if certificate is None:
         return None
-    try:
-        from zone.certificates.presenters import certificate_json as full_json
-    except ImportError:
-        full_json = None
-    if full_json is not None:
-        return full_json(certificate, today())
-    return {"serial": certificate.serial}
+    return full_certificate_json(certificate, today())
 
 
 def event_json(event: ApplicationEvent, *, staff: bool) -> dict:

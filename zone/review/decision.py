@@ -18,6 +18,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from zone.applications.models import Application
+from zone.eligibility.render import render_snapshot
+from zone.eligibility.services import evaluate_application
 from zone.errors import ValidationFailed, ZoneError
 
 log = logging.getLogger(__name__)
@@ -85,17 +87,9 @@ class DecisionBasis:
                 for b in self.benefits if b.get("eligible")]
 
 
-def _evaluate(application: Application, on_date: date):
-    from zone.eligibility.services import evaluate_application  # ImportError while that domain is absent
-
-    return evaluate_application(application, on_date)
-
-
 def stored_basis(snapshot: Any, locale: str | None = None) -> DecisionBasis:
     """The basis of a stored evaluation (an ``EligibilitySnapshot``): what the rules gave on its date, as
     they read then, however the rules have changed since."""
-    from zone.eligibility.render import render_snapshot
-
     data = render_snapshot(snapshot.result, locale or str(get_locale() or "ru"))
     return DecisionBasis(date.fromisoformat(str(data["on_date"])), available=True, admitted=bool(data["admitted"]),
                          benefits=list(data.get("benefits") or []), result=data)
@@ -105,9 +99,7 @@ def decision_basis(application: Application, on_date: date, locale: str | None =
     """Evaluate ``application`` on ``on_date``; never raises for facts the engine refuses."""
     locale = locale or str(get_locale() or "ru")
     try:
-        result = _evaluate(application, on_date)
-    except ImportError:
-        return DecisionBasis(on_date, available=False, problem=str(_l("The eligibility engine is not available.")))
+        result = evaluate_application(application, on_date)
     except (ZoneError, ValueError, LookupError) as error:  # invalid facts, no rule set in force
         log.info("Application %s cannot be evaluated on %s: %s", application.id, on_date, error)
         fields = getattr(error, "fields", None) or {}

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-try:  # the applications domain owns these; keep the review usable without it
-    from zone.applications.fields import DOCUMENT_LABELS, SECTOR_LABELS, SECTORS, label_of
-except ImportError:  # pragma: no cover
-    SECTORS = ()
-    SECTOR_LABELS: dict = {}
-    DOCUMENT_LABELS: dict = {}
-
-    def label_of(path: str):
-        return path
+from zone.applications.fields import DOCUMENT_LABELS, SECTOR_LABELS, SECTORS, label_of
 
 SIDE_SHORT = {"KZ": _l("Kazakhstan (KZ)"), "UZ": _l("Uzbekistan (UZ)")}
 

@@ -14,6 +14,7 @@ from zone.applications.workflow import Action, Status
 from zone.calendar import today
 from zone.companies import claims
 from zone.companies.policies import can_resolve_claims
+from zone.eligibility.services import snapshot_view, snapshots_of
 from zone.extensions import db
 from zone.review import forms as review_forms
 from zone.review.checklist import CHECKLIST_ITEMS
@@ -60,10 +61,6 @@ def _documents(application: Application) -> list[Document]:
 
 
 def _snapshots(application: Application) -> list[dict]:
-    try:
-        from zone.eligibility.services import snapshot_view, snapshots_of
-    except ImportError:
-        return []
     locale = str(get_locale() or "ru")
     views = []
     for row in snapshots_of(application):

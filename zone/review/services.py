@@ -26,6 +26,7 @@ from zone.applications.workflow import Action
 from zone.audit.services import record
 from zone.calendar import local_date, today, working_days_after
 from zone.database import utcnow
+from zone.eligibility.services import take_snapshot
 from zone.errors import Conflict, Forbidden, NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
 from zone.review import notifications
@@ -260,11 +261,6 @@ def reject(application: Application, actor: User, *, version: int | None, commen
 def _take_snapshot(application: Application, kind: str, on_date: date, actor: User, *, required: bool) -> None:
     """Freeze the evaluation with the step. Only an approval requires it: a rejection (e.g. for invalid
     information) or a recommendation must not fail because the facts do not evaluate."""
-    try:
-        from zone.eligibility.services import take_snapshot
-    except ImportError:
-        log.warning("zone.eligibility.services.take_snapshot is not available; no %s snapshot taken", kind)
-        return
     try:
         take_snapshot(application, kind, on_date, actor)
     except (ValueError, ZoneError):
