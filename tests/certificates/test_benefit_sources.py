@@ -13,6 +13,7 @@ import sqlalchemy as sa
 def test_the_demo_seed_signs_what_each_decision_evaluated(runner, app):
     from zone.audit.models import AuditEvent
     from zone.certificates.models import Certificate
+    from zone.certificates.periods import benefits_half_open
     from zone.eligibility.models import EligibilitySnapshot
     from zone.extensions import db
 
@@ -27,7 +28,8 @@ def test_the_demo_seed_signs_what_each_decision_evaluated(runner, app):
                 EligibilitySnapshot.application_id == certificate.application_id,
                 EligibilitySnapshot.kind == "decision")).one()
             evaluated = {b["code"]: b["periods"] for b in snapshot.result["result"]["benefits"] if b["eligible"]}
-            signed = {b["code"]: b["periods"] for b in certificate.benefits}
+            # The row keeps last days; the evaluation, the API and the audit trail speak half-open.
+            signed = {b["code"]: b["periods"] for b in benefits_half_open(certificate.benefits)}
             assert signed == evaluated
             assert audits[certificate.serial]["benefits"] == [
                 {"code": code, "periods": periods} for code, periods in signed.items()]

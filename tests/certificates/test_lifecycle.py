@@ -36,7 +36,8 @@ def _post(client, headers, serial, action, **body):
 
 def test_active_certificate_reads_valid(client, app, resident):
     page = _verify_page(client, app, resident.serial)
-    assert "Действительно" in page and "02.03.2033" in page
+    # Seven years from 02.03.2026, half-open: the last valid day printed is 01.03.2033.
+    assert "Действительно" in page and "01.03.2033" in page
 
 
 def test_suspend_and_reinstate(client, app, admin_headers, resident):

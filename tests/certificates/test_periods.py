@@ -27,7 +27,7 @@ def _json(client, headers, serial) -> dict:
 
 
 def test_a_new_certificate_keeps_the_granted_half_open_periods(app, client, make_company, make_user, api_token):
-    company = make_company()
+    company = make_company(registration_country="UZ")
     owner = make_user("applicant", company=company)
     serial = issue(app, approved_application(app, company, owner, side="UZ"), benefits=UZ_BENEFITS)
     stored = certificate(app, serial)
@@ -50,7 +50,7 @@ def test_a_certificate_stored_before_the_convention_reads_as_issued(app, client,
     from zone.certificates.models import Certificate
     from zone.extensions import db
 
-    company = make_company()
+    company = make_company(registration_country="UZ")
     owner = make_user("applicant", company=company)
     serial = issue(app, approved_application(app, company, owner, side="UZ"), benefits=UZ_BENEFITS)
     # What the earlier engine granted and stored: 100 % through 02.03.2036 (its until, inclusive),
