@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from zone.accounts.passwords import password_problem
 from zone.accounts.roles import Role
 from zone.companies.taxid import normalise_tax_id, tax_id_error
+from zone.web.forms import options
 
 REQUIRED = _l("This field is required.")
 
@@ -79,11 +80,11 @@ STAFF_ROLE_CHOICES = [
 class StaffForm(FlaskForm):
     email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=254)])
     full_name = StringField(_l("Full name"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)])
-    role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES, validators=[DataRequired(REQUIRED)])
+    role = SelectField(_l("Role"), choices=options(STAFF_ROLE_CHOICES), validators=[DataRequired(REQUIRED)])
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=STAFF_ROLE_CHOICES, validators=[DataRequired(REQUIRED)])
+    role = SelectField(_l("Role"), choices=options(STAFF_ROLE_CHOICES), validators=[DataRequired(REQUIRED)])
 
 
 class EmptyForm(FlaskForm):

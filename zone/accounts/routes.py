@@ -28,7 +28,7 @@ from zone.companies.countries import country_choices
 from zone.errors import ZoneError
 from zone.extensions import db
 from zone.web.access import AUTHENTICATED, PUBLIC, allow
-from zone.web.forms import apply_service_errors
+from zone.web.forms import apply_service_errors, options
 from zone.web.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -56,7 +56,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = RegistrationForm()
-    form.registration_country.choices = [("", _("— choose —")), *country_choices(str(get_locale()))]
+    form.registration_country.choices = options([("", _("— choose —")), *country_choices(str(get_locale()))])
     if form.validate_on_submit():
         try:
             user = services.register_company(

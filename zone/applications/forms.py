@@ -24,6 +24,7 @@ from zone.applications.fields import (
     SIDE_LABELS,
     SIDES,
 )
+from zone.web.forms import options
 
 MIN_ROWS = 5
 MORE_ROWS = 5
@@ -89,10 +90,10 @@ class SectionForm(FlaskForm):
 
 
 class ProjectForm(SectionForm):
-    side = RadioField(_label("side"), choices=[(s, SIDE_LABELS[s]) for s in SIDES], validate_choice=False)
+    side = RadioField(_label("side"), choices=options((s, SIDE_LABELS[s]) for s in SIDES), validate_choice=False)
     project_title = StringField(_label("project_title"))
     project_description = TextAreaField(_label("project_description"))
-    sector = SelectField(_label("sector"), choices=[CHOOSE, *[(s, SECTOR_LABELS[s]) for s in SECTORS]],
+    sector = SelectField(_label("sector"), choices=options([CHOOSE, *[(s, SECTOR_LABELS[s]) for s in SECTORS]]),
                          validate_choice=False)
     activity_codes = StringField(_label("activity_codes"))
     activity_query = StringField(_l("Find an OKED code by number or by words"))
@@ -105,7 +106,7 @@ class ProductsForm(SectionForm):
 class InvestmentForm(SectionForm):
     investment_amount = StringField(_label("investment_amount"))
     investment_currency = SelectField(_label("investment_currency"),
-                                      choices=[CHOOSE, *[(c, CURRENCY_LABELS[c]) for c in CURRENCIES]],
+                                      choices=options([CHOOSE, *[(c, CURRENCY_LABELS[c]) for c in CURRENCIES]]),
                                       validate_choice=False)
     own_funds_share = StringField(_label("own_funds_share"))
 
@@ -116,7 +117,7 @@ class OperationsForm(SectionForm):
     land_area_ha = StringField(_label("land_area_ha"))
     building_area_m2 = StringField(_label("building_area_m2"))
     priority_income_share = StringField(_label("priority_income_share"))
-    has_branches_outside_zone = RadioField(_label("has_branches_outside_zone"), choices=YES_NO,
+    has_branches_outside_zone = RadioField(_label("has_branches_outside_zone"), choices=options(YES_NO),
                                            validate_choice=False)
     export_share = StringField(_label("export_share"))
 
@@ -140,11 +141,11 @@ MAX_ROWS = 200
 
 
 class NewApplicationForm(FlaskForm):
-    side = RadioField(_label("side"), choices=[(s, SIDE_LABELS[s]) for s in SIDES], validate_choice=False)
+    side = RadioField(_label("side"), choices=options((s, SIDE_LABELS[s]) for s in SIDES), validate_choice=False)
 
 
 class UploadForm(FlaskForm):
-    kind = SelectField(_l("Document"), choices=[CHOOSE, *[(k, DOCUMENT_LABELS[k]) for k in DOCUMENT_KINDS]],
+    kind = SelectField(_l("Document"), choices=options([CHOOSE, *[(k, DOCUMENT_LABELS[k]) for k in DOCUMENT_KINDS]]),
                        validate_choice=False)
     apostilled = BooleanField(_l("This document carries an apostille"))
     # the file input is read from request.files by the route: its size and content are checked there

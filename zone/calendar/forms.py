@@ -8,6 +8,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from zone.calendar.working_days import DAY_OFF, WORKING_DAY
+from zone.web.forms import options
 
 REQUIRED = _l("This field is required.")
 SIDE_LABELS = {"KZ": _l("Kazakhstan (KZ)"), "UZ": _l("Uzbekistan (UZ)")}
@@ -19,9 +20,9 @@ def _strip(value):
 
 
 class OverrideForm(FlaskForm):
-    side = SelectField(_l("Part of the centre"), choices=list(SIDE_LABELS.items()), validate_choice=False)
+    side = SelectField(_l("Part of the centre"), choices=options(SIDE_LABELS.items()), validate_choice=False)
     day = DateField(_l("Date"), validators=[DataRequired(REQUIRED)])
-    kind = SelectField(_l("The day becomes"), choices=list(KIND_LABELS.items()), validate_choice=False)
+    kind = SelectField(_l("The day becomes"), choices=options(KIND_LABELS.items()), validate_choice=False)
     name = StringField(_l("Reason (e.g. the decree)"), filters=[_strip],
                        validators=[DataRequired(REQUIRED), Length(max=200)])
 

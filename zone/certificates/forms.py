@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from zone.certificates.lifecycle import MAX_REASON
+from zone.web.forms import options
 
 REQUIRED = _l("This field is required.")
 
@@ -58,10 +59,10 @@ class ReissueForm(FlaskForm):
     )
     basis = RadioField(
         _l("Benefits"),
-        choices=[
+        choices=options([
             ("decision", _l("As decided at approval (or fewer, or shorter)")),
             ("amendment", _l("A new evaluation under the rules in force today")),
-        ],
+        ]),
         default="decision",
         validate_choice=False,
     )

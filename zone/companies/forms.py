@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo
 
+from zone.web.forms import options
+
 REQUIRED = _l("This field is required.")
 
 
@@ -47,10 +49,10 @@ class EmptyForm(FlaskForm):
 class ResolveClaimForm(FlaskForm):
     """An administrator's decision on one claim of a disputed tax id (prefixed by the claim: one per claim)."""
 
-    action = RadioField(_l("Decision"), validate_choice=False, choices=[
+    action = RadioField(_l("Decision"), validate_choice=False, choices=options([
         ("merge", _l("Merge: the same company; its people and records join the claim chosen below")),
         ("transfer", _l("Transfer: its records go to the claim chosen below; its people lose access")),
         ("disable", _l("Disable: a false claim; its people lose access, its records stay and are never approved")),
-    ])
+    ]))
     target = SelectField(_l("Receiving claim (for merge and transfer)"), validate_choice=False)
     reason = TextAreaField(_l("Reason (kept in the audit trail)"))

@@ -18,7 +18,7 @@ from zone.database import get_for_update, utcnow
 from zone.errors import ZoneError
 from zone.extensions import db
 from zone.web.access import PUBLIC, allow
-from zone.web.forms import apply_service_errors
+from zone.web.forms import apply_service_errors, options
 
 bp = Blueprint("companies", __name__)
 
@@ -35,7 +35,7 @@ def _own_company(lock: bool = False):
 def profile():
     company = _own_company(lock=request.method == "POST")
     form = ProfileForm(obj=company if request.method == "GET" else None)
-    form.registration_country.choices = [("", _("— choose —")), *country_choices(str(get_locale()))]
+    form.registration_country.choices = options([("", _("— choose —")), *country_choices(str(get_locale()))])
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -144,7 +144,7 @@ def _claim_form(company: Company, rivals: list[Company], *, sent: bool = False) 
     """The decision form of one claim: empty, or (``sent``) read from the request."""
     prefix = f"claim-{company.id}"
     form = ResolveClaimForm(prefix=prefix) if sent else ResolveClaimForm(formdata=None, prefix=prefix)
-    form.target.choices = [("", _("— choose —")), *[(str(c.id), f"{c.name} (№ {c.id})") for c in rivals]]
+    form.target.choices = options([("", _("— choose —")), *[(str(c.id), f"{c.name} (№ {c.id})") for c in rivals]])
     return form
 
 

@@ -8,6 +8,8 @@ from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from zone.web.forms import options
+
 YES_NO = [("", "—"), ("yes", _l("Yes")), ("no", _l("No"))]
 
 
@@ -17,19 +19,19 @@ class CheckForm(FlaskForm):
 
     side = SelectField(
         _l("Part of the zone"),
-        choices=[("KZ", _l("Kazakh part (KZ)")), ("UZ", _l("Uzbek part (UZ)"))],
+        choices=options([("KZ", _l("Kazakh part (KZ)")), ("UZ", _l("Uzbek part (UZ)"))]),
         validate_choice=False,
     )
     registration_country = SelectField(_l("Country of registration"), choices=[], validate_choice=False)
-    is_legal_entity = SelectField(_l("The applicant is a legal entity"), choices=YES_NO, validate_choice=False)
+    is_legal_entity = SelectField(_l("The applicant is a legal entity"), choices=options(YES_NO), validate_choice=False)
     activity_codes = StringField(_l("Activity codes (OKED)"))
     investment_amount = StringField(_l("Investment amount"))
     investment_currency = SelectField(
-        _l("Currency"), choices=[("USD", "USD"), ("KZT", "KZT"), ("UZS", "UZS")], validate_choice=False
+        _l("Currency"), choices=options([("USD", "USD"), ("KZT", "KZT"), ("UZS", "UZS")]), validate_choice=False
     )
     priority_income_share = StringField(_l("Share of income from priority activities, % (KZ)"))
     has_branches_outside_zone = SelectField(
-        _l("Branches or offices outside the zone (KZ)"), choices=YES_NO, validate_choice=False
+        _l("Branches or offices outside the zone (KZ)"), choices=options(YES_NO), validate_choice=False
     )
     share_kz = StringField(_l("Kazakh capital, %"))
     share_uz = StringField(_l("Uzbek capital, %"))

@@ -13,7 +13,7 @@ from zone.companies.countries import country_choices
 from zone.errors import ZoneError
 from zone.extensions import db
 from zone.web.access import PUBLIC, allow
-from zone.web.forms import apply_service_errors
+from zone.web.forms import apply_service_errors, options
 
 from . import admin, services
 from .forms import CheckForm, EmptyForm, UploadForm
@@ -33,8 +33,8 @@ def check():
     """Public pre-check: the facts in, admitted or not, each benefit with its periods and reasons."""
     form = CheckForm()
     countries = list(country_choices(_locale()))
-    form.registration_country.choices = [("", _("— choose —")), *countries]
-    form.other_country.choices = [("", "—"), *countries]
+    form.registration_country.choices = options([("", _("— choose —")), *countries])
+    form.other_country.choices = options([("", "—"), *countries])
     if request.method == "GET" and not form.on_date.data:
         form.on_date.data = today()
     result = None

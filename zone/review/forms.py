@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from zone.review.checklist import CHECKLIST_ITEMS
 from zone.review.decision import REJECTION_GROUNDS
+from zone.web.forms import options
 
 REQUIRED = _l("This field is required.")
 
@@ -39,7 +40,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _grounds_field(label):
-    return MultiCheckboxField(label, choices=[(code, label) for code, label in REJECTION_GROUNDS.items()],
+    return MultiCheckboxField(label, choices=options(REJECTION_GROUNDS.items()),
                               validate_choice=False)
 
 
@@ -101,7 +102,7 @@ class MessageForm(FlaskForm):
 
 
 class ChecklistForm(FlaskForm):
-    items = MultiCheckboxField(_l("Checklist"), choices=list(CHECKLIST_ITEMS.items()), validate_choice=False)
+    items = MultiCheckboxField(_l("Checklist"), choices=options(CHECKLIST_ITEMS.items()), validate_choice=False)
 
 
 ACTION_FORMS = {

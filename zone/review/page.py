@@ -23,6 +23,7 @@ from zone.review.decision import DecisionBasis, decision_basis
 from zone.review.policies import REVIEW_ACTIONS, action_refusal, can_edit_review, can_reassign, can_see_internal
 from zone.review.queue import CLOCK_STATUSES, assignable_reviewers
 from zone.review.services import checklist_state
+from zone.web.forms import options
 
 log = logging.getLogger(__name__)
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
@@ -155,7 +156,7 @@ def build(application: Application, user, *, submitted: dict[str, Any] | None = 
             form = forms["reassign"] = review_forms.ReassignForm(formdata=None, prefix="reassign")
             form.version.data = application.version
             form.assignee.data = application.assignee_id
-        form.assignee.choices = [(u.id, u.display_name) for u in reviewers]
+        form.assignee.choices = options((u.id, u.display_name) for u in reviewers)
     # A refused form stays on the page with what the user typed, even if the step is no longer theirs.
     sent = [a for a in REVIEW_ACTIONS if submitted and a.value in submitted and a not in actions]
     claim = claims.approval_refusal(application.company)

@@ -3,10 +3,19 @@ input a field can take, and hold every text field to the rules of :mod:`zone.web
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from zone.errors import ZoneError
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """A choice field's options from ``(value, label)`` pairs (WTForms' own type, not bare tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def apply_service_errors(form: FlaskForm, error: ZoneError, mapping: dict[str, str] | None = None) -> None:
