@@ -14,7 +14,7 @@ TEST_DEBS := chromium poppler-utils nginx
 # For benchmarks: wrk measures throughput (a slower Python client is used without it).
 BENCH_DEBS := wrk
 
-.PHONY: run test bench load lint system-deps system-deps-test deps deps-dev translations db demo clean
+.PHONY: run test test-fast lock bench load lint system-deps system-deps-test deps deps-dev translations db demo clean
 
 run: deps translations
 	@mkdir -p instance
@@ -38,6 +38,10 @@ test: deps-dev translations
 	  ZONE_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 --dist loadfile -m "not browser" || status=1; \
 	fi; \
 	exit $$status
+
+# A quick local loop: SQLite only, without the browser journeys and the slow fuzzing; stops at the first failure.
+test-fast: deps-dev translations
+	$(BIN)/pytest -n 2 --dist loadfile -x -m "not browser and not slow"
 
 bench: deps-dev translations
 	@dpkg -s $(BENCH_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BENCH_DEBS); }
@@ -63,13 +67,22 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# The lock files pin every package, transitive ones too, with hashes; pip refuses anything else.
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --require-hashes -r requirements.txt
 	@touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime
+
+# Recompile the lock files after changing requirements.in or requirements-dev.in (needs the package index).
+lock: | $(BIN)/python
+	$(BIN)/pip install -q uv==0.13.9
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes \
+	  --no-header --output-file requirements.txt requirements.in
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes \
+	  --no-header --output-file requirements-dev.txt requirements-dev.in
 
 deps: system-deps $(VENV)/.runtime
 
