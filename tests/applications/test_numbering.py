@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -12,19 +12,20 @@ import time_machine
 from tests.applications.conftest import complete_fields
 
 
-def test_numbers_follow_each_other_and_a_failed_submission_uses_none(client, applicant_headers,
+def test_numbers_follow_each_other_and_a_failed_submission_uses_none(client, applicant, api_token,
                                                                       complete_application):
-    first = complete_application(applicant_headers)
-    incomplete = client.post("/api/v1/applications", json={"side": "KZ"}, headers=applicant_headers).get_json()
-    second = complete_application(applicant_headers)
-    numbers = []
-    assert client.post(f"/api/v1/applications/{incomplete['id']}/submit", headers=applicant_headers).status_code \
-        == 422
-    for application in (first, second):
-        numbers.append(client.post(f"/api/v1/applications/{application['id']}/submit",
-                                   headers=applicant_headers).get_json()["number"])
-    year = date.today().year
-    assert numbers == [f"A-{year}-00001", f"A-{year}-00002"]
+    # At 23:30 in the zone on 31 December 2026 (18:30 UTC): the number takes the zone's year, whatever the
+    # machine's clock says.
+    with time_machine.travel(datetime(2026, 12, 31, 18, 30, tzinfo=UTC), tick=False):
+        headers = api_token(applicant)
+        first = complete_application(headers)
+        incomplete = client.post("/api/v1/applications", json={"side": "KZ"}, headers=headers).get_json()
+        second = complete_application(headers)
+        response = client.post(f"/api/v1/applications/{incomplete['id']}/submit", headers=headers)
+        assert response.status_code == 422
+        numbers = [client.post(f"/api/v1/applications/{application['id']}/submit", headers=headers)
+                   .get_json().get("number") for application in (first, second)]
+    assert numbers == ["A-2026-00001", "A-2026-00002"]
 
 
 def test_the_sequence_restarts_each_year(client, applicant, applicant_headers, api_token, complete_application):
