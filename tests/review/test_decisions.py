@@ -194,3 +194,32 @@ def test_recommend_rejection_needs_grounds(make_application, make_user, act):
     response = act(reviewer, app_id, "recommend_rejection", 2, comment="Нет участка", grounds=["NO_SITE_AVAILABLE"])
     assert response.status_code == 200
     assert response.get_json()["recommendation"] == "reject"
+
+
+def test_an_approval_evaluates_once_and_stores_that_evaluation(app, recommended, make_user, act, monkeypatch):
+    """The decision's snapshot is the evaluation the approval was decided on, not a second run of the rules."""
+    import sqlalchemy as sa
+
+    from zone.eligibility import services as eligibility
+    from zone.eligibility.models import EligibilitySnapshot
+    from zone.extensions import db
+    from zone.review import decision
+
+    app_id = recommended()
+    runs = []
+    real = eligibility.evaluate_application
+
+    def counted(application, on_date=None):
+        evaluation = real(application, on_date)
+        runs.append(evaluation)
+        return evaluation
+
+    monkeypatch.setattr(decision, "evaluate_application", counted)
+    monkeypatch.setattr(eligibility, "evaluate_application", counted)
+    response = act(make_user("approver"), app_id, "approve", 2, comment="Одобряю")
+    assert response.status_code == 200, response.get_json()
+    assert len(runs) == 1
+    with app.app_context():
+        (snapshot,) = db.session.scalars(sa.select(EligibilitySnapshot).where(
+            EligibilitySnapshot.application_id == app_id, EligibilitySnapshot.kind == "decision"))
+        assert snapshot.result == runs[0].to_snapshot()

@@ -167,8 +167,13 @@ def evaluate_application(application, on_date: date | None = None) -> Evaluation
 def take_snapshot(application, kind: str, on_date: date | None, actor) -> EligibilitySnapshot:
     """Evaluate the application and store the result, immutable, with the audit event
     ``eligibility.snapshot``. ``kind`` is a :class:`SnapshotKind` value."""
+    return store_snapshot(application, kind, evaluate_application(application, on_date), actor)
+
+
+def store_snapshot(application, kind: str, evaluation: Evaluation, actor) -> EligibilitySnapshot:
+    """Store ``evaluation``, the very one a step was decided on (it is not evaluated again), immutable,
+    with the audit event ``eligibility.snapshot``."""
     kind = SnapshotKind(kind)
-    evaluation = evaluate_application(application, on_date)
     snapshot = evaluation.to_snapshot()
     row = EligibilitySnapshot(
         application_id=application.id,

@@ -66,7 +66,7 @@ class DecisionBasis:
     benefits: list[dict] = field(default_factory=list)  # every benefit of the side, as the API shows it
     result: dict | None = None
     problem: str | None = None
-    evaluation: Any = None  # the engine's Evaluation, for texts in another language
+    evaluation: Any = None  # the engine's Evaluation: stored as the decision's snapshot, texts in other languages
 
     def benefit_name(self, code: str, locale: str) -> str:
         """The benefit's name in ``locale`` (for emails in the recipient's language)."""
@@ -107,10 +107,9 @@ def decision_basis(application: Application, on_date: date, locale: str | None =
             getattr(error, "message", error))
         return DecisionBasis(on_date, available=False,
                              problem=str(_l("The application's facts cannot be evaluated: %(error)s", error=detail)))
-    data = result.to_dict(locale) if hasattr(result, "to_dict") else dict(result)
+    data = result.to_dict(locale)
     return DecisionBasis(on_date, available=True, admitted=bool(data.get("admitted")),
-                         benefits=list(data.get("benefits") or []), result=data,
-                         evaluation=result if hasattr(result, "to_dict") else None)
+                         benefits=list(data.get("benefits") or []), result=data, evaluation=result)
 
 
 # --- the approver's choice ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from zone.applications.workflow import Action
 from zone.audit.services import record
 from zone.calendar import local_date, today, working_days_after
 from zone.database import utcnow
-from zone.eligibility.services import take_snapshot
+from zone.eligibility.services import store_snapshot, take_snapshot
 from zone.errors import Conflict, Forbidden, NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
 from zone.review import notifications
@@ -195,7 +195,7 @@ def recommend(application: Application, actor: User, *, approve: bool, version: 
     event = apply_action(application, action, actor, expected_version=version, details=details)
     application.recommendation = details["recommendation"]
     application.recommended_by_id = actor.id
-    _take_snapshot(application, "recommendation", today(), actor, required=False)
+    _take_snapshot(application, "recommendation", today(), actor)
     return ActionResult(application, event)
 
 
@@ -230,7 +230,7 @@ def approve(application: Application, actor: User, *, version: int | None, comme
     application.granted_benefits = granted
     application.decision_comment = text
     application.rejection_grounds = None
-    _take_snapshot(application, "decision", on_date, actor, required=True)
+    store_snapshot(application, "decision", basis.evaluation, actor)  # the evaluation decided on, not a second one
     admission = admit(application, Decision(decided_at=decided_at, granted_benefits=granted), actor)
     notifications.notify_company(application, "review/mail/approved.txt", benefits=granted,
                                  comment=text, certificate=admission.certificate,
@@ -253,19 +253,18 @@ def reject(application: Application, actor: User, *, version: int | None, commen
     application.rejection_grounds = chosen
     application.decision_comment = text
     application.granted_benefits = None
-    _take_snapshot(application, "decision", local_date(decided_at), actor, required=False)
+    _take_snapshot(application, "decision", local_date(decided_at), actor)
     notifications.notify_company(application, "review/mail/rejected.txt", grounds=chosen, comment=text)
     return ActionResult(application, event)
 
 
-def _take_snapshot(application: Application, kind: str, on_date: date, actor: User, *, required: bool) -> None:
-    """Freeze the evaluation with the step. Only an approval requires it: a rejection (e.g. for invalid
-    information) or a recommendation must not fail because the facts do not evaluate."""
+def _take_snapshot(application: Application, kind: str, on_date: date, actor: User) -> None:
+    """Freeze the evaluation with a step that does not need it: a rejection (e.g. for invalid information)
+    or a recommendation must not fail because the facts do not evaluate. (An approval stores the
+    evaluation it was decided on.)"""
     try:
         take_snapshot(application, kind, on_date, actor)
     except (ValueError, ZoneError):
-        if required:
-            raise
         log.info("No %s snapshot for application %s: its facts do not evaluate", kind, application.id)
 
 
