@@ -44,7 +44,7 @@ ROLE_OF = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "review
 READERS = {Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMIN}
 SKIPPED_ENDPOINTS = {"static"}
 # Arguments that name company A's objects: company B must get 404 for them.
-OWNED_ARGUMENTS = {"application_id", "document_id", "serial", "number"}
+OWNED_ARGUMENTS = {"application_id", "document_id", "serial", "number", "reference"}
 # Account self-service: any signed-in user (the auditor too) may use them for their own account.
 SELF_SERVICE_BLUEPRINTS = {"accounts", "accounts_api"}
 # Non-GET routes that only read (they check what is uploaded): the auditor may use them.
@@ -87,6 +87,7 @@ def world(app, make_company, make_user, fresh_user_per_request):
     from zone.applications.documents import add_document
     from zone.applications.models import Application
     from zone.certificates.models import Certificate, CertificateEvent
+    from zone.companies.models import ClaimProof
     from zone.extensions import db
 
     company_a = make_company(name="ТОО «Компания А»")
@@ -132,10 +133,14 @@ def world(app, make_company, make_user, fresh_user_per_request):
         db.session.flush()
         db.session.add(AgreementRevision(agreement_id=agreement.id, number=1, obligations=[], zone_pdf=pdf,
                                          zone_sha256=agreement.sha256, zone_size=len(pdf)))
+        # Company A asked for the statement that proves its tax id.
+        db.session.add(ClaimProof(company_id=company_a.id, kind="statement", reference="TS-1-0000", statement=pdf,
+                                  registration_country="KZ", tax_id=company_a.tax_id,
+                                  statement_sha256=hashlib.sha256(pdf).hexdigest()))
         db.session.commit()
         ids = SimpleNamespace(application=application.id, document=document.id, serial=certificate.serial,
                               verify_token=certificate.verify_token, victim=victim.id, company=company_a.id,
-                              agreement=agreement.number)
+                              agreement=agreement.number, statement="TS-1-0000")
     return SimpleNamespace(users=users, ids=ids)
 
 
@@ -165,6 +170,8 @@ def build_target(rule, method: str, ids) -> Target:
             values[name] = ids.serial
         elif name == "number":  # an activity agreement's number
             values[name] = ids.agreement
+        elif name == "reference":  # company A's statement proving its tax id
+            values[name] = ids.statement
         elif name == "revision":
             values[name] = 1
         elif name == "token":

@@ -31,6 +31,7 @@ DOMAINS = (
     "review",
     "certificates",
     "agreements",
+    "esign",
     "registers",
     "api",
     "demo",

@@ -24,7 +24,7 @@ def admitted(client, make_company, make_user, api_token):
 @pytest.fixture
 def demo_identity(app):
     """``demo_identity(tax_id, **options)``: PKCS#12 bytes issued by the development national CA."""
-    from zone.agreements.identities import issue_demo_identity
+    from zone.esign.identities import issue_demo_identity
 
     def _make(tax_id: str, **options) -> bytes:
         with app.app_context():

@@ -35,7 +35,7 @@ def other_ca_identity(tax_id: str, **kwargs) -> bytes:
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
-    from zone.agreements.identities import issue_identity
+    from zone.esign.identities import issue_identity
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Untrusted CA")])

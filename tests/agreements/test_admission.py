@@ -93,7 +93,7 @@ def test_a_rule_set_without_the_agreement_terms_refuses(ctx, monkeypatch):
 def test_demo_signer_command(runner, tmp_path, valid_bin):
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    from zone.agreements.identities import subject_ids
+    from zone.esign.identities import subject_ids
 
     tax_id = valid_bin()
     out = tmp_path / "company.p12"

@@ -13,9 +13,9 @@ from pyhanko.pdf_utils import generic
 from tests.agreements.helpers import other_ca_identity, sign_as_company
 
 MESSAGES = {
-    "not_over_zone_revision": "The file is not the zone-signed agreement with your signature added to it.",
+    "not_over_zone_revision": "The file is not the zone-signed document with your signature added to it.",
     "signature_broken": "The signature does not match the file: the file was changed after it was signed.",
-    "content_changed": "The signed file changes the agreement's content, not only adds a signature.",
+    "content_changed": "The signed file changes the document's content, not only adds a signature.",
     "not_valid_at_signing": "The signing certificate was not valid at the time of signing",
     "untrusted_chain": "The signing certificate does not lead to a trusted company-signing certification authority.",
     "tax_id_mismatch": "The signing certificate does not carry your company's tax id",
@@ -67,7 +67,7 @@ def test_demo_identities_use_the_national_subject_layouts(demo_identity, tax_id)
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
-    from zone.agreements.identities import UZ_ORGANISATION_INN, subject_ids
+    from zone.esign.identities import UZ_ORGANISATION_INN, subject_ids
 
     certificate = pkcs12.load_key_and_certificates(demo_identity(tax_id), None)[1]
     ids = subject_ids(certificate)
@@ -158,7 +158,7 @@ def _overload(data, **_):
 
 def test_an_upload_that_overloads_the_parser_is_refused_within_the_limits(client, admitted, zone_pdf, monkeypatch):
     from zone import pdfcheck
-    from zone.agreements import countersignature
+    from zone.esign import countersignature
 
     stopped = []
     real = pdfcheck.run_limited
@@ -175,3 +175,24 @@ def test_an_upload_that_overloads_the_parser_is_refused_within_the_limits(client
     original = zone_pdf(admitted.number, admitted.company)
     refused(upload(client, admitted, original + b"\n% an incremental update\n"), "not_over_zone_revision")
     assert stopped == [pdfcheck.MEMORY]
+
+
+def test_the_countersignature_also_proves_the_companys_tax_id(app, client, admitted, demo_identity, zone_pdf):
+    """The qualified signature on the agreement is the company's proof of its claim on the tax id."""
+    import sqlalchemy as sa
+
+    from zone.audit.models import AuditEvent
+    from zone.companies.models import ClaimProof, Company
+    from zone.companies.proofs import proof_of
+    from zone.extensions import db
+
+    signed = sign_as_company(zone_pdf(admitted.number, admitted.company), demo_identity(admitted.tax_id))
+    assert upload(client, admitted, signed).status_code == 200
+    with app.app_context():
+        company = db.session.scalars(sa.select(Company).where(Company.tax_id == admitted.tax_id)).one()
+        proof = proof_of(company)
+        assert proof is not None and proof.kind == "agreement" and proof.reference == admitted.number
+        assert proof.signed_sha256 == hashlib.sha256(signed).hexdigest() and "BIN" + admitted.tax_id in proof.signer
+        (event,) = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "company.claim_proven"))
+        assert event.details["reference"] == admitted.number and event.details["kind"] == "agreement"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ClaimProof)) == 1

@@ -31,7 +31,7 @@ def test_cabinet_refusal_keeps_the_page_and_says_why(client, login, admitted, zo
                            data={"file": (io.BytesIO(zone_pdf(admitted.number, admitted.company)), "a.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 200
-    assert "The file is not the zone-signed agreement" in response.get_data(as_text=True)
+    assert "The file is not the zone-signed document" in response.get_data(as_text=True)
 
 
 def test_staff_list_pages_by_keyset_and_staff_amend_on_the_page(client, login, admitted, monkeypatch):

@@ -22,8 +22,8 @@ def demo_signer(tax_id: str, out: Path, passphrase: str | None, name: str | None
 
     Only a development configuration trusts that CA; production trusts COMPANY_SIGNING_CA_PATHS only.
     """
-    from zone.agreements.identities import dev_national_ca, issue_demo_identity
     from zone.companies.taxid import normalise_tax_id
+    from zone.esign.identities import dev_national_ca, issue_demo_identity
 
     if current_app.config.get("ENV_NAME") == "production":
         raise click.ClickException("the development national CA is not used in production")

@@ -16,8 +16,7 @@ from flask_babel import lazy_gettext as _l
 from zone.agreements.models import Agreement
 from zone.certificates.document import DEFAULT_SIGNATORY_TITLE_RU, SigningUnavailable, signing_paths
 from zone.certificates.verification import sha256_hex
-
-COMPANY_FIELD = "CompanySignature"
+from zone.esign.countersignature import COMPANY_FIELD
 
 
 def pdf_context(agreement: Agreement, *, obligations: list[dict], signed_on: date,

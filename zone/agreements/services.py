@@ -18,9 +18,7 @@ from sqlalchemy import select
 from zone.accounts.models import User
 from zone.accounts.roles import Role
 from zone.agreements import policies, queries
-from zone.agreements.countersignature import check_countersignature
 from zone.agreements.document import pdf_context, render_and_sign
-from zone.agreements.identities import trust_roots
 from zone.agreements.models import (
     Agreement,
     AgreementAmendment,
@@ -36,8 +34,11 @@ from zone.audit.services import record
 from zone.calendar import local_date
 from zone.certificates.models import Certificate
 from zone.certificates.serials import take_number
+from zone.companies.proofs import record_agreement_proof
 from zone.database import utcnow
 from zone.errors import Conflict, Forbidden, StaleVersion, TooLarge, ValidationFailed
+from zone.esign.countersignature import check_countersignature
+from zone.esign.identities import trust_roots
 from zone.extensions import db
 from zone.mail.services import queue_mail
 
@@ -128,6 +129,9 @@ def countersign(agreement: Agreement, actor: User, data: bytes) -> AgreementRevi
     record("agreement.countersign", agreement, actor=actor, details={
         "number": agreement.number, "revision": current.number, "sha256": digest, "signer": accepted.signer,
         "person_ids": list(accepted.person_ids), "signed_at": accepted.signed_at, "status": agreement.status})
+    if agreement.company is not None:  # the same signature proves the company's claim on its tax id
+        record_agreement_proof(agreement.company, agreement_number=agreement.number, tax_id=agreement.company_tax_id,
+                               signed_sha256=digest, accepted=accepted, actor=actor)
     return current
 
 

@@ -3,8 +3,10 @@
 Anyone may register any tax id, so a first registration must never lock the real company out: a second
 claim is accepted like the first, and while more than one claim on a tax id is open the tax id is
 *disputed*. Staff see it (the administrators' list, the review page); the registrants are told nothing.
-No application of a disputed claim, or of a closed one, can be approved. An undisputed claim is verified
-by the review's document checks (registration certificate, director's ID).
+No application of a closed claim can be approved, nor of a disputed one unless it alone is proven by the
+company's qualified e-signature (:mod:`zone.companies.proofs`). An undisputed claim is verified by the
+review's document checks (registration certificate, director's ID) and, where the company gave it, that
+proof.
 
 An administrator resolves a dispute by closing claims, each decision audited and kept as a
 ``ClaimResolution``:
@@ -26,6 +28,7 @@ from sqlalchemy import func, select, update
 
 from zone.audit.services import record
 from zone.companies.models import CLAIM_ACTIONS, ClaimResolution, ClaimStatus, Company, Invitation
+from zone.companies.proofs import proof_of
 from zone.database import get_for_update, utcnow
 from zone.errors import Conflict, ValidationFailed
 from zone.extensions import db
@@ -74,7 +77,10 @@ def approval_refusal(company: Company) -> tuple[str, Any] | None:
     if company.claim_status != ClaimStatus.OPEN:
         return "claim_closed", _l("An administrator has closed this company's claim on its tax id, so its "
                                   "applications cannot be approved.")
-    if rivals(company):
+    others = rivals(company)
+    if others and proof_of(company) is not None and not any(proof_of(other) is not None for other in others):
+        return None  # only this claim is proven by the company's qualified e-signature
+    if others:
         return "claim_disputed", _l("Another registration claims the same tax id. An administrator must resolve "
                                     "the dispute before this application can be approved.")
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo
 
@@ -44,6 +45,12 @@ class AcceptInvitationForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """Only the CSRF token, for buttons that change something."""
+
+
+class ClaimProofForm(FlaskForm):
+    """The company uploads the statement it signed with its qualified electronic signature."""
+
+    file = FileField(_l("The signed PDF"))
 
 
 class ResolveClaimForm(FlaskForm):

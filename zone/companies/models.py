@@ -7,8 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from zone.database import utcnow
 from zone.extensions import db
@@ -86,6 +86,44 @@ class ClaimResolution(db.Model):
     company: Mapped[Company] = relationship(foreign_keys=[company_id])
     target: Mapped[Company | None] = relationship(foreign_keys=[target_id])
     actor: Mapped[User] = relationship()
+
+
+class ClaimProof(db.Model):
+    """Proof of a claim by the company's qualified e-signature (see ``zone.companies.proofs``).
+
+    ``statement``: the zone issued a signed statement naming the company and its tax id, and the company
+    added its own PAdES signature with a certificate carrying that tax id (``signed_pdf``).
+    ``agreement``: the company countersigned its activity agreement (``reference``) the same way.
+    A proof counts for the tax id it proved (``tax_id``), not for a tax id corrected later.
+    """
+
+    __tablename__ = "company_claim_proofs"
+    audit_type = "claim_proof"
+    __table_args__ = (
+        CheckConstraint("kind IN ('statement', 'agreement')", name="kind_known"),
+        CheckConstraint("(proven_at IS NULL) = (signer IS NULL)", name="proof_names_signer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(40))  # the statement's number or the agreement's
+    registration_country: Mapped[str] = mapped_column(String(2))
+    tax_id: Mapped[str] = mapped_column(String(20))
+    statement: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))  # the zone-signed statement
+    statement_sha256: Mapped[str | None] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    signed_pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    signed_sha256: Mapped[str | None] = mapped_column(String(64))
+    proven_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signer: Mapped[str | None] = mapped_column(String(500))  # the signing certificate's subject
+    person_ids: Mapped[list | None] = mapped_column(JSON)  # IIN / PINFL of the person who signed
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    company: Mapped[Company] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ClaimProof {self.id} {self.kind} {self.reference}>"
 
 
 class Invitation(db.Model):

@@ -3,16 +3,23 @@ administrators' pages for disputed tax ids."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from zone.accounts.roles import Role
 from zone.applications.workflow import STATUS_LABELS
-from zone.companies import claims, policies, services
+from zone.companies import claims, policies, proofs, services
 from zone.companies.countries import country_choices, country_name
-from zone.companies.forms import AcceptInvitationForm, EmptyForm, InviteForm, ProfileForm, ResolveClaimForm
+from zone.companies.forms import (
+    AcceptInvitationForm,
+    ClaimProofForm,
+    EmptyForm,
+    InviteForm,
+    ProfileForm,
+    ResolveClaimForm,
+)
 from zone.companies.models import ClaimStatus, Company, Invitation
 from zone.database import get_for_update, utcnow
 from zone.errors import ZoneError
@@ -125,6 +132,69 @@ def accept_invitation(token: str):
                            country_name=country_name(invitation.company.registration_country, str(get_locale())))
 
 
+# --- proof of the tax id by the company's qualified e-signature ---------------------------------------
+
+def _proof_page(company: Company, form: ClaimProofForm | None = None, status: int = 200):
+    return render_template("companies/claim_proof.html", company=company, proof=proofs.proof_of(company),
+                           statement=proofs.open_statement(company), form=form or ClaimProofForm(formdata=None),
+                           button=EmptyForm(formdata=None), open_claim=company.claim_status == ClaimStatus.OPEN,
+                           country_name=country_name(company.registration_country, str(get_locale()))), status
+
+
+@bp.get("/company/claim")
+@allow(Role.APPLICANT)
+def claim_proof():
+    return _proof_page(_own_company())
+
+
+@bp.post("/company/claim/statement")
+@allow(Role.APPLICANT)
+def claim_statement():
+    company = _own_company(lock=True)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        proofs.issue_statement(company, current_user)
+    except ZoneError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("companies.claim_proof"))
+    db.session.commit()
+    return redirect(url_for("companies.claim_proof", _anchor="sign"))
+
+
+@bp.get("/company/claim/statements/<reference>.pdf")
+@allow(Role.APPLICANT)
+def claim_statement_pdf(reference: str):
+    statement = proofs.statement(_own_company(), reference) or abort(404)
+    response = Response(statement.statement, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{statement.reference}.pdf"'
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(statement.statement_sha256)
+    return response.make_conditional(request)
+
+
+@bp.post("/company/claim")
+@allow(Role.APPLICANT)
+def prove_claim():
+    company = _own_company(lock=True)
+    form = ClaimProofForm()
+    upload = form.file.data
+    if not form.validate_on_submit() or upload is None or not hasattr(upload, "stream"):
+        db.session.rollback()
+        form.file.errors = [*(form.file.errors or []), _("Attach the signed PDF.")]
+        return _proof_page(_own_company(), form)
+    try:
+        proofs.prove(company, current_user, upload.stream.read(proofs.upload_limit() + 1))
+    except ZoneError as error:
+        db.session.rollback()
+        apply_service_errors(form, error)
+        return _proof_page(_own_company(), form, status=error.status if error.status in (403, 409) else 200)
+    db.session.commit()
+    flash(_("Thank you: your company's tax id is proven by its electronic signature."), "success")
+    return redirect(url_for("companies.claim_proof"))
+
+
 # --- disputed tax ids (administrators) --------------------------------------------------------------
 
 def _claims_admin() -> None:
@@ -157,6 +227,7 @@ def _claim_page(company: Company, submitted: ResolveClaimForm | None = None):
         forms[company.id] = submitted
     return render_template("companies/claim.html", company=company, claims=every, forms=forms,
                            members={c.id: services.members(c.id) for c in every},
+                           proofs=proofs.proofs_of(every),
                            records={c.id: claims.records_of(c) for c in every},
                            resolutions=claims.resolutions_of(every), claim_labels=claims.STATUS_LABELS,
                            action_labels=claims.ACTION_LABELS, application_labels=STATUS_LABELS)

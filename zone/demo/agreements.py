@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from zone.accounts.models import User
 from zone.agreements import queries, services
-from zone.agreements.identities import issue_demo_identity, sign_with_identity
 from zone.agreements.models import Agreement, AgreementStatus
 from zone.companies.models import Company
+from zone.esign.identities import issue_demo_identity, sign_with_identity
 from zone.extensions import db
 
 

@@ -14,6 +14,7 @@ from zone.applications.workflow import Action, Status
 from zone.calendar import today
 from zone.companies import claims
 from zone.companies.policies import can_resolve_claims
+from zone.companies.proofs import proof_of
 from zone.eligibility.services import snapshot_view, snapshots_of
 from zone.extensions import db
 from zone.review import forms as review_forms
@@ -50,6 +51,7 @@ class ReviewPage:
     shown_actions: list[Action] = field(default_factory=list)  # available ones + one the user just sent
     claim_problem: Any = None  # the company's claim on its tax id is disputed or closed: approval waits
     can_resolve_claim: bool = False
+    claim_proof: Any = None  # the company proved its tax id by its qualified e-signature (a ClaimProof)
 
     @property
     def checklist_complete(self) -> bool:
@@ -164,4 +166,4 @@ def build(application: Application, user, *, submitted: dict[str, Any] | None = 
                       checklist, actions, refusals, forms, days_left, overdue, recommendation,
                       can_edit_review(user, application), reassign, reviewers,
                       [a for a in REVIEW_ACTIONS if a in actions or a in sent], claim[1] if claim else None,
-                      can_resolve_claims(user))
+                      can_resolve_claims(user), proof_of(application.company))

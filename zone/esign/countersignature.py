@@ -1,4 +1,8 @@
-"""Checking a company's countersignature: the zone-signed PDF with the company's PAdES signature added.
+"""Checking a company's countersignature: a zone-signed PDF with the company's PAdES signature added.
+
+The zone signs a document (an activity agreement, a statement proving a tax id claim) with DocMDP "form
+filling" and an empty signature field :data:`COMPANY_FIELD`; the company signs that file with its
+qualified certificate and uploads it.
 
 :func:`check_countersignature` accepts an upload only when, in this order:
 
@@ -10,8 +14,8 @@
    signature) since the zone signed: no other content changed;
 5. the signer's certificate was valid at the time of signing (the time the signature states, when it
    lies between the zone's signature and now; otherwise now);
-6. its chain leads to a trusted company-signing CA (:func:`zone.agreements.identities.trust_roots`);
-7. its subject carries the company's tax id (:func:`zone.agreements.identities.subject_ids`).
+6. its chain leads to a trusted company-signing CA (:func:`zone.esign.identities.trust_roots`);
+7. its subject carries the company's tax id (:func:`zone.esign.identities.subject_ids`).
 
 Each failure raises :class:`CountersignatureRefused` with its own code and message. Nothing is fetched
 from the network (no OCSP/CRL); revocation is checked in soft-fail mode.
@@ -31,14 +35,15 @@ from flask_babel import lazy_gettext as _l
 from zone.errors import ValidationFailed
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
+COMPANY_FIELD = "CompanySignature"  # the empty signature field the zone leaves for the company
 
 MESSAGES = {
     "not_over_zone_revision": _l(
-        "The file is not the zone-signed agreement with your signature added to it. Download the agreement "
+        "The file is not the zone-signed document with your signature added to it. Download the document "
         "again, sign it without changing it and upload the signed file."),
     "signature_broken": _l("The signature does not match the file: the file was changed after it was signed."),
     "content_changed": _l(
-        "The signed file changes the agreement's content, not only adds a signature. Sign the downloaded "
+        "The signed file changes the document's content, not only adds a signature. Sign the downloaded "
         "file as it is."),
     "not_valid_at_signing": _l(
         "The signing certificate was not valid at the time of signing (it had expired or was not yet valid)."),
@@ -150,7 +155,7 @@ def _check(data: bytes, *, zone_pdf: bytes, tax_id: str, zone_signed_at: dt.date
     if not status.trusted:
         raise CountersignatureRefused("untrusted_chain")
 
-    from zone.agreements.identities import subject_ids
+    from zone.esign.identities import subject_ids
 
     ids = subject_ids(certificate)
     if not ids.carries(tax_id):
