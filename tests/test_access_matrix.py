@@ -44,7 +44,7 @@ ROLE_OF = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "review
 READERS = {Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMIN}
 SKIPPED_ENDPOINTS = {"static"}
 # Arguments that name company A's objects: company B must get 404 for them.
-OWNED_ARGUMENTS = {"application_id", "document_id", "serial", "number"}
+OWNED_ARGUMENTS = {"application_id", "document_id", "serial", "number", "report_id", "file_id"}
 # Account self-service: any signed-in user (the auditor too) may use them for their own account.
 SELF_SERVICE_BLUEPRINTS = {"accounts", "accounts_api"}
 # Non-GET routes that only read (they check what is uploaded): the auditor may use them.
@@ -84,10 +84,11 @@ def fresh_user_per_request(app):
 def world(app, make_company, make_user, fresh_user_per_request):
     from zone.accounts.models import User
     from zone.agreements.models import Agreement, AgreementRevision
-    from zone.applications.documents import add_document
+    from zone.applications.documents import add_document, store_upload
     from zone.applications.models import Application
     from zone.certificates.models import Certificate, CertificateEvent
     from zone.extensions import db
+    from zone.reports.models import Report, ReportDocument
 
     company_a = make_company(name="ТОО «Компания А»")
     company_b = make_company(name="ТОО «Компания Б»")
@@ -132,10 +133,22 @@ def world(app, make_company, make_user, fresh_user_per_request):
         db.session.flush()
         db.session.add(AgreementRevision(agreement_id=agreement.id, number=1, obligations=[], zone_pdf=pdf,
                                          zone_sha256=agreement.sha256, zone_size=len(pdf)))
+        # A submitted quarterly report of company A with its statements: staff may return or accept it.
+        report = Report(agreement_id=agreement.id, company_id=company_a.id, side="KZ", kind="quarterly",
+                        period="2026-Q1", period_start=datetime(2026, 1, 1).date(),
+                        period_end=datetime(2026, 3, 31).date(), due=datetime(2026, 4, 27).date(),
+                        status="submitted", submitted_at=now, created_by_id=owner.id, benefits_used={}, output=[])
+        db.session.add(report)
+        db.session.flush()
+        storage_name, size, sha256, content_type = store_upload(io.BytesIO(b"%PDF-1.7\n% statements\n%%EOF\n"))
+        report_file = ReportDocument(report_id=report.id, kind="audited_statements", filename="statements.pdf",
+                                     storage_name=storage_name, content_type=content_type, size=size,
+                                     sha256=sha256, uploaded_by_id=owner.id)
+        db.session.add(report_file)
         db.session.commit()
         ids = SimpleNamespace(application=application.id, document=document.id, serial=certificate.serial,
                               verify_token=certificate.verify_token, victim=victim.id, company=company_a.id,
-                              agreement=agreement.number)
+                              agreement=agreement.number, report=report.id, report_file=report_file.id)
     return SimpleNamespace(users=users, ids=ids)
 
 
@@ -165,6 +178,10 @@ def build_target(rule, method: str, ids) -> Target:
             values[name] = ids.serial
         elif name == "number":  # an activity agreement's number
             values[name] = ids.agreement
+        elif name == "report_id":
+            values[name] = ids.report
+        elif name == "file_id":  # a report's document
+            values[name] = ids.report_file
         elif name == "revision":
             values[name] = 1
         elif name == "token":
