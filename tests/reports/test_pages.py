@@ -175,3 +175,15 @@ def test_the_cabinet_shows_progress_as_an_svg_chart_and_the_reports_due(client, 
     assert html.count("<svg") >= 2 and 'class="progress-chart"' in html
     assert "2026-Q2" in html and "2026-Q4" in html
     assert 'width="' in html.split('class="progress-chart"', 1)[1][:2000]  # drawn on the server, no script
+
+
+def test_the_company_edits_its_draft_and_staff_only_read_it(client, app, resident, login, new_report):
+    draft = new_report("2026-Q1", payroll="100")
+    login(resident.users["applicant"])
+    own = client.get(f"/reports/{draft['id']}").get_data(as_text=True)
+    assert "readonly" not in re.search(r'id="f-payroll"[^>]*>', own).group(0)
+    staff = app.test_client()
+    login(resident.users["auditor"], the_client=staff)
+    seen = staff.get(f"/reports/{draft['id']}").get_data(as_text=True)
+    assert "readonly" in re.search(r'id="f-payroll"[^>]*>', seen).group(0)
+    assert 'action="/reports/' + str(draft["id"]) + '/return"' not in seen  # an auditor decides nothing

@@ -17,8 +17,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from zone.applications.fields import MSG_NUMBER, MSG_WHOLE, REQUIRED, parse_decimal, plain_decimal
-from zone.web.text import normalise_newlines, text_problem
 from zone.reports.workflow import Kind
+from zone.web.text import normalise_newlines, text_problem
 
 CURRENCIES = ("KZT", "UZS", "USD")
 OPINIONS = ("unmodified", "qualified", "adverse", "disclaimer")

@@ -65,22 +65,34 @@ def typed_figures(formdata, granted: list[str]) -> dict[str, Any]:
     """What the person typed, as text, keyed like the API (``output`` rows, ``benefits_used`` codes)."""
     typed: dict[str, Any] = {name: _one(formdata, name) for name in SCALARS if name in formdata}
     typed["benefits_used"] = {code: _one(formdata, f"benefit-{code}") for code in granted}
-    rows = []
-    for index in range(figures.MAX_OUTPUT_ROWS):
-        if not any(f"output-{index}-{part}" in formdata for part in figures.OUTPUT_PARTS):
-            continue
-        rows.append({part: _one(formdata, f"output-{index}-{part}") for part in figures.OUTPUT_PARTS})
-    typed["output"] = rows
+    # Rows keep their place on the page (a gap stays a blank row), so a message lands next to its row.
+    present = [index for index in range(figures.MAX_OUTPUT_ROWS)
+               if any(f"output-{index}-{part}" in formdata for part in figures.OUTPUT_PARTS)]
+    typed["output"] = [{part: _one(formdata, f"output-{index}-{part}") for part in figures.OUTPUT_PARTS}
+                       for index in range(max(present) + 1 if present else 0)]
     return typed
 
 
-def figures_data(typed: dict[str, Any]) -> dict[str, Any]:
-    """The typed figures as the services take them: blank benefits and empty output rows left out."""
+def figures_data(typed: dict[str, Any]) -> tuple[dict[str, Any], list[int]]:
+    """The typed figures as the services take them (blank benefits and empty output rows left out), and
+    for each output row sent the place of its row on the page (see :func:`errors_on_page`)."""
     data = {k: v for k, v in typed.items() if k not in ("benefits_used", "output")}
     data["benefits_used"] = {code: amount for code, amount in typed.get("benefits_used", {}).items()
                              if amount.strip()}
-    data["output"] = [row for row in typed.get("output", []) if any(v.strip() for v in row.values())]
-    return data
+    places = [i for i, row in enumerate(typed.get("output", [])) if any(v.strip() for v in row.values())]
+    data["output"] = [typed["output"][i] for i in places]
+    return data, places
+
+
+def errors_on_page(errors: dict, places: list[int]) -> dict:
+    """Service errors with output row numbers turned back into the rows' places on the page."""
+    result = {}
+    for path, messages in (errors or {}).items():
+        parts = path.split(".")
+        if parts[0] == "output" and len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) < len(places):
+            parts[1] = str(places[int(parts[1])])
+        result[".".join(parts)] = messages
+    return result
 
 
 def _shown(value: Any) -> str:

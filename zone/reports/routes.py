@@ -78,6 +78,7 @@ def _report_page(report: Report, *, typed=None, errors=None, conflict=None, form
         documents=queries.documents(report), events=queries.history(report), versions=queries.versions(report),
         can_edit=policies.can_edit(current_user, report), can_submit=policies.can_submit(current_user, report),
         can_correct=policies.can_correct(current_user, report), correcting=correcting,
+        editable=policies.can_edit(current_user, report) or (correcting and policies.can_correct(current_user, report)),
         can_decide=policies.can_decide(current_user, report), owner=policies.owns(current_user, report),
         staff=policies.can_list_all(current_user),
         problems=services.submission_problems(report) if policies.can_submit(current_user, report) else {},
@@ -134,13 +135,14 @@ def save(report_id: int):
         db.session.rollback()
         flash(_("The page was open too long; your values are below, press “Save” again."), "error")
         return _report_page(_visible(report_id), typed=typed, form=form)
+    data, places = forms.figures_data(typed)
     try:
-        services.update(report, current_user, forms.figures_data(typed), form.version.data)
+        services.update(report, current_user, data, form.version.data)
     except ZoneError as error:
         db.session.rollback()
         conflict = error if error.status == 409 else None
-        return _report_page(_visible(report_id), typed=typed, errors=error.fields, conflict=conflict, form=form,
-                            status=_page_status(error))
+        return _report_page(_visible(report_id), typed=typed, errors=forms.errors_on_page(error.fields, places),
+                            conflict=conflict, form=form, status=_page_status(error))
     db.session.commit()
     if request.form.get("submit"):
         try:
@@ -168,11 +170,13 @@ def correct(report_id: int):
     if not form.validate_on_submit():
         db.session.rollback()
         return _report_page(_visible(report_id), typed=typed_with_reason, form=form, correcting=True)
+    data, places = forms.figures_data(typed)
     try:
-        new = services.correct(report, current_user, reason, forms.figures_data(typed))
+        new = services.correct(report, current_user, reason, data)
     except ZoneError as error:
         db.session.rollback()
-        return _report_page(_visible(report_id), typed=typed_with_reason, errors=error.fields, form=form,
+        return _report_page(_visible(report_id), typed=typed_with_reason,
+                            errors=forms.errors_on_page(error.fields, places), form=form,
                             correcting=True, conflict=error if error.status == 409 else None,
                             status=_page_status(error))
     db.session.commit()

@@ -86,7 +86,8 @@ def _event(report: Report, actor: User | None, action: str, *, from_status: str 
 
 
 def _audit_values(values: Mapping[str, Any]) -> dict:
-    return {k: (str(v) if v is not None and not isinstance(v, (dict, list, int, str)) else v) for k, v in values.items()}
+    return {k: (str(v) if v is not None and not isinstance(v, (dict, list, int, str)) else v)
+            for k, v in values.items()}
 
 
 # --- validation -----------------------------------------------------------------------------------
