@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
@@ -51,8 +52,8 @@ class AcceptForm(VersionedForm):
 
 
 class UploadForm(FlaskForm):
-    kind = SelectField(_l("Document"), choices=[("audited_statements", _l("Audited financial statements")),
-                                                ("other", _l("Other document"))], validate_choice=False)
+    kind = SelectField(_l("Document"), choices=[SelectChoice("audited_statements", _l("Audited financial statements")),
+                                                SelectChoice("other", _l("Other document"))], validate_choice=False)
     file = FileField(_l("File (PDF, PNG or JPEG)"))
 
 
