@@ -46,6 +46,7 @@ def test_the_annual_report_needs_its_audited_statements(in_2027, client, residen
     document = response.get_json()["documents"][0]
     download = client.get(f"/api/v1/reports/{report['id']}/documents/{document['id']}", headers=resident.auditor)
     assert download.status_code == 200 and download.data == PDF_BYTES
+    download.close()  # the stored file is sent as a stream
     correction = client.post(f"/api/v1/reports/{report['id']}/corrections", headers=resident.company,
                              json={"reason": "The auditor's name was misspelt.", "auditor_name": "ТОО «Аудит-Центр»"})
     assert correction.status_code == 201, correction.get_json()  # the statements carry over to the new version

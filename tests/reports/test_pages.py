@@ -165,6 +165,7 @@ def test_a_resident_files_an_annual_report_with_audited_statements(in_2027, clie
     assert [d["kind"] for d in report["documents"]] == ["audited_statements"]
     download = client.get(f"/reports/{report_id}/documents/{report['documents'][0]['id']}")
     assert download.status_code == 200 and download.data == PDF_BYTES
+    download.close()  # the stored file is sent as a stream
 
 
 def test_the_cabinet_shows_progress_as_an_svg_chart_and_the_reports_due(client, resident, login, new_report):

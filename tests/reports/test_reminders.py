@@ -59,3 +59,11 @@ def test_reminders_are_audited(app, runner, resident):
         count = db.session.scalar(select(func.count()).select_from(AuditEvent)
                                   .where(AuditEvent.action == "report.reminder"))
     assert count == 3
+
+
+def test_staff_see_periods_reminded_as_overdue_and_not_started(app, runner, client, resident, login):
+    runner.invoke(args=["reports", "remind", "--today", "2026-10-28"])
+    login(resident.users["reviewer"])
+    html = client.get("/reports?tab=overdue").get_data(as_text=True)
+    section = html.split("<h2>", 1)[1]
+    assert all(period in section for period in ("2026-Q1", "2026-Q2", "2026-Q3")) and resident.number in section

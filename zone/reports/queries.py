@@ -15,7 +15,7 @@ from zone.database import get_for_update
 from zone.errors import ZoneError
 from zone.extensions import db
 from zone.reports import periods
-from zone.reports.models import Report, ReportDocument, ReportEvent
+from zone.reports.models import Report, ReportDocument, ReportEvent, ReportReminder
 from zone.reports.workflow import FILED, Status
 
 QUEUE_TABS = ("open", "overdue", "draft", "submitted", "returned", "accepted", "all")
@@ -162,3 +162,14 @@ def tab_counts(today: date) -> dict[str, int]:
     return counts
 
 
+
+
+def not_started_overdue(limit: int = 50) -> list[tuple[ReportReminder, Agreement]]:
+    """Periods the company was told are overdue and for which it has not even started a report (as the daily
+    ``reports remind`` found them), oldest due date first."""
+    started = select(Report.id).where(Report.agreement_id == ReportReminder.agreement_id,
+                                      Report.period == ReportReminder.period)
+    stmt = (select(ReportReminder, Agreement).join(Agreement, Agreement.id == ReportReminder.agreement_id)
+            .where(ReportReminder.kind == "overdue", ~started.exists())
+            .order_by(ReportReminder.due, ReportReminder.id).limit(limit))
+    return [tuple(row) for row in db.session.execute(stmt).all()]

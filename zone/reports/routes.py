@@ -252,7 +252,8 @@ def queue():
         rows, next_cursor = queries.page(queries.filtered(f, today), PAGE_SIZE, None)
     args = {k: v for k, v in (("tab", f.tab), ("agreement", f.agreement), ("period", f.period)) if v}
     next_url = url_for("reports.queue", cursor=next_cursor, **args) if next_cursor else None
-    return render_template("reports/queue.html", rows=rows, f=f, next_url=next_url,
+    missing = queries.not_started_overdue() if f.tab == "overdue" else []
+    return render_template("reports/queue.html", rows=rows, f=f, next_url=next_url, missing=missing,
                            counts=queries.tab_counts(today), tabs=queries.QUEUE_TABS)
 
 
