@@ -151,6 +151,7 @@ class Config:
     # transferred days, plus the overrides admins keep on the calendar page or with `flask calendar`).
     REVIEW_LIMIT_WORKING_DAYS = _env_int("REVIEW_LIMIT_WORKING_DAYS", 10)
     INFO_REQUEST_WORKING_DAYS = _env_int("INFO_REQUEST_WORKING_DAYS", 10)  # to answer a request without a date
+    REPORT_REMINDER_DAYS = _env_int("REPORT_REMINDER_DAYS", 7)  # calendar days before a report is due
 
     # Certificate signing (PKCS#12). `make run` creates a development identity when none is set.
     SIGNING_P12_PATH = Path(_env("SIGNING_P12_PATH", str(INSTANCE_DIR / "signing" / "signer.p12")))

@@ -44,7 +44,7 @@ ROLE_OF = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "review
 READERS = {Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMIN}
 SKIPPED_ENDPOINTS = {"static"}
 # Arguments that name company A's objects: company B must get 404 for them.
-OWNED_ARGUMENTS = {"application_id", "document_id", "serial", "number", "reference"}
+OWNED_ARGUMENTS = {"application_id", "document_id", "serial", "number", "reference", "report_id", "file_id"}
 # Account self-service: any signed-in user (the auditor too) may use them for their own account.
 SELF_SERVICE_BLUEPRINTS = {"accounts", "accounts_api"}
 # Non-GET routes that only read (they check what is uploaded): the auditor may use them.
@@ -84,11 +84,12 @@ def fresh_user_per_request(app):
 def world(app, make_company, make_user, fresh_user_per_request):
     from zone.accounts.models import User
     from zone.agreements.models import Agreement, AgreementRevision
-    from zone.applications.documents import add_document
+    from zone.applications.documents import add_document, store_upload
     from zone.applications.models import Application
     from zone.certificates.models import Certificate, CertificateEvent
     from zone.companies.models import ClaimProof
     from zone.extensions import db
+    from zone.reports.models import Report, ReportDocument
 
     company_a = make_company(name="ТОО «Компания А»")
     company_b = make_company(name="ТОО «Компания Б»")
@@ -137,10 +138,23 @@ def world(app, make_company, make_user, fresh_user_per_request):
         db.session.add(ClaimProof(company_id=company_a.id, kind="statement", reference="TS-1-0000", statement=pdf,
                                   registration_country="KZ", tax_id=company_a.tax_id,
                                   statement_sha256=hashlib.sha256(pdf).hexdigest()))
+        # A submitted quarterly report of company A with its statements: staff may return or accept it.
+        report = Report(agreement_id=agreement.id, company_id=company_a.id, side="KZ", kind="quarterly",
+                        period="2026-Q1", period_start=datetime(2026, 1, 1).date(),
+                        period_end=datetime(2026, 3, 31).date(), due=datetime(2026, 4, 27).date(),
+                        status="submitted", submitted_at=now, created_by_id=owner.id, benefits_used={}, output=[])
+        db.session.add(report)
+        db.session.flush()
+        storage_name, size, sha256, content_type = store_upload(io.BytesIO(b"%PDF-1.7\n% statements\n%%EOF\n"))
+        report_file = ReportDocument(report_id=report.id, kind="audited_statements", filename="statements.pdf",
+                                     storage_name=storage_name, content_type=content_type, size=size,
+                                     sha256=sha256, uploaded_by_id=owner.id)
+        db.session.add(report_file)
         db.session.commit()
         ids = SimpleNamespace(application=application.id, document=document.id, serial=certificate.serial,
                               verify_token=certificate.verify_token, victim=victim.id, company=company_a.id,
-                              agreement=agreement.number, statement="TS-1-0000")
+                              agreement=agreement.number, report=report.id, report_file=report_file.id,
+                              statement="TS-1-0000")
     return SimpleNamespace(users=users, ids=ids)
 
 
@@ -172,6 +186,10 @@ def build_target(rule, method: str, ids) -> Target:
             values[name] = ids.agreement
         elif name == "reference":  # company A's statement proving its tax id
             values[name] = ids.statement
+        elif name == "report_id":
+            values[name] = ids.report
+        elif name == "file_id":  # a report's document
+            values[name] = ids.report_file
         elif name == "revision":
             values[name] = 1
         elif name == "token":

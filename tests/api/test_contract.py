@@ -55,7 +55,27 @@ CALLERS = ["anonymous", "applicant", "reviewer", "approver", "auditor", "admin"]
 
 @pytest.fixture
 def seeded(client, make_company, make_user, api_token):
-    return seed_through_api(client, make_company, make_user, api_token)
+    seed = seed_through_api(client, make_company, make_user, api_token)
+    # A report draft of the current quarter on the agreement, so the report operations reach a real one.
+    from zone.calendar import today
+    from zone.reports.periods import quarter_of
+
+    with client.application.app_context():
+        period = quarter_of(today()).code
+    seed.report_ids = []
+    if seed.agreement_numbers:
+        response = client.post("/api/v1/reports", headers=seed.tokens["applicant"], json={
+            "agreement": seed.agreement_numbers[0], "period": period, "currency": "KZT", "jobs_total": 3})
+        if _ok_report(seed, response):
+            seed.report_ids.append(response.get_json()["id"])
+    return seed
+
+
+def _ok_report(seed, response) -> bool:
+    if response.status_code == 201:
+        return True
+    seed.problems.append(f"create report: HTTP {response.status_code} {response.get_data(as_text=True)[:300]}")
+    return False
 
 
 def _routed(app, operation) -> bool:
@@ -72,7 +92,7 @@ def _fixed_parameters(operation, seed) -> dict[str, list]:
     """Known values per path parameter, so generated cases reach real objects too."""
     known = {"id": seed.application_ids, "doc_id": seed.document_ids, "serial": seed.serials,
              "token": seed.verify_tokens, "version": ["2026.1"], "number": seed.agreement_numbers,
-             "revision": [1]}
+             "revision": [1], "report_id": getattr(seed, "report_ids", [])}
     names = [p.name for p in operation.path_parameters]
     return {name: known[name] for name in names if known.get(name)}
 

@@ -34,6 +34,12 @@ def test_seed_is_complete_and_idempotent(runner, ctx):
     assert [tuple(a) for a in agreements] == [(f"AG-KZ-{year}-000001", "concluded"),
                                              (f"AG-UZ-{year}-000001", "awaiting_company_signature")]
     assert "Demo agreement AG-KZ-" in first.output
+    from zone.reports.models import Report
+
+    states = sorted(db.session.scalars(select(Report.status)))
+    assert {"submitted", "returned", "draft"} <= set(states)
+    overdue = [r for r in db.session.scalars(select(Report)) if r.status == "draft" and r.due < r.period_end.today()]
+    assert overdue, "one demo report is overdue"
     assert verify_chain().ok
 
 

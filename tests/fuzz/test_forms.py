@@ -174,7 +174,7 @@ def _reset_link(app, user) -> str:
 
 
 @pytest.fixture
-def seeded(client, make_company, make_user, api_token):
+def seeded(app, client, make_company, make_user, api_token):
     seed = seed_through_api(client, make_company, make_user, api_token)
     # A second activity agreement, and an amendment awaiting a decision on the first, so that the decision
     # forms are on a page too (the proposal form shows on the agreement without a pending amendment).
@@ -186,13 +186,51 @@ def seeded(client, make_company, make_user, api_token):
     version = client.get(f"/api/v1/agreements/{first}", headers=reviewer).get_json()["version"]
     client.post(f"/api/v1/agreements/{first}/amendments", headers=reviewer, json={
         "version": version, "reason": "Перенос сроков.", "obligations": [{"id": "jobs_total", "target": 150}]})
+    # A report draft of the current quarter and a submitted report of the previous one, so that the report
+    # form, its upload, the answer form and the staff's return and accept forms are on pages too.
+    from datetime import timedelta
+
+    from zone.calendar import today
+    from zone.reports.periods import quarter_of
+
+    with app.app_context():
+        current = quarter_of(today())
+        previous = quarter_of(current.start - timedelta(days=1))
+    _backdate_agreement(app, first, previous.start)
+    company = seed.tokens["applicant"]
+    seed.report_ids = []
+    for period, submit in ((current.code, False), (previous.code, True)):
+        response = client.post("/api/v1/reports", headers=company, json={"agreement": first, "period": period,
+                                                                         **REPORT_FIGURES})
+        seed.report_ids.append(response.get_json()["id"])
+        if submit:
+            client.post(f"/api/v1/reports/{seed.report_ids[-1]}/submit", headers=company)
     return seed
+
+
+REPORT_FIGURES = {
+    "currency": "KZT", "investment_own": "1", "investment_borrowed": "0", "investment_foreign": "0", "jobs_total": 3,
+    "jobs_local": 2, "jobs_foreign": 1, "payroll": "1", "revenue_total": "10", "revenue_priority": "9",
+    "revenue_export": "1", "sales_to_other_side": "1", "purchases_from_other_side": "1", "taxes_paid": "1",
+}
+
+
+def _backdate_agreement(app, number: str, decided_on) -> None:
+    from sqlalchemy import update
+
+    from zone.agreements.models import Agreement
+    from zone.extensions import db
+
+    with app.app_context():
+        db.session.execute(update(Agreement).where(Agreement.number == number).values(decided_on=decided_on))
+        db.session.commit()
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_hostile_values_at_every_form(app, client, seeded, login, role):
     start = (START_PAGES + [f"/applications/{i}" for i in seeded.application_ids]
-             + [f"/agreements/{n}" for n in seeded.agreement_numbers])
+             + [f"/agreements/{n}" for n in seeded.agreement_numbers]
+             + ["/reports/mine", "/reports"] + [f"/reports/{i}" for i in seeded.report_ids])
     if role == "anonymous":
         start.append(_reset_link(app, seeded.users["auditor"]))  # the form behind a mailed link
     else:

@@ -29,6 +29,13 @@ REJECTION_GROUNDS = ["INCOMPLETE_DOCUMENTS", "INVALID_INFORMATION", "ACTIVITY_NO
                      "NO_SITE_AVAILABLE", "OTHER"]
 AGREEMENT_PATTERN = r"^AG-(KZ|UZ)-\d{4}-\d{6}$"
 AGREEMENT_STATUSES = ["awaiting_company_signature", "concluded", "terminated"]
+REPORT_STATUSES = ["draft", "submitted", "returned", "accepted"]
+REPORT_PERIOD_PATTERN = r"^\d{4}(-Q[1-4])?$"
+REPORT_MONEY = ["investment_own", "investment_borrowed", "investment_foreign", "investment_cumulative", "payroll",
+                "revenue_total", "revenue_priority", "revenue_export", "sales_to_other_side",
+                "purchases_from_other_side", "taxes_paid"]
+REPORT_JOBS = ["jobs_total", "jobs_local", "jobs_foreign"]
+AUDIT_OPINIONS = ["unmodified", "qualified", "adverse", "disclaimer"]
 OBLIGATION_TYPES = ["investment", "jobs_total", "jobs_local", "construction_start", "production_start",
                     "priority_income_share"]
 
@@ -161,6 +168,34 @@ APPLICATION_FIELDS_OUT = {
 PERIOD = obj({"from": DATE, "until": DATE, "reduction_pct": {"type": ["string", "number"]}},
              ["from", "until", "reduction_pct"],
              description="Half-open [from, until): until is the day the period ends, the from of the next step.")
+
+REPORT_DOCUMENT_KINDS = ["audited_statements", "other"]
+_REPORT_AMOUNT = {"type": ["string", "number"], "description": "An amount of 0 or more, at most two decimals; "
+                  "text may be typed as people do (`1 500 000`, `12,5`)."}
+_REPORT_OUTPUT_ROW = obj({"hs_code": {"type": "string", "description": HS_CODE_TEXT}, "quantity": _REPORT_AMOUNT,
+                          "unit": {"type": "string", "maxLength": 30}, "value": _REPORT_AMOUNT},
+                         ["hs_code", "quantity", "unit", "value"], closed=True)
+REPORT_FIGURES_IN = {
+    "currency": {"type": ["string", "null"], "enum": ["KZT", "UZS", "USD", None]},
+    **{name: {"anyOf": [_REPORT_AMOUNT, {"type": "null"}]} for name in REPORT_MONEY},
+    **{name: {"type": ["integer", "null"], "minimum": 0, "maximum": 1_000_000} for name in REPORT_JOBS},
+    "benefits_used": {"type": ["object", "null"], "additionalProperties": _REPORT_AMOUNT,
+                      "propertyNames": {"pattern": "^[A-Z][A-Z0-9_]{1,39}$"},
+                      "description": "Amount saved per benefit code; only benefits granted on the certificate."},
+    "output": {"type": ["array", "null"], "items": _REPORT_OUTPUT_ROW, "maxItems": 50},
+    "auditor_name": {"type": ["string", "null"], "maxLength": 300, "description": "Annual reports only."},
+    "audit_opinion": {"type": ["string", "null"], "enum": [*AUDIT_OPINIONS, None],
+                      "description": "Annual reports only."},
+}
+REPORT_FIGURES_OUT = {
+    "currency": nullable(STRING),
+    **{name: nullable(DECIMAL_OUT) for name in REPORT_MONEY},
+    **{name: nullable(INTEGER) for name in REPORT_JOBS},
+    "benefits_used": {"type": ["object", "null"], "additionalProperties": DECIMAL_OUT},
+    "output": {"type": ["array", "null"], "items": obj({"hs_code": STRING, "quantity": DECIMAL_OUT, "unit": STRING,
+                                                         "value": DECIMAL_OUT})},
+    "auditor_name": nullable(STRING), "audit_opinion": nullable(STRING),
+}
 
 SCHEMAS: dict[str, dict] = {
     "EmptyList": {"type": "array", "items": {}, "maxItems": 0, "description": "An empty list: clears the field."},
@@ -360,6 +395,40 @@ SCHEMAS: dict[str, dict] = {
     "AmendmentRejection": obj({"version": {"type": "integer", "minimum": 1}, "reason": {"type": "string",
                                                                                        "minLength": 1}},
                               ["version", "reason"], closed=True),
+    **{name: obj(properties, required, closed=True) for name, properties, required in (
+        ("ReportInput", {"agreement": {"type": "string", "pattern": AGREEMENT_PATTERN},
+                         "period": {"type": "string", "pattern": REPORT_PERIOD_PATTERN}, **REPORT_FIGURES_IN},
+         ["agreement", "period"]),
+        ("ReportChange", {"version": {"type": "integer", "minimum": 1}, **REPORT_FIGURES_IN}, None),
+        ("ReportCorrection", {"reason": {"type": "string", "minLength": 1}, **REPORT_FIGURES_IN}, ["reason"]),
+        ("ReportQuestion", {"question": {"type": "string", "minLength": 1},
+                            "version": {"type": "integer", "minimum": 1}}, ["question"]),
+        ("ReportAnswer", {"answer": {"type": "string", "minLength": 1}, "version": {"type": "integer", "minimum": 1}},
+         ["answer"]),
+        ("ReportAcceptance", {"comment": STRING, "version": {"type": "integer", "minimum": 1}}, None),
+    )},
+    "Report": obj({
+        "id": INTEGER, "agreement": {"type": "string", "pattern": AGREEMENT_PATTERN},
+        "period": {"type": "string", "pattern": REPORT_PERIOD_PATTERN},
+        "kind": {"type": "string", "enum": ["quarterly", "annual"]},
+        "status": {"type": "string", "enum": REPORT_STATUSES}, "due": DATE, "overdue": BOOLEAN,
+        "version": {"type": "integer", "minimum": 1}, "revision": {"type": "integer", "minimum": 1},
+        "current": BOOLEAN, "supersedes": nullable(INTEGER), "correction_reason": nullable(STRING),
+        "question": nullable(STRING), "answer": nullable(STRING), **REPORT_FIGURES_OUT,
+        "documents": array(ref("ReportDocument")),
+    }, ["id", "agreement", "period", "kind", "status", "due", "version"]),
+    "ReportList": _list_of("Report"),
+    "ReportDocument": obj({"id": INTEGER, "kind": {"type": "string", "enum": REPORT_DOCUMENT_KINDS},
+                           "filename": STRING, "size": INTEGER, "sha256": SHA256, "content_type": STRING},
+                          ["id", "kind", "filename", "size", "sha256", "content_type"]),
+    "ReportDocumentUpload": obj({"kind": {"type": "string", "enum": REPORT_DOCUMENT_KINDS}, "file": BINARY_FILE},
+                                ["kind", "file"], closed=True),
+    "ReportHistory": obj({"items": array(obj({"version": INTEGER, "action": STRING, "from": nullable(STRING),
+                                              "to": nullable(STRING), "at": DATETIME, "actor": nullable(STRING),
+                                              "comment": nullable(STRING)}, ["action", "at"])),
+                          "versions": array(obj({"id": INTEGER, "revision": INTEGER, "status": STRING,
+                                                 "current": BOOLEAN, "reason": nullable(STRING)}))},
+                         ["items", "versions"]),
 }
 
 # --- operations -----------------------------------------------------------------------------------
@@ -411,6 +480,7 @@ PAGING = [query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "defa
 APP_ID = path_param("id", {"type": "integer", "minimum": 1})
 SERIAL = path_param("serial", {"type": "string", "pattern": SERIAL_PATTERN})
 AGREEMENT = path_param("number", {"type": "string", "pattern": AGREEMENT_PATTERN})
+REPORT_ID = path_param("report_id", {"type": "integer", "minimum": 1})
 PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 
@@ -597,6 +667,57 @@ def _paths() -> dict:
                 body=_json(ref("Agreement")), request=_json(ref(schema)), errors=(400, 403, 404, 409, 422, 503),
                 roles="approver, admin")}
            for verb, schema in (("approve", "AmendmentApproval"), ("reject", "AmendmentRejection"))},
+        "/api/v1/reports": {
+            "post": op("reports", "Start a report (a draft) for a period of an agreement", ok=201,
+                       body=_json(ref("Report")), request=_json(ref("ReportInput")), errors=(400, 409, 422),
+                       roles="applicant (the owning company)",
+                       description="A second report for the same agreement and period gives 409. A period runs "
+                                   "from the quarter (year) of the decision to the current one."),
+            "get": op("reports", "List reports (current versions)", body=_json(ref("ReportList")), errors=(400, 422),
+                      params=[query("agreement", STRING), query("status", {"type": "string", "enum": REPORT_STATUSES}),
+                              query("period", {"type": "string", "pattern": REPORT_PERIOD_PATTERN}), *PAGING],
+                      description="A company sees its own; staff and auditors see all."),
+        },
+        "/api/v1/reports/{report_id}": {
+            "parameters": [REPORT_ID],
+            "get": op("reports", "One report", body=_json(ref("Report")), errors=(404,)),
+            "patch": op("reports", "Change a draft or a returned report", body=_json(ref("Report")),
+                        request=_json(ref("ReportChange")), errors=(400, 404, 409, 422), roles="applicant",
+                        description="With the report's current `version`; a stale one gives 409."),
+        },
+        "/api/v1/reports/{report_id}/submit": {"parameters": [REPORT_ID], "post": op(
+            "reports", "Submit", body=_json(ref("Report")), errors=(400, 404, 409, 422), roles="applicant",
+            description="422 names every missing or invalid figure, `documents.audited_statements` for an annual "
+                        "report without it, and `period` before the period has ended.")},
+        "/api/v1/reports/{report_id}/resubmit": {"parameters": [REPORT_ID], "post": op(
+            "reports", "Answer the zone's question and submit again", body=_json(ref("Report")),
+            request=_json(ref("ReportAnswer")), errors=(400, 404, 409, 422), roles="applicant")},
+        "/api/v1/reports/{report_id}/corrections": {"parameters": [REPORT_ID], "post": op(
+            "reports", "Correct a submitted or accepted report: a new version; the old one stays", ok=201,
+            body=_json(ref("Report")), request=_json(ref("ReportCorrection")), errors=(400, 404, 409, 422),
+            roles="applicant")},
+        "/api/v1/reports/{report_id}/return": {"parameters": [REPORT_ID], "post": op(
+            "reports", "Return a submitted report to the company with a question", body=_json(ref("Report")),
+            request=_json(ref("ReportQuestion")), errors=(400, 404, 409, 422), roles=staff)},
+        "/api/v1/reports/{report_id}/accept": {"parameters": [REPORT_ID], "post": op(
+            "reports", "Accept a submitted report", body=_json(ref("Report")),
+            request=_json(ref("ReportAcceptance")), errors=(400, 404, 409, 422), roles=staff)},
+        "/api/v1/reports/{report_id}/history": {"parameters": [REPORT_ID], "get": op(
+            "reports", "Every step and every version of the report's period", body=_json(ref("ReportHistory")),
+            errors=(404,))},
+        "/api/v1/reports/{report_id}/documents": {"parameters": [REPORT_ID], "post": op(
+            "reports", "Upload a document (`audited_statements` for the annual report)", ok=201,
+            body=_json(ref("ReportDocument")), request={"multipart/form-data": {"schema": ref("ReportDocumentUpload")}},
+            errors=(400, 404, 409, 413, 422), roles="applicant",
+            description="Checked by its content as application documents are (PDF, PNG or JPEG; a PDF must be "
+                        "readable within safe limits).")},
+        "/api/v1/reports/{report_id}/documents/{file_id}": {
+            "parameters": [REPORT_ID, path_param("file_id", {"type": "integer", "minimum": 1})], "get": op(
+                "reports", "Download a report's document", errors=(404,), description="The stored file, byte for byte.",
+                body={"application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                      "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                      "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                      "image/png": {"schema": {"type": "string", "format": "binary"}}})},
         "/verify/{token}": {"get": op(
             "public", "Verification page (HTML) opened from the QR code", public=True, errors=(404,), html=True,
             params=[path_param("token", STRING)], body={"text/html": {"schema": {"type": "string"}}})},
@@ -640,7 +761,7 @@ def _document() -> dict:
         "info": {
             "title": "ICIC “Central Asia” resident management: JSON API",
             "version": "1",
-            "description": "Residency applications, review, certificates, activity agreements, public "
+            "description": "Residency applications, review, certificates, activity agreements, reports, public "
                            "verification and audit. "
                            "Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}`. Lists: `?limit=` (1–200, "
                            "default 50) and an opaque `?cursor=`; money and percentages are strings.",
@@ -648,7 +769,7 @@ def _document() -> dict:
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],
         "tags": [{"name": t} for t in ("meta", "accounts", "eligibility", "applications", "review",
-                                       "certificates", "agreements", "public", "audit")],
+                                       "certificates", "agreements", "reports", "public", "audit")],
         "paths": _paths(),
         "components": {
             "securitySchemes": {"bearerAuth": {

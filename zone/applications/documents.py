@@ -137,6 +137,12 @@ def _store(stream: BinaryIO) -> tuple[str, int, str, str]:
     return storage_name, size, digest.hexdigest(), content_type
 
 
+def store_upload(stream: BinaryIO) -> tuple[str, int, str, str]:
+    """Store an upload checked by its content as application documents are (other domains' documents,
+    such as reports' audited statements, use it). Returns (storage name, size, sha256, content type)."""
+    return _store(stream)
+
+
 def check_pdf(data: bytes) -> None:
     """Refuse a PDF that cannot be read within the limits of :mod:`zone.pdfcheck` (a "decompression bomb",
     a page tree of millions of pages): ValidationFailed with code ``pdf_too_complex``. A PDF that merely

@@ -11,6 +11,7 @@ from zone.audit.services import record
 from zone.companies.models import Company
 from zone.demo.agreements import seed_agreements
 from zone.demo.applications import seed_applications
+from zone.demo.reports import seed_reports
 from zone.extensions import db
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed demo credentials
@@ -80,6 +81,8 @@ def seed() -> list[tuple[str, str]]:
     seed_applications({"KZ": (company, applicant), "UZ": (uz_company, uz_applicant)}, staff)
     db.session.commit()
     seed_agreements(company, applicant)
+    db.session.commit()
+    seed_reports(company, applicant, staff[Role.REVIEWER])
     db.session.commit()
     return ([(Role.APPLICANT.value, APPLICANT_EMAIL), (Role.APPLICANT.value, UZ_APPLICANT_EMAIL)]
             + [(role.value, email) for role, email, _ in STAFF])

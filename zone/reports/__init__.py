@@ -1,0 +1,1 @@
+"""Residents' quarterly and annual reports on their activity agreements (DOMAIN.md "Reporting")."""

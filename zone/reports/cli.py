@@ -1,0 +1,36 @@
+"""``flask --app wsgi reports remind``: mail the reminders about reports due soon or overdue (idempotent)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_babel import force_locale
+
+from zone.calendar import today as zone_today
+
+reports_cli = AppGroup("reports", help="Residents' quarterly and annual reports.")
+
+
+@reports_cli.command("remind")
+@click.option("--today", "on_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as of this date (default: the zone's today).")
+def remind_command(on_date) -> None:
+    """Queue reminder mails: before a report is due and on the first day it is overdue, never twice."""
+    from zone.extensions import db
+    from zone.reports.reminders import remind
+
+    today: date = on_date.date() if on_date else zone_today()
+    with current_app.test_request_context("/", method="POST", base_url=current_app.config["BASE_URL"]), \
+            force_locale("en"):
+        sent = remind(today)
+        db.session.commit()
+    for item in sent:
+        click.echo(f"{item.agreement} {item.period}: {item.kind} reminder to {item.recipients} recipient(s)")
+    click.echo(f"{len(sent)} reminder(s) queued as of {today.isoformat()}.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(reports_cli)
