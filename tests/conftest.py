@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from config import normalise_database_url
 
@@ -153,10 +154,33 @@ def app(database_url, tmp_path, signing_dir, app_overrides):
     }
     config.update(app_overrides)
     app = create_app("test", config)
+    app.test_client_class = ClosingClient
     yield app
+    ClosingClient.close_all(app)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+class ClosingClient(FlaskClient):
+    """The test client, keeping every response it gives until the test ends, then closing it: a file sent
+    by the app (a document download) and the request body the client spooled to a temporary file (a large
+    upload the app refused unread) are closed then, never left to the garbage collector (warnings fail
+    the suite)."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        self.application.extensions.setdefault("zone_test_responses", []).append(response)
+        return response
+
+    @staticmethod
+    def close_all(app) -> None:
+        for response in app.extensions.pop("zone_test_responses", []):
+            response.close()
+            request = getattr(response, "request", None)
+            body = request.environ.get("wsgi.input") if request is not None else None
+            if body is not None and hasattr(body, "close"):
+                body.close()
 
 
 @pytest.fixture
