@@ -134,12 +134,16 @@ def register_blueprints(app: Flask) -> None:
     from zone.api import api as meta_api
     from zone.api import hooks as api_hooks
     from zone.applications import api as applications_api
+    from zone.applications import document_routes as _application_documents  # noqa: F401  (views on its bp)
     from zone.applications import routes as applications_routes
+    from zone.applications import section_routes as _application_sections  # noqa: F401  (views on its bp)
     from zone.audit import api as audit_api
     from zone.audit import hooks as audit_hooks
     from zone.audit import routes as audit_routes
     from zone.calendar import routes as calendar_routes
     from zone.certificates import api as certificates_api
+    from zone.certificates import api_public as _certificates_api_public  # noqa: F401  (views on its api_bp)
+    from zone.certificates import public as _certificates_public  # noqa: F401  (views on its bp)
     from zone.certificates import routes as certificates_routes
     from zone.companies import routes as companies_routes
     from zone.eligibility import api as eligibility_api

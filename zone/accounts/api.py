@@ -9,6 +9,7 @@ from flask_login import current_user
 from zone.accounts import services
 from zone.accounts.throttle import registration_throttled, sign_in_throttled
 from zone.api.common import company_json, iso, json_body, require_fields, user_json
+from zone.companies import registration
 from zone.errors import Unauthorized
 from zone.extensions import db
 from zone.web.access import AUTHENTICATED, PUBLIC, allow
@@ -24,7 +25,7 @@ def register():
     require_fields(body, {"email": str, "password": str, "company": dict})
     company = body["company"]
     require_fields(company, {"name": str, "tax_id": str, "registration_country": str}, prefix="company.")
-    user = services.register_company(
+    user = registration.register_company(
         email=body["email"], password=body["password"], company_name=company["name"],
         tax_id=company["tax_id"], country=company["registration_country"],
         full_name=body.get("full_name") if isinstance(body.get("full_name"), str) else None)

@@ -24,6 +24,7 @@ from zone.accounts.forms import (
 from zone.accounts.models import User
 from zone.accounts.roles import Role, role_label
 from zone.accounts.throttle import registration_throttled, reset_throttled, sign_in_throttled
+from zone.companies import registration
 from zone.companies.countries import country_choices
 from zone.errors import ZoneError
 from zone.extensions import db
@@ -59,7 +60,7 @@ def register():
     form.registration_country.choices = options([("", _("— choose —")), *country_choices(str(get_locale()))])
     if form.validate_on_submit():
         try:
-            user = services.register_company(
+            user = registration.register_company(
                 email=form.email.data, password=form.password.data, company_name=form.company_name.data,
                 tax_id=form.tax_id.data, country=form.registration_country.data,
                 full_name=form.full_name.data, locale=str(get_locale()))

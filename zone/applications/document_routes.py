@@ -9,9 +9,9 @@ from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from zone.applications import documents, fields, policies
 from zone.applications.api import send_document
+from zone.applications.blueprint import bp, load_application
 from zone.applications.forms import UploadForm
 from zone.applications.models import Application
-from zone.applications.routes import bp, load_application
 from zone.database import writes
 from zone.errors import TooLarge, ZoneError
 from zone.extensions import db

@@ -6,7 +6,7 @@ Section forms are in :mod:`zone.applications.section_routes`, documents in
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,31 +14,16 @@ from flask_login import current_user
 from zone.accounts.roles import Role
 from zone.api.common import decode_cursor, encode_cursor
 from zone.applications import assessment, documents, fields, policies, presenters, services
+from zone.applications.blueprint import bp, load_application, parse_version
 from zone.applications.forms import NewApplicationForm, TransitionForm
 from zone.applications.models import Application
 from zone.applications.workflow import STATUS_LABELS, TRANSITIONS, Action, Status
-from zone.database import get_for_update, writes
+from zone.database import writes
 from zone.errors import ZoneError
 from zone.extensions import db
 from zone.web.access import AUTHENTICATED, allow
 
-bp = Blueprint("applications", __name__)
 PAGE_SIZE = 20
-
-
-def load_application(application_id: int, *, lock: bool = False) -> Application:
-    """The application if the signed-in user may see it; 404 otherwise (never 403: no hint it exists)."""
-    application = get_for_update(Application, application_id) if lock else db.session.get(Application, application_id)
-    if application is None or not policies.can_view(current_user, application):
-        abort(404)
-    return application
-
-
-def parse_version(raw: str | None) -> int:
-    """The version a form was opened at; a form without one is malformed (400)."""
-    if raw is None or not str(raw).strip().isdigit():
-        abort(400)
-    return int(raw)
 
 
 @bp.get("/applications")
@@ -156,5 +141,3 @@ def resubmit(application_id: int):
                        lambda app, version, comment: services.resubmit(app, current_user, version, comment),
                        _("Your answer is sent. The review continues."))
 
-
-from zone.applications import document_routes, section_routes  # noqa: E402, F401  (views on this blueprint)

@@ -14,9 +14,9 @@ from flask_login import current_user
 
 from zone.accounts.roles import Role
 from zone.applications import assessment, fields, policies, presenters, services
+from zone.applications.blueprint import bp, load_application, parse_version
 from zone.applications.forms import MORE_ROWS, SECTION_FORMS, RowTable, fill_form, form_data, saved_table, typed_table
 from zone.applications.models import Application
-from zone.applications.routes import bp, load_application, parse_version
 from zone.companies.countries import country_choices, country_name
 from zone.errors import StaleVersion, ZoneError
 from zone.extensions import db

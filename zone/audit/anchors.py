@@ -26,7 +26,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from zone.audit.models import AuditEvent, AuditHead
-from zone.audit.services import ChainReport, format_time, verify_chain
+from zone.audit.services import ChainReport, format_time
 from zone.database import utcnow
 from zone.extensions import db
 
@@ -232,31 +232,6 @@ def verify_anchor(raw: bytes | str | dict) -> AnchorCheck:
     elif check.problem is None and not check.matches:
         check.problem = "hash_mismatch"
     return check
-
-
-def verify_with_anchor(raw: bytes | str | dict | None) -> tuple[ChainReport, AnchorCheck | None]:
-    """The chain report (checked against the latest published anchor), and the check of a kept anchor
-    when one is given."""
-    from zone.audit.publication import against_published
-
-    report = against_published(verify_chain())
-    return report, (verify_anchor(raw) if raw is not None else None)
-
-
-def checked_and_recorded(raw: bytes | str | dict | None = None, *, actor: Any = None) -> tuple[ChainReport,
-                                                                                            AnchorCheck | None]:
-    """Verify the chain (and an anchor, if given) and record who checked and what they saw.
-
-    The caller commits. The record is appended after the check, so it never affects the result.
-    """
-    from zone.audit.services import record
-
-    report, anchor = verify_with_anchor(raw)
-    details: dict[str, Any] = report.to_dict()
-    if anchor is not None:
-        details["anchor"] = anchor.to_dict()
-    record("audit.verify", actor=actor, object_type="audit_trail", details=details)
-    return report, anchor
 
 
 def issued_and_recorded(*, actor: Any = None) -> dict:

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from zone.api.common import decode_cursor, encode_cursor, page_limit
-from zone.audit import anchors, queries
+from zone.audit import anchors, publication, queries
 from zone.audit.policies import TRAIL_READERS
 from zone.database import writes
 from zone.errors import ValidationFailed, ZoneError
@@ -78,7 +78,7 @@ def _result(report, anchor) -> dict:
 @writes
 def verify():
     """``{"ok", "length", "head_hash", "first_bad_seq", ...}`` for the whole chain."""
-    report, anchor = anchors.checked_and_recorded()
+    report, anchor = publication.checked_and_recorded()
     db.session.commit()
     return jsonify(_result(report, anchor))
 
@@ -88,7 +88,7 @@ def verify():
 def verify_with_anchor():
     """As GET, plus the check of a kept anchor (JSON body, or multipart file ``anchor``)."""
     raw = _anchor_from_request()
-    report, anchor = anchors.checked_and_recorded(raw)
+    report, anchor = publication.checked_and_recorded(raw)
     db.session.commit()
     return jsonify(_result(report, anchor))
 

@@ -52,7 +52,7 @@ def _published_line(report) -> str:
 def verify_command(anchor_file: Path | None, as_json: bool) -> None:
     """Walk the chain with the chain key and check it against the latest published anchor; exit 1 and
     name the first bad sequence number when it was altered."""
-    from zone.audit.anchors import verify_with_anchor
+    from zone.audit.publication import verify_with_anchor
     from zone.extensions import db
 
     raw = anchor_file.read_bytes() if anchor_file else None

@@ -27,7 +27,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 
-from zone.audit.anchors import anchored_hash, check_signature, make_anchor
+from zone.audit.anchors import AnchorCheck, anchored_hash, check_signature, make_anchor, verify_anchor
 from zone.audit.models import AuditEvent, AuditHead
 from zone.audit.services import ChainReport, record, verify_chain
 from zone.extensions import db
@@ -228,3 +228,24 @@ def _mail(anchor: dict) -> list[str]:
     for address, locale in recipients.values():
         queue_mail(address, "audit/mail/anchor.txt", locale=locale or "ru", anchor=anchor, anchor_json=text)
     return [address for address, _locale in recipients.values()]
+
+
+def verify_with_anchor(raw: bytes | str | dict | None) -> tuple[ChainReport, AnchorCheck | None]:
+    """The chain report (checked against the latest published anchor), and the check of a kept anchor
+    when one is given."""
+    report = against_published(verify_chain())
+    return report, (verify_anchor(raw) if raw is not None else None)
+
+
+def checked_and_recorded(raw: bytes | str | dict | None = None, *, actor: Any = None) -> tuple[ChainReport,
+                                                                                            AnchorCheck | None]:
+    """Verify the chain (and an anchor, if given) and record who checked and what they saw.
+
+    The caller commits. The record is appended after the check, so it never affects the result.
+    """
+    report, anchor = verify_with_anchor(raw)
+    details: dict[str, Any] = report.to_dict()
+    if anchor is not None:
+        details["anchor"] = anchor.to_dict()
+    record("audit.verify", actor=actor, object_type="audit_trail", details=details)
+    return report, anchor

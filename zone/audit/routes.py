@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from zone.audit import anchors, queries
+from zone.audit import anchors, publication, queries
 from zone.audit.forms import AnchorForm, EventFilterForm
 from zone.audit.models import AuditEvent
 from zone.audit.policies import TRAIL_READERS
@@ -116,7 +116,7 @@ def export_csv():
 @allow(*TRAIL_READERS)
 @writes
 def verify():
-    report, _anchor = anchors.checked_and_recorded()
+    report, _anchor = publication.checked_and_recorded()
     db.session.commit()
     return render_template("audit/verify.html", report=report, anchor=None, form=AnchorForm())
 
@@ -128,7 +128,7 @@ def verify_anchor():
     if not form.validate_on_submit():
         return render_template("audit/verify.html", report=None, anchor=None, form=form), 422
     raw = form.anchor.data.read(anchors.MAX_ANCHOR_BYTES + 1)
-    report, anchor = anchors.checked_and_recorded(raw)
+    report, anchor = publication.checked_and_recorded(raw)
     db.session.commit()
     return render_template("audit/verify.html", report=report, anchor=anchor, form=AnchorForm())
 

@@ -1,12 +1,12 @@
 """Certificate endpoints of the JSON API (API.md "Certificates"); the public ones are in
-:mod:`zone.certificates.api_public` on the same blueprint. The exports (CSV, XLSX, ZIP archive) belong
-to the register domain (``zone.registers``)."""
+:mod:`zone.certificates.api_public`; both on the blueprint of :mod:`zone.certificates.blueprints`.
+The exports (CSV, XLSX, ZIP archive) belong to the register domain (``zone.registers``)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,15 +17,13 @@ from zone.api.common import ListOf, decode_cursor, encode_cursor, json_body, pag
 from zone.calendar import today as zone_today
 from zone.certificates import policies, presenters, queries, services
 from zone.certificates import reissue as reissue_flow
+from zone.certificates.blueprints import api_bp, bad_cursor, pdf_response
 from zone.certificates.models import Certificate
-from zone.certificates.routes import pdf_response
 from zone.certificates.workflow import Action
 from zone.database import writes
-from zone.errors import NotFound, ValidationFailed, ZoneError
+from zone.errors import NotFound, ValidationFailed
 from zone.extensions import db
 from zone.web.access import AUTHENTICATED, allow
-
-api_bp = Blueprint("certificates_api", __name__, url_prefix="/api/v1")
 
 STATUS_ACTIONS = {
     Action.SUSPEND: services.suspend,
@@ -48,10 +46,6 @@ def _visible(serial: str) -> Certificate:
     if certificate is None or not policies.can_view(current_user, certificate):
         raise NotFound(_("No such certificate."))
     return certificate
-
-
-def bad_cursor() -> ZoneError:
-    return ZoneError(_("The cursor is not valid; start again from the first page."), code="bad_cursor")
 
 
 def _with_links(stmt):
@@ -175,5 +169,3 @@ def reissue(serial: str):
     return jsonify({**presenters.certificate_json(replacement, zone_today()),
                     "proposal": presenters.proposal_json(proposal)}), 201
 
-
-from zone.certificates import api_public  # noqa: E402,F401  (registers the public endpoints on api_bp)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from zone.api.common import decode_cursor, encode_cursor, page_limit
 from zone.calendar import today as zone_today
 from zone.certificates import presenters, queries, verdicts
-from zone.certificates.api import api_bp, bad_cursor
+from zone.certificates.blueprints import api_bp, bad_cursor
 from zone.certificates.models import Certificate
 from zone.certificates.public import public_limit
 from zone.certificates.verification import max_upload_bytes

@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from zone.applications.fields import SECTORS
 from zone.calendar import today as zone_today
 from zone.certificates import presenters, queries, verdicts
+from zone.certificates.blueprints import bp
 from zone.certificates.exports import register_csv
 from zone.certificates.forms import LookupForm, UploadForm
-from zone.certificates.routes import bp
 from zone.certificates.verification import max_upload_bytes
 from zone.errors import NotFound
 from zone.extensions import db, limiter

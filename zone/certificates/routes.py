@@ -1,19 +1,19 @@
 """Certificate pages for companies and staff. The public pages (verify, register) are in
-:mod:`zone.certificates.public` and hang on the same blueprint."""
+:mod:`zone.certificates.public`; both hang on the blueprint of :mod:`zone.certificates.blueprints`."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from zone.accounts.roles import READER_ROLES, Role
 from zone.api.common import actor_name
-from zone.audit.services import record
 from zone.calendar import today as zone_today
 from zone.certificates import policies, presenters, queries, services
 from zone.certificates import reissue as reissue_flow
+from zone.certificates.blueprints import bp, pdf_response
 from zone.certificates.forms import ReissueDecisionForm, ReissueForm, StatusChangeForm
 from zone.certificates.models import Certificate, CertificateStatus
 from zone.certificates.workflow import ACTION_LABELS, Action
@@ -22,8 +22,6 @@ from zone.errors import ZoneError
 from zone.extensions import db
 from zone.web.access import AUTHENTICATED, allow
 from zone.web.forms import apply_service_errors
-
-bp = Blueprint("certificates", __name__)
 
 STATUS_ACTIONS = {
     Action.SUSPEND: services.suspend,
@@ -135,19 +133,6 @@ def detail(serial: str):
 def download(serial: str):
     certificate = _visible(serial)
     return pdf_response(certificate)
-
-
-def pdf_response(certificate: Certificate) -> Response:
-    """The stored original, byte for byte, as an attachment; audited unless the client already has it."""
-    response = Response(certificate.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.serial}.pdf"'
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.set_etag(certificate.sha256)
-    response = response.make_conditional(request)
-    if response.status_code == 200:
-        record("certificate.download", certificate, details={"serial": certificate.serial})
-        db.session.commit()
-    return response
 
 
 @bp.post("/certificates/<serial>/status/<action>")
@@ -262,5 +247,3 @@ def _decide_reissue(certificate: Certificate):
           "success")
     return redirect(url_for("certificates.detail", serial=replacement.serial))
 
-
-from zone.certificates import public  # noqa: E402,F401  (registers the public pages on bp)

@@ -32,6 +32,7 @@ from zone.companies.proofs import proof_of
 from zone.database import get_for_update, utcnow
 from zone.errors import Conflict, ValidationFailed
 from zone.extensions import db
+from zone.web.text import normalise_newlines
 
 REASON_MAX = 1000
 _ID_MAX = 2**31 - 1  # larger numbers name no row (and PostgreSQL would refuse to compare them)
@@ -149,8 +150,6 @@ def _target_id(value: Any) -> int | None:
 
 
 def _clean(action: Any, target: Any, reason: Any) -> tuple[str, int | None, str]:
-    from zone.companies.services import _text
-
     fields: dict[str, list] = {}
     action = action if isinstance(action, str) else ""
     if action not in CLAIM_ACTIONS:
@@ -158,7 +157,7 @@ def _clean(action: Any, target: Any, reason: Any) -> tuple[str, int | None, str]
     target_id = _target_id(target)
     if action in ("merge", "transfer") and target_id is None:
         fields["target"] = [_l("Choose the claim that receives the records.")]
-    reason = _text(reason)
+    reason = normalise_newlines(reason).strip() if isinstance(reason, str) else ""
     if not reason:
         fields["reason"] = [_l("Give the reason: it is kept in the audit trail.")]
     elif len(reason) > REASON_MAX:
