@@ -103,7 +103,8 @@ def _url(app, endpoint: str, **values) -> str | None:
 
 
 def measure_pages(app, seeded) -> list[inprocess.Latency]:
-    """Staff queue and applicant dashboard (HTML), and the JSON lists, as their users see them."""
+    """Staff queues (applications, reports) and the applicant dashboard (HTML), and the JSON lists, as their
+    users see them."""
     results = []
     staff, company = app.test_client(), app.test_client()
     _login(staff, seeded.users["reviewer"])
@@ -112,6 +113,7 @@ def measure_pages(app, seeded) -> list[inprocess.Latency]:
     pages = [
         ("staff queue (HTML, reviewer)", staff, "review.queue"),
         ("applicant dashboard (HTML, 25 applications)", company, "applications.dashboard"),
+        ("reports queue (HTML, reviewer)", staff, "reports.queue"),
     ]
     for label, client, endpoint in pages:
         url = _url(app, endpoint)
@@ -196,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                 seeded = seed(size)
             results["seed"][size] = {"seconds": time.perf_counter() - t0, "applications": seeded.applications,
                                      "companies": seeded.companies, "documents": seeded.documents,
-                                     "certificates": seeded.certificates}
+                                     "certificates": seeded.certificates, "reports": seeded.reports}
             print(f"seeded {size:,} applications in {results['seed'][size]['seconds']:.1f} s", flush=True)
             results["pages"][size] = measure_pages(app, seeded)
             if size == max(sizes):

@@ -43,6 +43,8 @@ class Seeded:
     certificates: int = 0
     users: dict[str, str] = field(default_factory=dict)  # role -> email
     dashboard_email: str = ""
+    agreements: int = 0
+    reports: int = 0
     verify_tokens: list[str] = field(default_factory=list)
     serial_tax: list[tuple[str, str]] = field(default_factory=list)
 
@@ -212,6 +214,7 @@ def seed(n: int, rng_seed: int = 2026, spare_approved: int = 0) -> Seeded:
         _insert(counter_table, [{"side": side, "year": year, "last_number": last}
                                 for (side, year), last in sorted(counters.items())])
     active = [c for c in certificates if c["status"] == "active"]
+    _agreements_and_reports(out, active, n, now, rng)
     sample = rng.sample(active, min(2000, len(active)))
     out.verify_tokens = [c["verify_token"] for c in sample]
     out.serial_tax = [(c["serial"], c["company_tax_id"]) for c in sample]
@@ -219,12 +222,54 @@ def seed(n: int, rng_seed: int = 2026, spare_approved: int = 0) -> Seeded:
     return out
 
 
+REPORT_STATUSES = ["accepted"] * 60 + ["submitted"] * 15 + ["returned"] * 10 + ["draft"] * 15
+QUARTERS_PER_AGREEMENT = 12  # 2024-Q1 … 2026-Q4
+
+
+def _agreements_and_reports(out: Seeded, active: list[dict], n: int, now: datetime, rng: random.Random) -> None:
+    """``n`` quarterly reports (as many as applications), twelve quarters per agreement, one agreement per
+    active certificate as far as needed: the reports queue is measured at the same sizes as the rest."""
+    from datetime import date
+
+    needed = min(len(active), -(-n // QUARTERS_PER_AGREEMENT))
+    agreements, reports = [], []
+    for index, cert in enumerate(active[:needed], start=1):
+        decided = cert["valid_from"]
+        agreements.append({
+            "id": index, "number": f"AG-{cert['side']}-{cert['year']}-{index:06d}", "side": cert["side"],
+            "year": cert["year"], "sequence": index, "application_id": cert["application_id"],
+            "certificate_id": cert["id"], "company_id": cert["company_id"], "company_name": cert["company_name"],
+            "company_tax_id": cert["company_tax_id"], "status": "concluded", "decided_on": decided,
+            "countersign_due": decided + timedelta(days=10), "rule_set_version": "2026.1", "obligations": [],
+            "sha256": hashlib.sha256(f"agreement {index}".encode()).hexdigest(), "size": 120_000,
+            "zone_signed_at": now, "company_signed_at": now, "created_at": now})
+    for agreement in agreements:
+        for q in range(QUARTERS_PER_AGREEMENT):
+            if len(reports) >= n:
+                break
+            year, quarter = 2024 + q // 4, q % 4 + 1
+            start = date(year, 3 * quarter - 2, 1)
+            end = (date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1))
+            status = rng.choice(REPORT_STATUSES)
+            reports.append({
+                "id": len(reports) + 1, "agreement_id": agreement["id"], "company_id": agreement["company_id"],
+                "side": agreement["side"], "kind": "quarterly", "period": f"{year}-Q{quarter}",
+                "period_start": start, "period_end": end, "due": end + timedelta(days=25), "status": status,
+                "version": 1, "revision": 1, "head": True, "currency": "USD", "jobs_total": 120, "jobs_local": 100,
+                "jobs_foreign": 20, "benefits_used": {}, "output": [],
+                "submitted_at": None if status == "draft" else now, "created_by_id": 100 + agreement["company_id"],
+                "created_at": now, "updated_at": now})
+    _insert("agreements", agreements)
+    _insert("reports", reports)
+    out.agreements, out.reports = len(agreements), len(reports)
+
+
 def _sync_sequences() -> None:
     """Explicit ids bypass PostgreSQL sequences; move them past the seeded rows."""
     if db.engine.dialect.name != "postgresql":
         return
     with db.engine.begin() as conn:
-        for table in ("companies", "users", "applications", "documents", "certificates"):
+        for table in ("companies", "users", "applications", "documents", "certificates", "agreements", "reports"):
             conn.exec_driver_sql(  # table names from the literal tuple above
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
