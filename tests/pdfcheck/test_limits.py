@@ -112,3 +112,14 @@ def test_when_no_child_can_be_started_the_file_is_not_read_here(monkeypatch, kz_
     monkeypatch.setattr(sandbox.os, "fork", no_fork)
     with pytest.raises(ParseFailed, match="cannot start the parser"):
         inspect_pdf(kz_pdf, limits=Limits())
+
+
+def test_the_wall_clock_bound_leaves_a_busy_machine_room(app):
+    """CPU time and memory stop a hostile file; the wall clock only bounds a child that hangs. On a busy
+    machine (two workers on two cores) a valid one-page PDF took more than 1.5 s of wall time to fork and
+    parse while using a fraction of its CPU second, and was refused as "too complex". The wall-clock bound
+    must leave room for that: several times the CPU bound, by default and in the shipped configuration."""
+    from zone.pdfcheck.sandbox import Limits
+
+    for limits in (Limits(), Limits.from_config(app.config)):
+        assert limits.timeout_seconds >= 5 * limits.cpu_seconds

@@ -44,7 +44,7 @@ class Limits:
 
     memory_mb: int = 256
     cpu_seconds: int = 1
-    timeout_seconds: float = 1.5
+    timeout_seconds: float = 10.0
 
     @classmethod
     def from_config(cls, config: Any = None) -> Limits:
