@@ -29,14 +29,17 @@ run: deps translations
 	  while true; do $(FLASK) reports remind >/dev/null 2>&1; sleep 3600; done & \
 	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 --access-logfile - wsgi:app
 
-# Both passes always run, so one report shows everything; the target fails if either did.
+# Both passes always run, so one report shows everything; the target fails if either did. The PostgreSQL pass
+# leaves out the browser journeys and the HTML form fuzzing (pages reach the database only through the
+# services that the API contract fuzzing drives on PostgreSQL too): CI stays under 30 minutes on 2 cores.
 test: deps-dev translations
 	@status=0; \
 	echo "== SQLite pass"; \
 	$(BIN)/pytest -n 2 --dist loadfile || status=1; \
 	if [ -n "$$ZONE_TEST_DATABASE_URL" ]; then \
 	  echo "== PostgreSQL pass: $$ZONE_TEST_DATABASE_URL"; \
-	  ZONE_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 --dist loadfile -m "not browser" || status=1; \
+	  ZONE_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 --dist loadfile -m "not browser" \
+	    --ignore=tests/fuzz/test_forms.py || status=1; \
 	fi; \
 	exit $$status
 
