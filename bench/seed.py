@@ -255,8 +255,9 @@ def _agreements_and_reports(out: Seeded, active: list[dict], n: int, now: dateti
                 "id": len(reports) + 1, "agreement_id": agreement["id"], "company_id": agreement["company_id"],
                 "side": agreement["side"], "kind": "quarterly", "period": f"{year}-Q{quarter}",
                 "period_start": start, "period_end": end, "due": end + timedelta(days=25), "status": status,
-                "version": 1, "revision": 1, "head": True, "currency": "USD", "jobs_total": 120, "jobs_local": 100,
-                "jobs_foreign": 20, "benefits_used": {}, "output": [],
+                "version": 1, "revision": 1, "head": True,
+                "in_queue": status in ("draft", "submitted", "returned"), "currency": "USD", "jobs_total": 120,
+                "jobs_local": 100, "jobs_foreign": 20, "benefits_used": {}, "output": [],
                 "submitted_at": None if status == "draft" else now, "created_by_id": 100 + agreement["company_id"],
                 "created_at": now, "updated_at": now})
     _insert("agreements", agreements)

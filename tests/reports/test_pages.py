@@ -130,6 +130,32 @@ def test_the_queue_pages_with_a_cursor(client, app, resident, login, new_report)
         routes.PAGE_SIZE = original
 
 
+def test_the_open_tab_lists_current_open_versions_and_caps_its_counts(client, app, resident, login, new_report,
+                                                                      monkeypatch):
+    import zone.reports.queries as queries
+
+    filed = new_report("2026-Q1", **QUARTER)
+    assert client.post(f"/api/v1/reports/{filed['id']}/submit", headers=resident.company).status_code == 200
+    new_report("2026-Q2")
+    new_report("2026-Q3")
+    accepted = client.post(f"/api/v1/reports/{filed['id']}/accept", headers=resident.approver)
+    assert accepted.status_code == 200, accepted.get_json()
+    login(resident.users["reviewer"])
+    page = client.get("/reports").get_data(as_text=True)  # the open tab: drafts and submitted, not accepted
+    assert "2026-Q2" in page and "2026-Q3" in page and "2026-Q1" not in page
+    assert re.search(r"\(2\)</a>", page), "two drafts are counted"
+
+    corrected = client.post(f"/api/v1/reports/{filed['id']}/corrections", headers=resident.company,
+                            json={"reason": "Опечатка в выручке", "revenue_export": "11 000 000"})
+    assert corrected.status_code == 201, corrected.get_json()
+    page = client.get("/reports").get_data(as_text=True)
+    assert page.count("2026-Q1") == 1, "the correction is open, the version it replaced is not"
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 1)
+    page = client.get("/reports").get_data(as_text=True)
+    assert "(1+)" in page and "(2)" not in page, "beyond the cap a tab says so instead of counting every row"
+
+
 @pytest.fixture
 def in_2027():
     """Early February 2027: the year 2026 has ended and its annual report is due on 30 April 2027."""

@@ -254,7 +254,8 @@ def queue():
     next_url = url_for("reports.queue", cursor=next_cursor, **args) if next_cursor else None
     missing = queries.not_started_overdue() if f.tab == "overdue" else []
     return render_template("reports/queue.html", rows=rows, f=f, next_url=next_url, missing=missing,
-                           counts=queries.tab_counts(today), tabs=queries.QUEUE_TABS)
+                           counts=queries.tab_counts(today), count_cap=queries.COUNT_CAP,
+                           tabs=queries.QUEUE_TABS)
 
 
 def _staff_step(report_id: int, form_class, run, done: str, form_name: str):

@@ -47,6 +47,7 @@ TRANSITIONS: dict[tuple[Status, Action], tuple[Status, frozenset[Role]]] = {
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 # A report the zone has (a correction is a new version of one of these).
 FILED = frozenset({Status.SUBMITTED, Status.ACCEPTED})
+OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)  # waiting on the company or on the zone
 
 STATUS_LABELS = {
     Status.DRAFT: _l("Draft"),
