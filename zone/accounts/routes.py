@@ -25,9 +25,9 @@ from zone.accounts.models import User
 from zone.accounts.roles import Role, role_label
 from zone.accounts.throttle import registration_throttled, reset_throttled, sign_in_throttled
 from zone.companies import registration
-from zone.companies.countries import country_choices
 from zone.errors import ZoneError
 from zone.extensions import db
+from zone.vocabulary import country_choices
 from zone.web.access import AUTHENTICATED, PUBLIC, allow
 from zone.web.forms import apply_service_errors, options
 from zone.web.security import safe_next

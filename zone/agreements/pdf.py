@@ -33,10 +33,10 @@ from pypdf import PdfReader, PdfWriter
 
 from zone.agreements import clauses, wording
 from zone.certificates.pdf import SandboxedDocument, format_date, plain
+from zone.vocabulary import SIDES
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "agreements"
 AGREEMENT = SandboxedDocument(TEMPLATE_DIR, TEMPLATE_DIR / "agreement_pdf.css")
-SIDES = ("KZ", "UZ")
 
 _conditions: dict[str, bytes] = {}
 _conditions_lock = threading.Lock()

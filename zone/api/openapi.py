@@ -13,14 +13,12 @@ from functools import cache
 from typing import Any
 
 from zone.accounts.roles import Role
+from zone.applications.fields import DOCUMENT_KINDS as _DOCUMENT_KINDS
+from zone.applications.fields import FIELDS
+from zone.applications.kinds import DECIMAL_OUT, HS_CODE_TEXT
+from zone.vocabulary import SIDES as _SIDES
 
-SIDES = ["KZ", "UZ"]
-CURRENCIES = ["USD", "KZT", "UZS"]
-SECTORS = ["machinery", "metalworking", "automotive", "agricultural_machinery", "electrical", "pharmaceuticals",
-           "chemicals", "plastics", "construction_materials", "textiles_leather", "food_processing",
-           "other_manufacturing"]
-DOCUMENT_KINDS = ["charter", "registration_certificate", "director_id", "business_plan", "financial_statements",
-                  "proof_of_funds", "other"]
+SIDES, DOCUMENT_KINDS = list(_SIDES), list(_DOCUMENT_KINDS)
 STATUSES = ["draft", "submitted", "in_review", "info_requested", "recommended", "approved", "rejected", "withdrawn"]
 STAFF_ACTIONS = ["start_review", "request_info", "recommend_approval", "recommend_rejection", "approve", "reject"]
 CERTIFICATE_STATUSES = ["active", "suspended", "revoked", "expired", "superseded"]
@@ -73,9 +71,6 @@ INTEGER = {"type": "integer"}
 BOOLEAN = {"type": "boolean"}
 DATE = {"type": "string", "format": "date"}
 DATETIME = {"type": "string", "format": "date-time"}
-DECIMAL_OUT = {"type": "string", "description": "A decimal number as a string (no precision lost).",
-               "pattern": r"^-?\d+(\.\d+)?$"}
-DECIMAL_IN = {"type": ["string", "number"], "description": "A decimal number; a string keeps the precision."}
 SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 # An uploaded file part. ``format: binary`` beside 3.1's ``contentMediaType``: generators send a part with
 # ``format: binary`` as a file (name and content type); with ``contentMediaType`` alone they send text.
@@ -92,19 +87,10 @@ FACT_PROPERTIES = {
     "side": {"type": "string", "enum": SIDES},
     "registration_country": {"type": "string", "pattern": "^[A-Z]{2}$"},
     "is_legal_entity": BOOLEAN,
-    "activity_codes": array({"type": "string", "pattern": r"^\d{2}(\.\d{1,2}){0,2}$"}, minItems=1, maxItems=20),
-    "investment_amount": DECIMAL_IN,
-    "investment_currency": {"type": "string", "enum": CURRENCIES},
-    "priority_income_share": DECIMAL_IN,
-    "has_branches_outside_zone": BOOLEAN,
-    "capital_shares": {"type": "object", "additionalProperties": DECIMAL_IN,
-                       "propertyNames": {"pattern": "^[A-Z]{2}$"}},
+    **{name: FIELDS[name].kind.schema_in() for name in ("activity_codes", "investment_amount",
+                                                         "investment_currency", "priority_income_share",
+                                                         "has_branches_outside_zone", "capital_shares")},
 }
-
-HS_CODE_TEXT = ("6 to 10 digits (HS-6, or a national tariff line that keeps its HS-6 prefix); spaces and dots "
-                "are ignored.")
-PRODUCT = obj({"name": STRING, "hs_code": STRING, "annual_volume": {"type": ["string", "number", "null"]},
-               "unit": STRING})
 
 def clearable(schema: dict) -> dict:
     """A draft's field: its value, or a blank that clears it (null, "", [] or {}).
@@ -118,52 +104,9 @@ def clearable(schema: dict) -> dict:
                       ref("EmptyObject")]}
 
 
-_APPLICATION_VALUES = {
-    "side": {"type": "string", "enum": SIDES},
-    "project_title": {"type": "string", "maxLength": 300},
-    "project_description": STRING,
-    "sector": {"type": "string", "enum": SECTORS},
-    "activity_codes": FACT_PROPERTIES["activity_codes"],
-    "products": array(obj({"name": STRING, "hs_code": {"type": "string", "description": HS_CODE_TEXT},
-                           "annual_volume": DECIMAL_IN, "unit": STRING}, closed=True), maxItems=50),
-    "investment_amount": DECIMAL_IN,
-    "investment_currency": {"type": "string", "enum": CURRENCIES},
-    "own_funds_share": DECIMAL_IN,
-    "jobs_total": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
-    "jobs_local": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
-    "land_area_ha": DECIMAL_IN,
-    "building_area_m2": nullable(DECIMAL_IN),
-    "priority_income_share": DECIMAL_IN,
-    "has_branches_outside_zone": BOOLEAN,
-    "capital_shares": FACT_PROPERTIES["capital_shares"],
-    "export_share": DECIMAL_IN,
-    "construction_start": DATE,
-    "production_start": DATE,
-    "foreign_documents_apostilled": BOOLEAN,
-}
-APPLICATION_FIELDS_IN = {name: clearable(schema) for name, schema in _APPLICATION_VALUES.items()}
-
-APPLICATION_FIELDS_OUT = {
-    "side": nullable({"type": "string", "enum": SIDES}),
-    "project_title": nullable(STRING),
-    "project_description": nullable(STRING),
-    "sector": nullable(STRING),
-    "activity_codes": nullable(array(STRING)),
-    "products": nullable(array(PRODUCT)),
-    "investment_amount": nullable(DECIMAL_OUT),
-    "investment_currency": nullable(STRING),
-    "own_funds_share": nullable(DECIMAL_OUT),
-    "jobs_total": nullable(INTEGER),
-    "jobs_local": nullable(INTEGER),
-    "land_area_ha": nullable(DECIMAL_OUT),
-    "building_area_m2": nullable(DECIMAL_OUT),
-    "priority_income_share": nullable(DECIMAL_OUT),
-    "has_branches_outside_zone": nullable(BOOLEAN),
-    "capital_shares": nullable({"type": "object"}),
-    "export_share": nullable(DECIMAL_OUT),
-    "construction_start": nullable(DATE),
-    "production_start": nullable(DATE),
-}
+# Derived from the field schema: the API takes and returns exactly the fields the forms do.
+APPLICATION_FIELDS_IN = {name: clearable(f.kind.schema_in()) for name, f in FIELDS.items()}
+APPLICATION_FIELDS_OUT = {name: nullable(f.kind.schema_out()) for name, f in FIELDS.items()}
 
 PERIOD = obj({"from": DATE, "until": DATE, "reduction_pct": {"type": ["string", "number"]}},
              ["from", "until", "reduction_pct"],

@@ -12,6 +12,7 @@ from zone.accounts.roles import Role
 from zone.api.common import decode_cursor, encode_cursor, iso, json_body, page_limit
 from zone.applications import assessment, documents, fields, policies, services
 from zone.applications.models import Application, Document
+from zone.applications.values import plain_decimal
 from zone.applications.workflow import Status
 from zone.database import get_for_update, writes
 from zone.errors import NotFound, ValidationFailed, ZoneError
@@ -22,9 +23,6 @@ from zone.web.security import CSP
 api_bp = Blueprint("applications_api", __name__, url_prefix="/api/v1")
 
 WRITABLE = frozenset(fields.FIELDS)
-_DECIMALS = ("investment_amount", "own_funds_share", "land_area_ha", "building_area_m2", "priority_income_share",
-             "export_share", "investment_usd")
-_DATES = ("construction_start", "production_start")
 
 
 def document_json(document: Document) -> dict:
@@ -42,15 +40,11 @@ def application_json(application: Application, *, full: bool = True) -> dict:
                     "tax_id": application.company.tax_id,
                     "registration_country": application.company.registration_country},
     }
-    for name in fields.FIELDS:
+    for name, field in fields.FIELDS.items():
         value = getattr(application, name)
-        if name in _DECIMALS:
-            value = fields.plain_decimal(value)
-        elif name in _DATES:
-            value = iso(value)
-        data[name] = value
+        data[name] = None if value is None else field.kind.to_json(value)
     data.update({
-        "investment_usd": fields.plain_decimal(application.investment_usd),
+        "investment_usd": plain_decimal(application.investment_usd),
         "submitted_at": iso(application.submitted_at), "review_deadline": iso(application.review_deadline),
         "info_deadline": iso(application.info_deadline), "decided_at": iso(application.decided_at),
         "created_at": iso(application.created_at), "updated_at": iso(application.updated_at),

@@ -1,5 +1,6 @@
-"""The section forms of the application. They only carry what the user typed: every rule about a valid
-value is in :mod:`zone.applications.fields`, shared with the API. Labels and hints come from there too."""
+"""The section forms of the application, made from the field schema (:mod:`zone.applications.fields`): one
+WTForms field per entry, of the type its kind asks for. They only carry what the user typed: every rule about
+a valid value is in the schema, shared with the API."""
 
 from __future__ import annotations
 
@@ -9,31 +10,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.widgets import DateInput
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
-from zone.applications.fields import (
-    CURRENCIES,
-    CURRENCY_LABELS,
-    DOCUMENT_KINDS,
-    DOCUMENT_LABELS,
-    FIELDS,
-    PRODUCT_PART_LABELS,
-    SECTOR_LABELS,
-    SECTORS,
-    SIDE_LABELS,
-    SIDES,
-)
+from zone.applications.fields import DOCUMENT_KINDS, DOCUMENT_LABELS, FIELDS, SECTIONS
+from zone.applications.kinds import CHOOSE, Kind, Rows
 from zone.web.forms import options
 
 MIN_ROWS = 5
 MORE_ROWS = 5
-CHOOSE = ("", _l("— choose —"))
-YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
-
-
-def _label(name: str):
-    return FIELDS[name].label
 
 
 @dataclass
@@ -63,7 +47,7 @@ class RowTable:
 
     @classmethod
     def from_values(cls, name: str, parts: tuple[str, ...], values: list[dict]) -> RowTable:
-        rows = [{part: _text(item.get(part)) for part in parts} for item in values]
+        rows = [{part: Kind().form_text(item.get(part)) for part in parts} for item in values]
         table = cls(name, parts, rows)
         table.pad(max(MIN_ROWS, len(rows) + 2) - len(rows))
         return table
@@ -89,59 +73,26 @@ class SectionForm(FlaskForm):
     version = HiddenField()
 
 
-class ProjectForm(SectionForm):
-    side = RadioField(_label("side"), choices=options((s, SIDE_LABELS[s]) for s in SIDES), validate_choice=False)
-    project_title = StringField(_label("project_title"))
-    project_description = TextAreaField(_label("project_description"))
-    sector = SelectField(_label("sector"), choices=options([CHOOSE, *[(s, SECTOR_LABELS[s]) for s in SECTORS]]),
-                         validate_choice=False)
-    activity_codes = StringField(_label("activity_codes"))
-    activity_query = StringField(_l("Find an OKED code by number or by words"))
+def _section_form(key: str) -> type[SectionForm]:
+    """The section's form, one WTForms field per schema entry (tables of rows are read by RowTable)."""
+    attributes: dict[str, Any] = {}
+    for f in SECTIONS[key].fields:
+        form_field = f.kind.form_field(f.label)
+        if form_field is not None:
+            attributes[f.name] = form_field
+    if key == "project":  # the OKED search box beside the codes (it is not an application field)
+        attributes["activity_query"] = StringField(_l("Find an OKED code by number or by words"))
+    return type(f"{key.title()}Form", (SectionForm,), attributes)
 
 
-class ProductsForm(SectionForm):
-    """Only the version: the product rows are a :class:`RowTable`."""
-
-
-class InvestmentForm(SectionForm):
-    investment_amount = StringField(_label("investment_amount"))
-    investment_currency = SelectField(_label("investment_currency"),
-                                      choices=options([CHOOSE, *[(c, CURRENCY_LABELS[c]) for c in CURRENCIES]]),
-                                      validate_choice=False)
-    own_funds_share = StringField(_label("own_funds_share"))
-
-
-class OperationsForm(SectionForm):
-    jobs_total = StringField(_label("jobs_total"))
-    jobs_local = StringField(_label("jobs_local"))
-    land_area_ha = StringField(_label("land_area_ha"))
-    building_area_m2 = StringField(_label("building_area_m2"))
-    priority_income_share = StringField(_label("priority_income_share"))
-    has_branches_outside_zone = RadioField(_label("has_branches_outside_zone"), choices=options(YES_NO),
-                                           validate_choice=False)
-    export_share = StringField(_label("export_share"))
-
-
-class TimelineForm(SectionForm):
-    construction_start = StringField(_label("construction_start"), widget=DateInput())
-    production_start = StringField(_label("production_start"), widget=DateInput())
-    foreign_documents_apostilled = BooleanField(_label("foreign_documents_apostilled"))
-
-
-SECTION_FORMS: dict[str, type[SectionForm]] = {
-    "project": ProjectForm,
-    "products": ProductsForm,
-    "investment": InvestmentForm,
-    "operations": OperationsForm,
-    "timeline": TimelineForm,
-}
-ROW_LISTS = {"products": tuple(PRODUCT_PART_LABELS), "capital_shares": ("country", "percent")}
-SECTION_ROWS = {"products": "products", "investment": "capital_shares"}
+SECTION_FORMS: dict[str, type[SectionForm]] = {key: _section_form(key) for key in SECTIONS}
+ROW_LISTS = {f.name: f.kind.parts for f in FIELDS.values() if isinstance(f.kind, Rows)}
+SECTION_ROWS = {f.section: f.name for f in FIELDS.values() if isinstance(f.kind, Rows)}
 MAX_ROWS = 200
 
 
 class NewApplicationForm(FlaskForm):
-    side = RadioField(_label("side"), choices=options((s, SIDE_LABELS[s]) for s in SIDES), validate_choice=False)
+    side = FIELDS["side"].kind.form_field(FIELDS["side"].label)
 
 
 class UploadForm(FlaskForm):
@@ -161,59 +112,24 @@ class TransitionForm(FlaskForm):
 
 # --- between form fields and API-shaped data --------------------------------------------------------
 
-def _bool_of(value: Any) -> Any:
-    """yes/no radio buttons: True, False, None when unanswered; anything else goes on to be refused."""
-    if value in (None, ""):
-        return None
-    return {"yes": True, "no": False}.get(value, value)
-
-
 def form_data(form: SectionForm, table: RowTable | None = None) -> tuple[dict[str, Any], dict[str, list[int]]]:
     """What the user typed, shaped as the API takes it, plus for the row table the page position of each
     item sent (blank rows are left out, so error indexes must be mapped back to the rows on the page)."""
     data: dict[str, Any] = {}
     row_maps: dict[str, list[int]] = {}
     for name, form_field in form._fields.items():
-        if name not in FIELDS or (name == "side" and not form_field.data):  # the side is never cleared
+        if name not in FIELDS or (FIELDS[name].fixed_after_draft and not form_field.data):  # never cleared
             continue
-        if isinstance(form_field, RadioField) and name != "side":
-            data[name] = _bool_of(form_field.data)
-        elif isinstance(form_field, BooleanField):
-            data[name] = bool(form_field.data)
-        else:
-            data[name] = form_field.data
+        data[name] = FIELDS[name].kind.from_form(form_field.data)
     if table is not None:
         data[table.name], row_maps[table.name] = table.filled()
     return data, row_maps
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "normalize"):  # Decimal: no trailing zeros, no exponent
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
-
-
 def fill_form(form: SectionForm, application) -> None:
     """Show the application's saved values in a fresh (GET) form."""
-    for name, form_field in form._fields.items():
-        if name not in FIELDS:
-            continue
-        value = getattr(application, name)
-        if isinstance(form_field, RadioField) and name != "side":
-            form_field.data = {True: "yes", False: "no"}.get(value)
-        elif isinstance(form_field, BooleanField):
-            form_field.data = bool(value)
-        elif isinstance(form_field, (SelectField, RadioField)):
-            form_field.data = value
-        else:
-            form_field.data = _text(value)
+    form.process(data={name: FIELDS[name].kind.form_text(getattr(application, name))
+                       for name in form._fields if name in FIELDS})
 
 
 def saved_table(section: str, application) -> RowTable | None:
@@ -221,12 +137,7 @@ def saved_table(section: str, application) -> RowTable | None:
     name = SECTION_ROWS.get(section)
     if name is None:
         return None
-    value = getattr(application, name)
-    if name == "capital_shares":
-        items = [{"country": k, "percent": v} for k, v in (value or {}).items()]
-    else:
-        items = value or []
-    return RowTable.from_values(name, ROW_LISTS[name], items)
+    return RowTable.from_values(name, ROW_LISTS[name], FIELDS[name].kind.rows_of(getattr(application, name)))
 
 
 def typed_table(section: str, formdata) -> RowTable | None:

@@ -218,33 +218,7 @@ def dashboard_rows(company_id: int, user_id: int, after_id: int | None,
 
 def display_value(application: Application, name: str, locale: str) -> str:
     """A field's saved value as the user reads it (numbers, dates and countries in their language)."""
-    from zone.companies.countries import country_name
-    from zone.web.formatting import fmt_date, fmt_money, fmt_number, fmt_percent
-
     value = getattr(application, name)
     if value is None or value == [] or value == {}:
         return "—"
-    if name == "side":
-        return str(fields.SIDE_LABELS.get(value, value))
-    if name == "sector":
-        return str(fields.SECTOR_LABELS.get(value, value))
-    if name == "activity_codes":
-        return ", ".join(value)
-    if name == "products":
-        return "; ".join(f"{p.get('name') or '—'}" for p in value)
-    if name == "investment_amount":
-        return fmt_money(value, application.investment_currency) if application.investment_currency \
-            else fmt_number(value)
-    if name == "investment_currency":
-        return str(fields.CURRENCY_LABELS.get(value, value))
-    if name in ("own_funds_share", "priority_income_share", "export_share"):
-        return fmt_percent(value)
-    if name == "capital_shares":
-        return ", ".join(f"{country_name(k, locale)} — {fmt_percent(v)}" for k, v in value.items())
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if name in ("construction_start", "production_start"):
-        return fmt_date(value)
-    if name in ("jobs_total", "jobs_local", "land_area_ha", "building_area_m2"):
-        return fmt_number(value)
-    return str(value)
+    return fields.FIELDS[name].kind.display(value, fields.values_of(application), locale)

@@ -17,9 +17,10 @@ from zone.applications import assessment, fields, policies, presenters, services
 from zone.applications.blueprint import bp, load_application, parse_version
 from zone.applications.forms import MORE_ROWS, SECTION_FORMS, RowTable, fill_form, form_data, saved_table, typed_table
 from zone.applications.models import Application
-from zone.companies.countries import country_choices, country_name
+from zone.applications.values import parse_codes
 from zone.errors import StaleVersion, ZoneError
 from zone.extensions import db
+from zone.vocabulary import country_choices, country_name, is_oked_code
 from zone.web.access import allow
 
 SECTION_ORDER = list(fields.SECTIONS)
@@ -112,7 +113,7 @@ def edit_section(application_id: int, section: str):
             unsaved = True
             if "add_code" in request.form:
                 code = request.form["add_code"].strip()
-                codes = fields.parse_codes(form.activity_codes.data or "") or []
+                codes = parse_codes(form.activity_codes.data or "") or []
                 if code and code not in codes:
                     form.activity_codes.data = ", ".join([*codes, code])
             search_results = assessment.search_activities(form.activity_query.data or "", locale)
@@ -145,10 +146,10 @@ def edit_section(application_id: int, section: str):
                                                 section=SECTION_ORDER[position + 1]))
                     return redirect(url_for("applications.documents", application_id=application.id))
                 return redirect(url_for("applications.edit_section", application_id=application.id, section=section))
-    codes = fields.parse_codes(form.activity_codes.data or "") if "activity_codes" in form._fields else []
+    codes = parse_codes(form.activity_codes.data or "") if "activity_codes" in form._fields else []
     chosen_codes = [{"code": c, "name": assessment.activity_name(c, locale),
                      "manufacturing": assessment.is_manufacturing(c)}
-                    for c in codes or [] if isinstance(c, str) and fields.is_oked_code(c)]
+                    for c in codes or [] if isinstance(c, str) and is_oked_code(c)]
     problems = services.submission_problems(application)
     position = SECTION_ORDER.index(section)
     return render_template(

@@ -18,6 +18,7 @@ from zone.accounts.roles import Role
 from zone.applications import assessment, fields
 from zone.applications.lifecycle import add_event, apply_action, check_version
 from zone.applications.models import Application, ApplicationCounter, ApplicationEvent, ApplicationReadMark, Document
+from zone.applications.values import clean_text
 from zone.applications.workflow import EDITABLE_STATUSES, Action, Status
 from zone.audit.services import record
 from zone.calendar import local_date
@@ -177,7 +178,7 @@ def submit(application: Application, actor: User, expected_version: int | None =
 def _comment(raw: Any) -> str | None:
     if problem := text_problem(raw, multiline=True):
         raise ValidationFailed(problem, fields={"comment": [problem]})
-    text = fields.clean_text(normalise_newlines(raw))[:5000] if isinstance(raw, str) else ""
+    text = clean_text(normalise_newlines(raw))[:5000] if isinstance(raw, str) else ""
     return text or None
 
 

@@ -21,8 +21,8 @@ from flask import g, has_request_context
 from sqlalchemy import select
 
 from zone.extensions import db
+from zone.vocabulary import SIDES
 
-SIDES = ("KZ", "UZ")
 DAY_OFF = "day_off"
 WORKING_DAY = "working_day"
 OVERRIDE_KINDS = (DAY_OFF, WORKING_DAY)

@@ -13,13 +13,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from zone.api.common import actor_name, iso
-from zone.applications.fields import SECTOR_LABELS, SIDE_LABELS
 from zone.certificates.benefits import benefit_name
 from zone.certificates.document import public_verify_url
 from zone.certificates.models import Certificate
 from zone.certificates.models import CertificateStatus as S
 from zone.certificates.periods import benefits_half_open, ends_on
 from zone.certificates.workflow import STATUS_LABELS
+from zone.vocabulary import SECTOR_LABELS, SIDE_LABELS
 from zone.web.formatting import fmt_date
 
 

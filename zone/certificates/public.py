@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 
-from zone.applications.fields import SECTORS
 from zone.calendar import today as zone_today
 from zone.certificates import presenters, queries, verdicts
 from zone.certificates.blueprints import bp
@@ -19,6 +18,7 @@ from zone.certificates.forms import LookupForm, UploadForm
 from zone.certificates.verification import max_upload_bytes
 from zone.errors import NotFound
 from zone.extensions import db, limiter
+from zone.vocabulary import SECTORS
 from zone.web.access import PUBLIC, allow
 from zone.web.errors import wants_json
 

@@ -11,12 +11,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, or_, select
 
-from zone.applications.fields import SECTORS
 from zone.calendar import zone_timezone
 from zone.certificates.models import Certificate, CertificateEvent
 from zone.certificates.models import CertificateStatus as S
 from zone.companies.taxid import normalise_tax_id
 from zone.extensions import db
+from zone.vocabulary import SECTORS
 
 SERIAL_MAX = 24
 TAX_ID_MAX = 20

@@ -114,7 +114,7 @@ def issue_statement(company: Company, actor) -> ClaimProof:
 
 def _render_and_sign(company: Company, number: str, issued_at: datetime) -> bytes:
     from zone.certificates.signing import SigningError, sign_pdf
-    from zone.companies.countries import country_name
+    from zone.vocabulary import country_name
 
     html = STATEMENT.html("claim_statement.html", {
         "number": number, "date": format_date(local_date(issued_at)), "company_id": company.id,

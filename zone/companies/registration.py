@@ -12,11 +12,11 @@ from zone.accounts.roles import Role
 from zone.accounts.services import email_problem, find_user_by_email, normalise_email
 from zone.audit.services import record
 from zone.companies import claims
-from zone.companies.countries import is_country
 from zone.companies.models import Company
 from zone.companies.taxid import normalise_tax_id, tax_id_error
 from zone.errors import Conflict, ValidationFailed
 from zone.extensions import db
+from zone.vocabulary import is_country
 
 
 def _check_email_free(email: str) -> None:

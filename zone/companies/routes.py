@@ -11,7 +11,6 @@ from flask_login import current_user, login_user
 from zone.accounts.roles import Role
 from zone.applications.workflow import STATUS_LABELS
 from zone.companies import claims, policies, proofs, services
-from zone.companies.countries import country_choices, country_name
 from zone.companies.forms import (
     AcceptInvitationForm,
     ClaimProofForm,
@@ -24,6 +23,7 @@ from zone.companies.models import ClaimStatus, Company, Invitation
 from zone.database import get_for_update, utcnow
 from zone.errors import ZoneError
 from zone.extensions import db
+from zone.vocabulary import country_choices, country_name
 from zone.web.access import PUBLIC, allow
 from zone.web.forms import apply_service_errors, options
 

@@ -19,13 +19,13 @@ from zone.accounts.models import User
 from zone.accounts.passwords import hash_password, password_problem
 from zone.accounts.roles import Role
 from zone.audit.services import record
-from zone.companies.countries import is_country
 from zone.companies.models import Company, Invitation
 from zone.companies.taxid import normalise_tax_id, tax_id_error
 from zone.database import utcnow
 from zone.errors import Conflict, ValidationFailed
 from zone.extensions import db
 from zone.mail.services import queue_mail
+from zone.vocabulary import is_country
 from zone.web.text import normalise_newlines, text_problem
 
 INVITATION_SALT = "zone.company-invitation"

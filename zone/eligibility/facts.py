@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any
 
-from babel import Locale
+from zone.vocabulary import COUNTRY_CODE, CURRENCIES, OKED_CODE, SIDES, country_codes
 
 
 def N_(message: str) -> str:
@@ -22,13 +21,9 @@ def N_(message: str) -> str:
     return message
 
 
-SIDES = ("KZ", "UZ")
-CURRENCIES = ("USD", "KZT", "UZS")
 MAX_AMOUNT = Decimal(10) ** 15
 MAX_CODES = 20
 MAX_SHARES = 20
-OKED_CODE = re.compile(r"^[0-9]{2}(\.[0-9]{1,2}){0,2}\Z")
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +141,6 @@ class FactsError(ValueError):
         super().__init__("invalid facts: " + ", ".join(sorted(fields)))
 
 
-@cache
-def known_countries() -> frozenset[str]:
-    """ISO 3166 alpha-2 codes known to CLDR (no regions such as EU or the unknown ZZ)."""
-    territories = Locale.parse("en").territories
-    return frozenset(code for code in territories if COUNTRY_CODE.match(code)) - {"EU", "EZ", "UN", "QO", "ZZ"}
-
-
 def validate_facts(data: Any) -> Facts:
     """Validate untrusted facts and return :class:`Facts`; raise :class:`FactsError` otherwise.
 
@@ -190,7 +178,7 @@ def validate_facts(data: Any) -> Facts:
     if present("registration_country"):
         if not isinstance(country, str) or not COUNTRY_CODE.match(country):
             fail("registration_country", MSG_COUNTRY_FORMAT)
-        elif country not in known_countries():
+        elif country not in country_codes():
             fail("registration_country", MSG_COUNTRY_UNKNOWN)
 
     for name in ("is_legal_entity", "has_branches_outside_zone"):
@@ -296,7 +284,7 @@ def _shares(raw: Any, fail) -> tuple[tuple[str, Decimal], ...]:
     shares: list[tuple[str, Decimal]] = []
     ok = True
     for key, value in raw.items():
-        if not isinstance(key, str) or key not in known_countries():
+        if not isinstance(key, str) or key not in country_codes():
             fail("capital_shares", MSG_SHARES_KEY)
             ok = False
             continue

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from zone.vocabulary import OKED_CODE
+
 from .criteria import code_overlaps
-from .facts import OKED_CODE
 
 DATA_FILE = Path(__file__).with_name("oked.tsv")
 MANUFACTURING_DIVISIONS = (10, 33)

@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from zone.accounts.roles import Role
 from zone.calendar import today
-from zone.companies.countries import country_choices
 from zone.errors import ZoneError
 from zone.extensions import db
+from zone.vocabulary import country_choices
 from zone.web.access import PUBLIC, allow
 from zone.web.forms import apply_service_errors, options
 

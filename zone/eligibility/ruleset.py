@@ -15,6 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from zone.vocabulary import OKED_CODE, SIDES
+
 from .checks import Checker, at
 from .compiled import (
     Band,
@@ -28,7 +30,7 @@ from .compiled import (
     RuleSet,
 )
 from .criteria import OPS
-from .facts import ALL_FACT_TYPES, OKED_CODE, SIDES
+from .facts import ALL_FACT_TYPES
 
 MAX_SOURCE_CHARS = 1_000_000
 PARAM_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")

@@ -12,7 +12,7 @@ ARGUMENTS = ("status", "side", "sector", "issued_from", "issued_to", "company", 
 
 
 def sectors() -> tuple[str, ...]:
-    from zone.applications.fields import SECTORS
+    from zone.vocabulary import SECTORS
 
     return tuple(SECTORS)
 

@@ -18,7 +18,6 @@ from zone.calendar import today, zone_timezone
 from zone.certificates.models import LIVE_STATUSES, Certificate, CertificateEvent, CertificateStatus
 from zone.extensions import db
 
-SIDES = ("KZ", "UZ")
 STATUSES = tuple(s.value for s in CertificateStatus)
 MAX_SELECTED = 500
 SEARCH_MAX = 100

@@ -19,8 +19,8 @@ PAGE_SIZE = 50
 
 
 def _labels() -> dict:
-    from zone.applications.fields import SECTOR_LABELS
     from zone.certificates.workflow import STATUS_LABELS
+    from zone.vocabulary import SECTOR_LABELS
 
     return {"status": {str(k): v for k, v in STATUS_LABELS.items()}, "sector": SECTOR_LABELS}
 

@@ -2,7 +2,7 @@
 
 The web form and the JSON API pass raw input through :func:`clean` (types, ranges, text rules; numbers
 typed the way people type them in ru/kk/uz/en, parsed by the application form's
-:func:`~zone.applications.fields.parse_decimal`); :func:`consistency` checks figures against each other,
+:func:`~zone.applications.values.parse_decimal`); :func:`consistency` checks figures against each other,
 and :func:`missing` lists what stops a submission. Error keys are API field paths (``jobs_local``,
 ``output.0.hs_code``, ``benefits_used.KZ_CIT``); messages are lazy translations.
 """
@@ -16,17 +16,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from zone.applications.fields import MSG_NUMBER, MSG_WHOLE, REQUIRED, parse_decimal, plain_decimal
+from zone.applications.values import MSG_NUMBER, MSG_WHOLE, REQUIRED, parse_decimal, plain_decimal
 from zone.reports.workflow import Kind
+from zone.vocabulary import CURRENCIES, is_hs_code
 from zone.web.text import normalise_newlines, text_problem
 
-CURRENCIES = ("KZT", "UZS", "USD")
 OPINIONS = ("unmodified", "qualified", "adverse", "disclaimer")
 MAX_AMOUNT = Decimal(10) ** 15
 MAX_JOBS = 1_000_000
 MAX_OUTPUT_ROWS = 50
 MAX_BENEFITS = 30
-_HS = re.compile(r"^\d{6,10}$")
 _BENEFIT_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,39}$")
 
 INVESTMENT = ("investment_own", "investment_borrowed", "investment_foreign")
@@ -180,7 +179,7 @@ def _output(raw: Any, path: str, errors: Errors) -> list[dict] | None:
         code = re.sub(r"[\s.\-]", "", code) if isinstance(code, str) else code
         if _blank(code):
             errors.add(f"{at}.hs_code", REQUIRED)
-        elif not isinstance(code, str) or not _HS.match(code):
+        elif not is_hs_code(code):
             errors.add(f"{at}.hs_code", _l("An HS code has 6 to 10 digits, e.g. 842482 or 8424820000."))
         else:
             row["hs_code"] = code

@@ -16,7 +16,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
-from zone.applications.fields import plain_decimal
+from zone.applications.values import plain_decimal
 from zone.reports import figures
 from zone.web.forms import options
 

@@ -12,7 +12,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from zone.accounts.models import User
@@ -117,6 +129,16 @@ class Report(db.Model):
 
     def __repr__(self) -> str:
         return f"<Report {self.id} {self.period} {self.status} r{self.revision} v{self.version}>"
+
+
+@event.listens_for(Report, "before_insert")
+def _defaults_before_insert(_mapper, _connection, report: Report) -> None:
+    """A new report left without a status or head is a draft and the head of its period (the columns'
+    defaults), set here so that ``in_queue`` is derived from them too."""
+    if report.status is None:
+        report.status = Status.DRAFT
+    if report.head is None and report.supersedes_id is None:
+        report.head = True
 
 
 class ReportEvent(db.Model):

@@ -23,8 +23,8 @@ from zone.extensions import db
 from zone.review.charts import PALETTE, Chart, bar_chart
 from zone.review.labels import sector_label
 from zone.review.queue import QUEUE_STATUSES, overdue_clause
+from zone.vocabulary import SIDES
 
-SIDES = ("KZ", "UZ")
 MONTHS = 12
 
 

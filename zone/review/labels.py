@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from zone.applications.fields import DOCUMENT_LABELS, SECTOR_LABELS, SECTORS, label_of
+from zone.applications.fields import DOCUMENT_LABELS, label_of
+from zone.vocabulary import SECTOR_LABELS, SECTORS
 
 SIDE_SHORT = {"KZ": _l("Kazakhstan (KZ)"), "UZ": _l("Uzbekistan (UZ)")}
 

@@ -2,8 +2,9 @@
 
 A domain's messages come from ``zone/<domain>/`` (Python) and ``templates/<domain>/`` (Jinja, including
 ``templates/<domain>/mail/*.txt``); the ``web`` domain also owns the top-level templates (base layout,
-macros, error pages). Message ids are English; the ``en`` catalog copies them, ``ru`` must translate
-every one, ``kk`` and ``uz`` must hold every one (untranslated entries fall back to English).
+macros, error pages), ``config.py`` and the shared vocabulary (``zone/vocabulary.py``). Message ids are
+English; the ``en`` catalog copies them, ``ru`` must translate every one, ``kk`` and ``uz`` must hold every
+one (untranslated entries fall back to English).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def _sources(domain: str) -> list[tuple[Path, list, dict]]:
         sources.append((TEMPLATES_DIR / domain, JINJA_MAP, JINJA_OPTIONS))
     if domain == "web":
         sources.append((ZONE_DIR.parent / "config.py", PY_MAP, {}))
+        sources.append((ZONE_DIR / "vocabulary.py", PY_MAP, {}))
         sources.append((TEMPLATES_DIR, [("*.html", "jinja2"), ("errors/**.html", "jinja2")], JINJA_OPTIONS))
     return sources
 
