@@ -10,8 +10,8 @@ from zone.accounts.roles import Role
 from zone.audit.services import record
 from zone.companies.models import Company
 from zone.demo.agreements import seed_agreements
-from zone.demo.compliance import seed_compliance
 from zone.demo.applications import seed_applications
+from zone.demo.compliance import seed_compliance
 from zone.demo.reports import seed_reports
 from zone.extensions import db
 
