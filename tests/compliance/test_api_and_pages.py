@@ -90,3 +90,14 @@ def test_the_pages_show_the_conditions_the_queue_and_the_letter(app, client, res
         queue = client.get("/compliance/cases?side=KZ")
         assert queue.status_code == 200 and "<svg" in queue.get_data(as_text=True)
         assert resident.serial in queue.get_data(as_text=True)
+
+
+def test_auditors_export_every_case_as_csv(client, resident, file_report, run):
+    _breached(resident, file_report, run)
+    with on(date(2027, 7, 28)):
+        export = client.get("/api/v1/compliance/cases/export.csv", headers=resident.auditor)
+        assert client.get("/api/v1/compliance/cases/export.csv", headers=resident.company).status_code == 403
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    lines = export.get_data(as_text=True).strip().splitlines()
+    assert lines[0].startswith("id,serial,company") and len(lines) == 2
+    assert resident.serial in lines[1] and "reports.filed" in lines[1] and "warned" in lines[1]

@@ -748,6 +748,11 @@ def _paths() -> dict:
             errors=(400, 422), roles=readers,
             params=[query("side", {"type": "string", "enum": SIDES}), query("condition", STRING),
                     query("stage", STRING, "A stage, `open` (default) or `all`."), *PAGING])},
+        "/api/v1/compliance/cases/export.csv": {"get": op(
+            "compliance", "Every compliance case as CSV (auditors' export)", roles=readers, errors=(422,),
+            body={"text/csv": {"schema": {"type": "string"}}},
+            params=[query("side", {"type": "string", "enum": SIDES}), query("condition", STRING),
+                    query("stage", STRING, "A stage, `open` or `all` (default).")])},
         "/api/v1/compliance/cases/{case_id}": {"parameters": [CASE_ID], "get": op(
             "compliance", "One compliance case with its finding and letters", body=_json(ref("ComplianceCase")),
             errors=(404,), roles=f"{readers}, the owning company")},
