@@ -2,14 +2,14 @@
 benefit years withdrawn, and the certificates' sanction proposals that a second person decides
 
 Revision ID: 0015_compliance
-Revises: 0013_reports
+Revises: 0014_reports_queue_open
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0015_compliance'
-down_revision = '0013_reports'
+revision = "0015_compliance"
+down_revision = "0014_reports_queue_open"
 branch_labels = None
 depends_on = None
 
