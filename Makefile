@@ -27,6 +27,7 @@ run: deps translations
 	  $(FLASK) mail send --loop --interval 5 >/dev/null 2>&1 & \
 	  $(FLASK) audit anchor --loop --interval 600 >/dev/null & \
 	  while true; do $(FLASK) reports remind >/dev/null 2>&1; sleep 3600; done & \
+	  while true; do $(FLASK) compliance run >/dev/null 2>&1; sleep 3600; done & \
 	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 --access-logfile - wsgi:app
 
 # Both passes always run, so one report shows everything; the target fails if either did. The PostgreSQL pass

@@ -33,6 +33,7 @@ DOMAINS = (
     "agreements",
     "esign",
     "reports",
+    "compliance",
     "registers",
     "api",
     "demo",
@@ -117,6 +118,7 @@ def register_models() -> None:
     from zone.calendar import models as _calendar  # noqa: F401
     from zone.certificates import models as _certificates  # noqa: F401
     from zone.companies import models as _companies  # noqa: F401
+    from zone.compliance import models as _compliance  # noqa: F401
     from zone.eligibility import models as _eligibility  # noqa: F401
     from zone.mail import models as _mail  # noqa: F401
     from zone.rates import models as _rates  # noqa: F401
@@ -146,6 +148,8 @@ def register_blueprints(app: Flask) -> None:
     from zone.certificates import public as _certificates_public  # noqa: F401  (views on its bp)
     from zone.certificates import routes as certificates_routes
     from zone.companies import routes as companies_routes
+    from zone.compliance import api as compliance_api
+    from zone.compliance import routes as compliance_routes
     from zone.eligibility import api as eligibility_api
     from zone.eligibility import routes as eligibility_routes
     from zone.extensions import csrf
@@ -161,10 +165,10 @@ def register_blueprints(app: Flask) -> None:
 
     for pages in (web_routes, accounts_routes, companies_routes, audit_routes, calendar_routes,
                   applications_routes, eligibility_routes, review_routes, certificates_routes,
-                  agreements_routes, reports_routes, registers_routes):
+                  agreements_routes, reports_routes, compliance_routes, registers_routes):
         app.register_blueprint(pages.bp)
     for api in (accounts_api, audit_api, applications_api, eligibility_api, review_api, certificates_api,
-                agreements_api, reports_api, registers_api, meta_api):
+                agreements_api, reports_api, compliance_api, registers_api, meta_api):
         csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(api.api_bp)
     for hooks in (web_hooks, accounts_hooks, audit_hooks, review_hooks, api_hooks):
@@ -177,6 +181,7 @@ def register_commands(app: Flask) -> None:
     from zone.audit import cli as audit_cli
     from zone.calendar import cli as calendar_cli
     from zone.certificates import cli as certificates_cli
+    from zone.compliance import cli as compliance_cli
     from zone.demo import cli as demo_cli
     from zone.eligibility import cli as eligibility_cli
     from zone.mail import cli as mail_cli
@@ -185,5 +190,5 @@ def register_commands(app: Flask) -> None:
     from zone.web import cli as web_cli
 
     for cli in (web_cli, accounts_cli, audit_cli, mail_cli, calendar_cli, rates_cli, eligibility_cli,
-                certificates_cli, agreements_cli, reports_cli, demo_cli):
+                certificates_cli, agreements_cli, reports_cli, compliance_cli, demo_cli):
         cli.register(app)

@@ -40,6 +40,11 @@ def test_seed_is_complete_and_idempotent(runner, ctx):
     assert {"submitted", "returned", "draft"} <= set(states)
     overdue = [r for r in db.session.scalars(select(Report)) if r.status == "draft" and r.due < r.period_end.today()]
     assert overdue, "one demo report is overdue"
+    from zone.compliance.models import ComplianceCase
+
+    stages = {(c.side, c.condition_id): c.stage for c in db.session.scalars(select(ComplianceCase))}
+    assert stages[("KZ", "reports.filed")] == "warned"
+    assert stages[("UZ", "agreement.countersigned")] == "suspension_proposed"
     assert verify_chain().ok
 
 

@@ -361,6 +361,27 @@ SCHEMAS: dict[str, dict] = {
         "documents": array(ref("ReportDocument")),
     }, ["id", "agreement", "period", "kind", "status", "due", "version"]),
     "ReportList": _list_of("Report"),
+    "Compliance": obj({
+        "serial": STRING, "on_date": DATE, "rule_set": obj({"version": STRING}, ["version"]),
+        "status": {"type": "string", "enum": ["compliant", "at_risk", "breach"]},
+        "conditions": array(obj({
+            "id": STRING, "status": {"type": "string", "enum": ["met", "pending", "at_risk", "breached"]},
+            "explanation": STRING, "due": {"type": ["string", "null"], "format": "date"}, "reference": STRING,
+            "cure": {"type": ["string", "null"]}}, ["id", "status", "explanation", "due", "reference", "cure"])),
+        "benefit_years": array(obj({"year": INTEGER, "code": STRING, "applies": BOOLEAN, "explanation": STRING},
+                                   ["year", "code", "applies", "explanation"]))},
+        ["serial", "on_date", "rule_set", "status", "conditions", "benefit_years"]),
+    "ComplianceList": obj({"on_date": DATE, "items": array(obj({
+        "serial": STRING, "side": STRING, "status": {"type": "string", "enum": ["compliant", "at_risk", "breach"]},
+        "breached": array(STRING), "cases": array(STRING)}, ["serial", "status"])),
+        "next_cursor": {"type": ["string", "null"]}}, ["items", "next_cursor"]),
+    "ComplianceCase": obj({
+        "id": INTEGER, "serial": STRING, "side": STRING, "condition": STRING, "stage": STRING, "open": BOOLEAN,
+        "version": INTEGER, "opened_on": DATE, "cure_due": DATE,
+        "proposal": {"type": ["object", "null"]}}, ["id", "serial", "condition", "stage", "open"]),
+    "ComplianceCaseList": _list_of("ComplianceCase"),
+    "ComplianceReason": obj({"reason": {"type": "string", "minLength": 1, "maxLength": 2000}}, ["reason"],
+                            closed=True),
     "ReportDocument": obj({"id": INTEGER, "kind": {"type": "string", "enum": REPORT_DOCUMENT_KINDS},
                            "filename": STRING, "size": INTEGER, "sha256": SHA256, "content_type": STRING},
                           ["id", "kind", "filename", "size", "sha256", "content_type"]),
@@ -424,6 +445,7 @@ APP_ID = path_param("id", {"type": "integer", "minimum": 1})
 SERIAL = path_param("serial", {"type": "string", "pattern": SERIAL_PATTERN})
 AGREEMENT = path_param("number", {"type": "string", "pattern": AGREEMENT_PATTERN})
 REPORT_ID = path_param("report_id", {"type": "integer", "minimum": 1})
+CASE_ID = path_param("case_id", {"type": "integer", "minimum": 1})
 PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 
@@ -567,7 +589,8 @@ def _paths() -> dict:
             body={"application/pdf": {"schema": {"type": "string", "format": "binary"}}})},
         **{f"/api/v1/certificates/{{serial}}/{verb}": {"parameters": [SERIAL], "post": op(
             "certificates", f"{verb.capitalize()} a certificate", body=_json(ref("Certificate")),
-            request=_json(ref("Reason")), errors=(400, 404, 409, 422), roles="admin")}
+            request=_json(ref("Reason")), errors=(400, 404, 409, 422),
+            roles="admin, or an approver deciding a proposal someone else made (compliance)")}
            for verb in ("suspend", "reinstate", "revoke")},
         "/api/v1/certificates/{serial}/history": {"parameters": [SERIAL], "get": op(
             "certificates", "Every status change: action, from, to, when, by whom, reason",
@@ -654,6 +677,37 @@ def _paths() -> dict:
             errors=(400, 404, 409, 413, 422), roles="applicant",
             description="Checked by its content as application documents are (PDF, PNG or JPEG; a PDF must be "
                         "readable within safe limits).")},
+        "/api/v1/certificates/{serial}/compliance": {"parameters": [SERIAL], "get": op(
+            "compliance", "The resident's conditions, each explained, as of a date (a what-if: changes nothing)",
+            body=_json(ref("Compliance")), errors=(404, 422), roles=f"{readers}, the owning company",
+            params=[query("on_date", DATE, "Evaluate as of this date (default today).")])},
+        "/api/v1/compliance": {"get": op(
+            "compliance", "One row per resident with a live certificate, evaluated as of today",
+            body=_json(ref("ComplianceList")), errors=(400, 422), roles=readers,
+            params=[query("status", {"type": "string", "enum": ["compliant", "at_risk", "breach"]}), *PAGING],
+            description="Filtered by `status`, a page may hold fewer rows than `limit`: follow `next_cursor`.")},
+        "/api/v1/compliance/cases": {"get": op(
+            "compliance", "The queue of compliance cases, newest first", body=_json(ref("ComplianceCaseList")),
+            errors=(400, 422), roles=readers,
+            params=[query("side", {"type": "string", "enum": SIDES}), query("condition", STRING),
+                    query("stage", STRING, "A stage, `open` (default) or `all`."), *PAGING])},
+        "/api/v1/compliance/cases/export.csv": {"get": op(
+            "compliance", "Every compliance case as CSV (auditors' export)", roles=readers, errors=(422,),
+            body={"text/csv": {"schema": {"type": "string"}}},
+            params=[query("side", {"type": "string", "enum": SIDES}), query("condition", STRING),
+                    query("stage", STRING, "A stage, `open` or `all` (default).")])},
+        "/api/v1/compliance/cases/{case_id}": {"parameters": [CASE_ID], "get": op(
+            "compliance", "One compliance case with its finding and letters", body=_json(ref("ComplianceCase")),
+            errors=(404,), roles=f"{readers}, the owning company")},
+        "/api/v1/compliance/cases/{case_id}/propose": {"parameters": [CASE_ID], "post": op(
+            "compliance", "Prepare the suspension or revocation the case is due for",
+            body=_json(ref("ComplianceCase")), request=_json(ref("ComplianceReason")), errors=(400, 404, 409, 422),
+            roles="reviewer, approver, admin",
+            description="A second person decides it with `POST /api/v1/certificates/{serial}/suspend` or `revoke`.")},
+        "/api/v1/compliance/cases/{case_id}/decline": {"parameters": [CASE_ID], "post": op(
+            "compliance", "Decline the proposed suspension or revocation (a second person)",
+            body=_json(ref("ComplianceCase")), request=_json(ref("ComplianceReason")), errors=(400, 404, 409, 422),
+            roles="approver, admin (not the proposer)")},
         "/api/v1/reports/{report_id}/documents/{file_id}": {
             "parameters": [REPORT_ID, path_param("file_id", {"type": "integer", "minimum": 1})], "get": op(
                 "reports", "Download a report's document", errors=(404,), description="The stored file, byte for byte.",
@@ -712,7 +766,7 @@ def _document() -> dict:
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],
         "tags": [{"name": t} for t in ("meta", "accounts", "eligibility", "applications", "review",
-                                       "certificates", "agreements", "reports", "public", "audit")],
+                                       "certificates", "agreements", "reports", "compliance", "public", "audit")],
         "paths": _paths(),
         "components": {
             "securitySchemes": {"bearerAuth": {

@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from zone.calendar.working_days import OVERRIDE_KINDS, SIDES
+from zone.calendar.working_days import OVERRIDE_KINDS
+from zone.vocabulary import SIDES
 
 calendar_cli = AppGroup("calendar", help="Working calendar: each side's extra days off and working days.")
 CLI_ACTOR = "cli"

@@ -19,9 +19,10 @@ from zone.calendar import services
 from zone.calendar.clock import today
 from zone.calendar.forms import KIND_LABELS, SIDE_LABELS, EmptyForm, OverrideForm
 from zone.calendar.models import CalendarOverride
-from zone.calendar.working_days import SIDES, public_year
+from zone.calendar.working_days import public_year
 from zone.errors import ZoneError
 from zone.extensions import db
+from zone.vocabulary import SIDES
 from zone.web.access import allow
 from zone.web.forms import apply_service_errors
 

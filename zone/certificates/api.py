@@ -118,19 +118,19 @@ def _change_status(serial: str, action: Action):
 
 
 @api_bp.post("/certificates/<serial>/suspend")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, Role.APPROVER)
 def suspend(serial: str):
     return _change_status(serial, Action.SUSPEND)
 
 
 @api_bp.post("/certificates/<serial>/reinstate")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, Role.APPROVER)
 def reinstate(serial: str):
     return _change_status(serial, Action.REINSTATE)
 
 
 @api_bp.post("/certificates/<serial>/revoke")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, Role.APPROVER)
 def revoke(serial: str):
     return _change_status(serial, Action.REVOKE)
 

@@ -221,3 +221,44 @@ class ReissueProposal(db.Model):
     replacement: Mapped[Certificate | None] = relationship(foreign_keys=[replacement_id])
     proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class SanctionProposal(db.Model):
+    """A suspension, revocation or reinstatement prepared by one person (or the daily compliance run) that a
+    second person decides through the certificate's own action (:mod:`zone.certificates.sanctions`).
+
+    ``proposed_by_id`` is NULL when the system proposed it (a cured breach proposes reinstatement).
+    """
+
+    __tablename__ = "certificate_sanction_proposals"
+    audit_type = "sanction_proposal"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_PROPOSAL_STATUSES_SQL})", name="sanction_status_known"),
+        CheckConstraint("action IN ('suspend', 'reinstate', 'revoke')", name="sanction_action_known"),
+        # Four eyes: whoever decides is not whoever proposed.
+        CheckConstraint("decided_by_id IS NULL OR proposed_by_id IS NULL OR decided_by_id <> proposed_by_id",
+                        name="sanction_four_eyes"),
+        db.Index(
+            "uq_sanction_proposals_pending",
+            "certificate_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"))
+    action: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(12), default=ProposalStatus.PENDING)
+    reason: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(40))  # e.g. compliance case 12
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    certificate: Mapped[Certificate] = relationship(foreign_keys=[certificate_id])
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -6,8 +6,11 @@ Public verification needs no decision: it shows only what the public register sh
 from __future__ import annotations
 
 from zone.accounts.roles import READER_ROLES, Role
+from zone.certificates import sanctions
 from zone.certificates.models import Certificate
 from zone.certificates.workflow import REISSUERS, Action, allowed_actions
+
+SANCTION_ACTIONS = frozenset({Action.SUSPEND, Action.REINSTATE, Action.REVOKE})
 
 
 def _role(user) -> str | None:
@@ -28,15 +31,21 @@ def can_view(user, certificate: Certificate) -> bool:
 
 
 def can_apply(user, certificate: Certificate, action: Action | str) -> bool:
-    """Whether ``user`` may take ``action`` on ``certificate`` now (role and status)."""
-    role = _role(user)
-    return role is not None and Action(action) in allowed_actions(certificate.status, role)
+    """Whether ``user`` may take ``action`` on ``certificate`` now (role, status and, for an approver, a
+    proposal by someone else to decide)."""
+    return Action(action) in actions_for(user, certificate)
 
 
 def actions_for(user, certificate: Certificate) -> list[Action]:
-    """The status changes to offer ``user`` on the certificate's page."""
+    """The status changes to offer ``user`` on the certificate's page: an approver only decides what
+    someone else proposed (:mod:`zone.certificates.sanctions`)."""
     role = _role(user)
-    return allowed_actions(certificate.status, role) if role else []
+    actions = allowed_actions(certificate.status, role) if role else []
+    if role == Role.APPROVER:
+        proposal = sanctions.pending(certificate.id)
+        decidable = proposal.action if proposal is not None and proposal.proposed_by_id != user.id else None
+        actions = [a for a in actions if a not in SANCTION_ACTIONS or a.value == decidable]
+    return actions
 
 
 def can_decide_reissue(user, proposal) -> bool:

@@ -136,7 +136,7 @@ def download(serial: str):
 
 
 @bp.post("/certificates/<serial>/status/<action>")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, Role.APPROVER)
 def change_status(serial: str, action: str):
     if action not in {a.value for a in STATUS_ACTIONS}:
         abort(404)

@@ -18,7 +18,7 @@ from zone.accounts.models import User
 from zone.applications.models import Application
 from zone.audit.services import record
 from zone.calendar import local_date
-from zone.certificates import grants
+from zone.certificates import grants, sanctions
 from zone.certificates.benefits import validity
 from zone.certificates.document import render_and_sign
 from zone.certificates.grants import Grant, signed_summary
@@ -143,16 +143,26 @@ def issue_certificate(
     return certificate
 
 
+def _decide(certificate: Certificate, action: Action, actor: User, reason: str,
+            effective_date: date | None) -> None:
+    """Take ``action``, deciding the pending sanction proposal it answers (four eyes, see ``sanctions``)."""
+    proposal = sanctions.check_decision(certificate, action.value, actor)
+    apply_action(certificate, action, actor, reason=reason, effective_date=effective_date,
+                 details={"proposal": proposal.id} if proposal is not None else None)
+    sanctions.decided(proposal, actor, reason)
+
+
 def suspend(certificate: Certificate, actor: User, *, reason: str, effective_date: date | None = None) -> None:
-    """Suspend an active certificate (admin; reason required; effective today or earlier)."""
-    apply_action(certificate, Action.SUSPEND, actor, reason=reason, effective_date=effective_date)
+    """Suspend an active certificate (an admin, or an approver deciding someone else's proposal; reason
+    required; effective today or earlier)."""
+    _decide(certificate, Action.SUSPEND, actor, reason, effective_date)
 
 
 def reinstate(certificate: Certificate, actor: User, *, reason: str, effective_date: date | None = None) -> None:
-    """Reinstate a suspended certificate once the problem is fixed (admin; reason required)."""
-    apply_action(certificate, Action.REINSTATE, actor, reason=reason, effective_date=effective_date)
+    """Reinstate a suspended certificate once the problem is fixed (as :func:`suspend`)."""
+    _decide(certificate, Action.REINSTATE, actor, reason, effective_date)
 
 
 def revoke(certificate: Certificate, actor: User, *, reason: str, effective_date: date | None = None) -> None:
     """Revoke an active or suspended certificate: its benefits are annulled from ``effective_date``."""
-    apply_action(certificate, Action.REVOKE, actor, reason=reason, effective_date=effective_date)
+    _decide(certificate, Action.REVOKE, actor, reason, effective_date)

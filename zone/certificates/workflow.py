@@ -27,12 +27,14 @@ class Action(StrEnum):
 ADMIN = frozenset({Role.ADMIN})
 SYSTEM: frozenset[Role] = frozenset()
 REISSUERS = frozenset({Role.ADMIN, Role.APPROVER})
+# An approver takes these only to decide someone else's proposal (zone.certificates.sanctions).
+SANCTIONERS = frozenset({Role.ADMIN, Role.APPROVER})
 
 TRANSITIONS: dict[tuple[S, Action], tuple[S, frozenset[Role]]] = {
-    (S.ACTIVE, Action.SUSPEND): (S.SUSPENDED, ADMIN),
-    (S.SUSPENDED, Action.REINSTATE): (S.ACTIVE, ADMIN),
-    (S.ACTIVE, Action.REVOKE): (S.REVOKED, ADMIN),
-    (S.SUSPENDED, Action.REVOKE): (S.REVOKED, ADMIN),
+    (S.ACTIVE, Action.SUSPEND): (S.SUSPENDED, SANCTIONERS),
+    (S.SUSPENDED, Action.REINSTATE): (S.ACTIVE, SANCTIONERS),
+    (S.ACTIVE, Action.REVOKE): (S.REVOKED, SANCTIONERS),
+    (S.SUSPENDED, Action.REVOKE): (S.REVOKED, SANCTIONERS),
     (S.ACTIVE, Action.EXPIRE): (S.EXPIRED, SYSTEM),
     (S.SUSPENDED, Action.EXPIRE): (S.EXPIRED, SYSTEM),
     (S.ACTIVE, Action.SUPERSEDE): (S.SUPERSEDED, REISSUERS),

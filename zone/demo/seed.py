@@ -11,6 +11,7 @@ from zone.audit.services import record
 from zone.companies.models import Company
 from zone.demo.agreements import seed_agreements
 from zone.demo.applications import seed_applications
+from zone.demo.compliance import seed_compliance
 from zone.demo.reports import seed_reports
 from zone.extensions import db
 
@@ -83,6 +84,8 @@ def seed() -> list[tuple[str, str]]:
     seed_agreements(company, applicant)
     db.session.commit()
     seed_reports(company, applicant, staff[Role.REVIEWER])
+    db.session.commit()
+    seed_compliance(uz_company, staff[Role.REVIEWER])
     db.session.commit()
     return ([(Role.APPLICANT.value, APPLICANT_EMAIL), (Role.APPLICANT.value, UZ_APPLICANT_EMAIL)]
             + [(role.value, email) for role, email, _ in STAFF])

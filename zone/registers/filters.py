@@ -6,7 +6,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from zone.registers.queries import MAX_SELECTED, SEARCH_MAX, SIDES, STATUSES, RegisterFilter
+from zone.registers.queries import MAX_SELECTED, SEARCH_MAX, STATUSES, RegisterFilter
+from zone.vocabulary import SIDES
 
 ARGUMENTS = ("status", "side", "sector", "issued_from", "issued_to", "company", "as_of")
 

@@ -11,6 +11,7 @@ from zone.database import writes
 from zone.registers import exports, queries
 from zone.registers.filters import filter_args, filter_from_args, sectors
 from zone.registers.policies import REGISTER_READERS, can_read_history
+from zone.vocabulary import SIDES
 from zone.web.access import allow
 
 bp = Blueprint("registers", __name__)
@@ -36,7 +37,7 @@ def certificates():
         "registers/certificates.html", rows=rows, next_id=next_id, paged=after is not None,
         f=register_filter, errors=errors, args=filter_args(register_filter),
         total=queries.register_count(register_filter), can_read_history=can_read_history(current_user),
-        statuses=queries.STATUSES, sides=queries.SIDES, sectors=sectors(), labels=_labels(),
+        statuses=queries.STATUSES, sides=SIDES, sectors=sectors(), labels=_labels(),
         today=today(),
     )
 

@@ -21,6 +21,7 @@ MENU = [
     ("certificates.staff_list", _l("Certificates"), {R, P, D, U}),
     ("agreements.staff_list", _l("Agreements"), {R, P, D, U}),
     ("reports.queue", _l("Reports"), {R, P, D, U}),
+    ("compliance.queue", _l("Compliance"), {R, P, D, U}),
     ("registers.certificates", _l("Certificate register"), {R, P, D, U}),
     ("audit.events", _l("Audit trail"), {U, D}),
     ("eligibility.admin_rulesets", _l("Rule sets"), {D, U}),
