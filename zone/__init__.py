@@ -118,6 +118,7 @@ def register_models() -> None:
     from zone.calendar import models as _calendar  # noqa: F401
     from zone.certificates import models as _certificates  # noqa: F401
     from zone.companies import models as _companies  # noqa: F401
+    from zone.companies import records as _company_records  # noqa: F401
     from zone.compliance import models as _compliance  # noqa: F401
     from zone.eligibility import models as _eligibility  # noqa: F401
     from zone.mail import models as _mail  # noqa: F401

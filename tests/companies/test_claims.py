@@ -18,7 +18,8 @@ from tests.conftest import PASSWORD
 from zone.accounts.models import User
 from zone.applications.models import Application
 from zone.audit.models import AuditEvent
-from zone.companies.models import ClaimResolution, Company, Invitation
+from zone.companies.models import Company
+from zone.companies.records import ClaimResolution, Invitation
 from zone.extensions import db
 
 

@@ -67,7 +67,7 @@ def test_members_are_listed(client, login_as, make_user):
 
 
 def test_revoke_a_pending_invitation(client, app, login_as):
-    from zone.companies.models import Invitation
+    from zone.companies.records import Invitation
     from zone.extensions import db
 
     login_as("applicant")
@@ -86,7 +86,7 @@ def test_revoke_a_pending_invitation(client, app, login_as):
 
 
 def test_another_company_cannot_revoke(client, app, login_as, make_user, login):
-    from zone.companies.models import Invitation
+    from zone.companies.records import Invitation
     from zone.extensions import db
 
     login_as("applicant")
@@ -101,7 +101,7 @@ def test_another_company_cannot_revoke(client, app, login_as, make_user, login):
 
 
 def test_an_expired_invitation_does_not_work(client, app, login_as):
-    from zone.companies.models import Invitation
+    from zone.companies.records import Invitation
     from zone.extensions import db
 
     login_as("applicant")

@@ -143,7 +143,7 @@ def test_company_profile_address_takes_several_lines(client, app, login_as):
 
 
 def test_invitation_refuses_an_address_with_a_line_break(client, app, login_as):
-    from zone.companies.models import Invitation
+    from zone.companies.records import Invitation
     from zone.extensions import db
 
     login_as("applicant")

@@ -27,8 +27,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from zone.audit.services import record
-from zone.companies.models import CLAIM_ACTIONS, ClaimResolution, ClaimStatus, Company, Invitation
+from zone.companies.models import CLAIM_ACTIONS, ClaimStatus, Company
 from zone.companies.proofs import proof_of
+from zone.companies.records import ClaimResolution, Invitation
 from zone.database import get_for_update, utcnow
 from zone.errors import Conflict, ValidationFailed
 from zone.extensions import db

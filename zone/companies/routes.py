@@ -19,7 +19,8 @@ from zone.companies.forms import (
     ProfileForm,
     ResolveClaimForm,
 )
-from zone.companies.models import ClaimStatus, Company, Invitation
+from zone.companies.models import ClaimStatus, Company
+from zone.companies.records import Invitation
 from zone.database import get_for_update, utcnow
 from zone.errors import ZoneError
 from zone.extensions import db

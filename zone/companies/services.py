@@ -19,7 +19,8 @@ from zone.accounts.models import User
 from zone.accounts.passwords import hash_password, password_problem
 from zone.accounts.roles import Role
 from zone.audit.services import record
-from zone.companies.models import Company, Invitation
+from zone.companies.models import Company
+from zone.companies.records import Invitation
 from zone.companies.taxid import normalise_tax_id, tax_id_error
 from zone.database import utcnow
 from zone.errors import Conflict, ValidationFailed

@@ -1,8 +1,8 @@
 """The eligibility engine: facts + date -> an explained, immutable :class:`Evaluation`.
 
 Evaluation does no parsing and no text formatting: it decides with compiled objects and keeps
-the raw values each explanation needs. Texts are rendered on demand, per language, by
-:mod:`.render` (``Evaluation.to_dict(locale)``, ``Evaluation.to_snapshot()``).
+the raw values each explanation needs in the result types of :mod:`.render`, which renders the texts on
+demand, per language (``Evaluation.to_dict(locale)``, ``Evaluation.to_snapshot()``).
 
 Money: derived values are exact fractions (:mod:`.exact`); thresholds and bands compare them
 exactly, so one tenge above a band's limit is above it. Rounding is for display only, and an
@@ -14,93 +14,17 @@ else the rule set's (:mod:`.conversion`). Periods are half-open ``[from, until)`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
-from .compiled import Band, Benefit, Criterion, RuleSet
-from .conversion import Conversion, RateBook, derive
+from .compiled import Band, Benefit, RuleSet
+from .conversion import RateBook, derive
 from .criteria import check
 from .facts import Facts
 from .periods import Period, schedule_periods
 from .registry import NoRuleSetError, RuleSetRegistry, default_registry
-
-
-@dataclass(frozen=True, slots=True)
-class CriterionResult:
-    """The outcome of one criterion and the raw values its explanation shows."""
-
-    criterion: Criterion
-    passed: bool
-    args: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class BenefitResult:
-    """The outcome of one benefit. ``reason`` names the rule-set message explaining it:
-    ``band`` / ``zone_end`` / ``years`` when eligible, else ``not_admitted``,
-    ``criteria_failed``, ``zone_ended`` or ``no_band``."""
-
-    benefit: Benefit
-    eligible: bool
-    reason: str
-    periods: tuple[Period, ...] = ()
-    checks: tuple[CriterionResult, ...] = ()
-    args: Mapping[str, Any] = field(default_factory=dict)
-    cut_at: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    """An explained eligibility result for one applicant on one date, under one rule set."""
-
-    rule_set: RuleSet
-    on_date: date
-    facts: Facts
-    derived: Mapping[str, Fraction]
-    admission: tuple[CriterionResult, ...]
-    benefits: tuple[BenefitResult, ...]
-    conversion: Conversion | None = None
-
-    @property
-    def admitted(self) -> bool:
-        """True when every admission criterion holds."""
-        return all(result.passed for result in self.admission)
-
-    @property
-    def failed_criteria(self) -> tuple[str, ...]:
-        """Ids of the admission criteria that fail."""
-        return tuple(r.criterion.id for r in self.admission if not r.passed)
-
-    @property
-    def eligible_benefits(self) -> tuple[str, ...]:
-        """Codes of the benefits granted."""
-        return tuple(b.benefit.code for b in self.benefits if b.eligible)
-
-    def outcome(self) -> tuple:
-        """A hashable summary (admitted, benefits with periods) for comparing two evaluations."""
-        return (
-            self.admitted,
-            tuple(
-                (b.benefit.code, tuple((p.start, p.until, p.reduction_pct) for p in b.periods))
-                for b in self.benefits
-                if b.eligible
-            ),
-        )
-
-    def to_dict(self, locale: str = "ru") -> dict:
-        """The API.md result, with explanations rendered in ``locale``."""
-        from .render import evaluation_to_dict
-
-        return evaluation_to_dict(self, locale)
-
-    def to_snapshot(self) -> dict:
-        """A JSON-able, self-contained record: facts, version, result, texts in every language."""
-        from .render import evaluation_to_snapshot
-
-        return evaluation_to_snapshot(self)
+from .render import BenefitResult, CriterionResult, Evaluation
 
 
 def evaluate(

@@ -1,4 +1,5 @@
-"""Rendering evaluations: explanations per language, the API dict, and snapshots.
+"""What an evaluation found (the result types the engine fills) and how it reads: explanations per
+language, the API dict, and snapshots.
 
 A snapshot stores the explanations in every UI language, so showing a stored decision never
 depends on the rule set (which may have changed since) nor on this module's formatting.
@@ -12,17 +13,18 @@ what was decided then reads the same, and never rewrites what is stored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .compiled import Band, RuleSet, Text
-from .conversion import RateUsed
+from .compiled import Band, Benefit, Criterion, RuleSet, Text
+from .conversion import Conversion, RateUsed
 from .criteria import OPS, Shares
 from .exact import cents, exact_text, format_exact
-from .facts import DERIVED_TYPES
+from .facts import DERIVED_TYPES, Facts
 from .formatting import (
     DEFAULT_LOCALE,
     LOCALES,
@@ -33,8 +35,78 @@ from .formatting import (
 )
 from .periods import ONE_DAY, Period
 
-if TYPE_CHECKING:
-    from .engine import BenefitResult, CriterionResult, Evaluation
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    """The outcome of one criterion and the raw values its explanation shows."""
+
+    criterion: Criterion
+    passed: bool
+    args: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitResult:
+    """The outcome of one benefit. ``reason`` names the rule-set message explaining it:
+    ``band`` / ``zone_end`` / ``years`` when eligible, else ``not_admitted``,
+    ``criteria_failed``, ``zone_ended`` or ``no_band``."""
+
+    benefit: Benefit
+    eligible: bool
+    reason: str
+    periods: tuple[Period, ...] = ()
+    checks: tuple[CriterionResult, ...] = ()
+    args: Mapping[str, Any] = field(default_factory=dict)
+    cut_at: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """An explained eligibility result for one applicant on one date, under one rule set."""
+
+    rule_set: RuleSet
+    on_date: date
+    facts: Facts
+    derived: Mapping[str, Fraction]
+    admission: tuple[CriterionResult, ...]
+    benefits: tuple[BenefitResult, ...]
+    conversion: Conversion | None = None
+
+    @property
+    def admitted(self) -> bool:
+        """True when every admission criterion holds."""
+        return all(result.passed for result in self.admission)
+
+    @property
+    def failed_criteria(self) -> tuple[str, ...]:
+        """Ids of the admission criteria that fail."""
+        return tuple(r.criterion.id for r in self.admission if not r.passed)
+
+    @property
+    def eligible_benefits(self) -> tuple[str, ...]:
+        """Codes of the benefits granted."""
+        return tuple(b.benefit.code for b in self.benefits if b.eligible)
+
+    def outcome(self) -> tuple:
+        """A hashable summary (admitted, benefits with periods) for comparing two evaluations."""
+        return (
+            self.admitted,
+            tuple(
+                (b.benefit.code, tuple((p.start, p.until, p.reduction_pct) for p in b.periods))
+                for b in self.benefits
+                if b.eligible
+            ),
+        )
+
+    def to_dict(self, locale: str = "ru") -> dict:
+        """The API.md result, with explanations rendered in ``locale``."""
+        return evaluation_to_dict(self, locale)
+
+    def to_snapshot(self) -> dict:
+        """A JSON-able, self-contained record: facts, version, result, texts in every language."""
+        return evaluation_to_snapshot(self)
+
+
 
 #: 2: half-open periods, exact derived values and rates; 1: ``until`` was the last day (inclusive).
 SNAPSHOT_SCHEMA = 2
