@@ -95,19 +95,19 @@ def test_incomplete_application_cannot_be_evaluated(app, make_user):
         db.session.rollback()
 
 
-def test_eligibility_or_none_for_drafts(app, make_user):
+def test_current_eligibility_of_drafts(app, make_user):
+    from zone.applications.assessment import current_eligibility
     from zone.applications.models import Application
-    from zone.eligibility import services
     from zone.extensions import db
 
     app_id = make_application(app, make_user, status="draft")
     with app.app_context():
         application = db.session.get(Application, app_id)
-        result = services.eligibility_or_none(application, "en", date(2026, 3, 10))
+        result = current_eligibility(application, "en", date(2026, 3, 10))
         assert result["admitted"] is True and result["rule_set"]["version"] == "2026.1"
         application.capital_shares = None
-        assert services.eligibility_or_none(application, "en", date(2026, 3, 10)) is None
-        assert services.eligibility_or_none(db.session.get(Application, app_id), "en", date(2025, 3, 10)) is None
+        assert current_eligibility(application, "en", date(2026, 3, 10)) is None
+        assert current_eligibility(db.session.get(Application, app_id), "en", date(2025, 3, 10)) is None
         db.session.rollback()
 
 

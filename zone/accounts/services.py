@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from zone.accounts.models import ApiToken, User, new_session_nonce
 from zone.accounts.passwords import dummy_verify, hash_password, needs_rehash, password_problem, verify_password
@@ -223,7 +223,3 @@ def user_for_api_token(token: str) -> tuple[User, ApiToken] | None:
 def revoke_api_token(row: ApiToken, actor: User) -> None:
     row.revoked_at = utcnow()
     record("api_token.revoke", row, actor=actor)
-
-
-def count_users_by_role() -> dict[str, int]:
-    return dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())

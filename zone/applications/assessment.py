@@ -15,13 +15,13 @@ from zone.eligibility.services import take_snapshot as store_snapshot
 from zone.errors import ZoneError
 
 
-def current_eligibility(application, locale: str) -> dict | None:
-    """The application's evaluation under the rules in force today (API.md shape), or None while its
-    facts are still incomplete."""
+def current_eligibility(application, locale: str, on_date: date | None = None) -> dict | None:
+    """The application's evaluation under the rules in force today (or on ``on_date``), in the API.md shape,
+    or None while its facts are still incomplete or invalid (a draft) or no rule set is in force."""
     if not application.side:
         return None
     try:
-        return evaluate_application(application).to_dict(locale)
+        return evaluate_application(application, on_date).to_dict(locale)
     except ZoneError:
         return None
 

@@ -26,10 +26,6 @@ def can_view(user, application: Application) -> bool:
     return _signed_in(user) and (user.role in READER_ROLES or is_member(user, application))
 
 
-def can_create(user) -> bool:
-    return _signed_in(user) and user.role == Role.APPLICANT and user.company_id is not None
-
-
 def can_edit(user, application: Application) -> bool:
     """Change fields and upload documents: the company, while draft or information requested."""
     return is_member(user, application) and application.status in EDITABLE_STATUSES

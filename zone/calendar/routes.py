@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from zone.accounts.roles import Role
 from zone.calendar import services
 from zone.calendar.clock import today
 from zone.calendar.forms import KIND_LABELS, SIDE_LABELS, EmptyForm, OverrideForm
 from zone.calendar.models import CalendarOverride
+from zone.calendar.policies import CALENDAR_MANAGERS
 from zone.calendar.working_days import public_year
 from zone.errors import ZoneError
 from zone.extensions import db
@@ -64,7 +64,7 @@ def _render(form: OverrideForm, side: str, year: int, status: int = 200):
 
 
 @bp.get("")
-@allow(Role.ADMIN)
+@allow(*CALENDAR_MANAGERS)
 def index():
     side = _side()
     form = OverrideForm(formdata=None, side=side)
@@ -72,7 +72,7 @@ def index():
 
 
 @bp.post("")
-@allow(Role.ADMIN)
+@allow(*CALENDAR_MANAGERS)
 def add():
     form = OverrideForm()
     side = form.side.data if form.side.data in SIDES else _side()
@@ -91,7 +91,7 @@ def add():
 
 
 @bp.post("/overrides/<int:override_id>/delete")
-@allow(Role.ADMIN)
+@allow(*CALENDAR_MANAGERS)
 def delete(override_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)

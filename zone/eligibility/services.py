@@ -224,12 +224,3 @@ def latest_snapshot(application, kind: str | None = None) -> EligibilitySnapshot
 def snapshot_view(snapshot: EligibilitySnapshot, locale: str) -> dict:
     """A stored snapshot in the API shape (as ``POST /eligibility/check`` answers), in ``locale``."""
     return render_snapshot(snapshot.result, locale)
-
-
-def eligibility_or_none(application, locale: str, on_date: date | None = None) -> dict | None:
-    """The check result of an application (API shape, in ``locale``), or None while its facts are
-    incomplete or invalid (a draft) or no rule set is in force. Never raises for the facts."""
-    try:
-        return evaluate_application(application, on_date).to_dict(locale)
-    except ValidationFailed:
-        return None

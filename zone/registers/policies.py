@@ -7,10 +7,6 @@ from zone.accounts.roles import READER_ROLES, Role
 REGISTER_READERS = tuple(sorted(READER_ROLES))
 
 
-def can_read_register(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.role in READER_ROLES)
-
-
 def can_read_history(user) -> bool:
     """The audit history of a certificate is linked for auditors and admins (readers of the trail)."""
     return bool(user is not None and user.is_authenticated and user.role in (Role.AUDITOR, Role.ADMIN))

@@ -251,9 +251,3 @@ def zip_stream(members: Iterable[ZipMember],
         yield from writer.finish()
     finally:
         writer.close()  # also when the download is abandoned halfway
-
-
-def zip_response(filename: str, members: Iterable[ZipMember],
-                 finish: Callable[[], Iterable[ZipMember]] | None = None) -> Response:
-    """A streamed ``application/zip`` attachment."""
-    return stream_response(zip_stream(members, finish), "application/zip", filename)

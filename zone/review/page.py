@@ -18,12 +18,12 @@ from zone.companies.proofs import proof_of
 from zone.eligibility.services import snapshot_view, snapshots_of
 from zone.extensions import db
 from zone.review import forms as review_forms
+from zone.review.casework import checklist_state
 from zone.review.checklist import CHECKLIST_ITEMS
 from zone.review.deadlines import default_info_deadline, review_days_left
 from zone.review.decision import DecisionBasis, decision_basis
 from zone.review.policies import REVIEW_ACTIONS, action_refusal, can_edit_review, can_reassign, can_see_internal
 from zone.review.queue import CLOCK_STATUSES, assignable_reviewers
-from zone.review.services import checklist_state
 from zone.web.forms import options
 
 log = logging.getLogger(__name__)

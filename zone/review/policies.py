@@ -94,8 +94,3 @@ def action_refusal(user, application: Application, action: Action | str):
 def can_act(user, application: Application, action: Action | str) -> bool:
     """True when ``user`` may take ``action`` on ``application`` now."""
     return action_refusal(user, application, action) is None
-
-
-def available_actions(user, application: Application) -> list[Action]:
-    """The review steps ``user`` may take on ``application`` now, in workflow order."""
-    return [a for a in REVIEW_ACTIONS if can_act(user, application, a)]

@@ -21,10 +21,10 @@ from zone.audit.services import record
 from zone.database import writes
 from zone.errors import StaleVersion, ValidationFailed, ZoneError
 from zone.extensions import db
+from zone.review import casework, services
 from zone.review import dashboard as dashboard_data
 from zone.review import page as review_page
 from zone.review import queue as review_queue
-from zone.review import services
 from zone.review.checklist import CHECKLIST_ITEMS
 from zone.review.deadlines import review_days_left
 from zone.review.decision import REJECTION_GROUNDS, ground_label
@@ -199,7 +199,7 @@ def reassign(application_id: int):
     # An id outside the database's range names nobody (and PostgreSQL would refuse to compare it).
     assignee = db.session.get(User, wanted) if isinstance(wanted, int) and 0 < wanted <= MAX_ID else None
     try:
-        services.reassign(application, current_user, assignee, version=form.version.data)
+        casework.reassign(application, current_user, assignee, version=form.version.data)
     except ZoneError as error:
         return _fail(application_id, "reassign", form, error)
     db.session.commit()
@@ -215,7 +215,7 @@ def add_note(application_id: int):
     if not form.validate_on_submit():
         return _fail(application_id, "note", form, ValidationFailed(_("Write the note.")))
     try:
-        services.add_note(application, current_user, form.text.data)
+        casework.add_note(application, current_user, form.text.data)
     except ZoneError as error:
         return _fail(application_id, "note", form, error)
     db.session.commit()
@@ -231,7 +231,7 @@ def send_message(application_id: int):
     if not form.validate_on_submit():
         return _fail(application_id, "message", form, ValidationFailed(_("Write the message.")))
     try:
-        services.send_message(application, current_user, form.text.data)
+        casework.send_message(application, current_user, form.text.data)
     except ZoneError as error:
         return _fail(application_id, "message", form, error, {"text": "text"})
     db.session.commit()
@@ -246,7 +246,7 @@ def save_checklist(application_id: int):
     application = _locked(application_id)
     comments = {item: request.form.get(f"checklist-comment-{item}", "") for item in CHECKLIST_ITEMS}
     try:
-        changed = services.save_checklist(application, current_user, form.items.data or [], comments)
+        changed = casework.save_checklist(application, current_user, form.items.data or [], comments)
     except ZoneError as error:
         return _fail(application_id, "checklist", form, error)
     db.session.commit()

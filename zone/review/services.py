@@ -1,5 +1,7 @@
-"""Every change the review makes: staff actions along the transition table, reassignment, notes,
-messages to the company and the checklist. Callers (HTML routes and the API) own the transaction.
+"""Every transition the review makes: staff actions along the transition table (start, request
+information, recommend, approve, reject) and the answer to an information request. Reassignment, notes,
+messages and the checklist are in :mod:`zone.review.casework`. Callers (HTML routes and the API) own the
+transaction.
 
 Each action loads nothing itself: the route loads the application with ``get_for_update`` and passes
 the version the user saw; a stale version is refused (409, saying who changed what) before anything
@@ -18,24 +20,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from zone.accounts.models import User
-from zone.accounts.roles import Role
 from zone.admission.services import Decision, admit
-from zone.applications.lifecycle import add_event, apply_action, check_version
+from zone.applications.lifecycle import apply_action, check_version
 from zone.applications.models import Application, ApplicationEvent
 from zone.applications.workflow import Action
-from zone.audit.services import record
 from zone.calendar import local_date, today, working_days_after
 from zone.database import utcnow
 from zone.eligibility.services import store_snapshot, take_snapshot
 from zone.errors import Conflict, Forbidden, NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
 from zone.review import notifications
-from zone.review.checklist import CHECKLIST_ITEMS
 from zone.review.deadlines import default_info_deadline, review_days_left
 from zone.review.decision import choose_benefits, clean_grounds, decision_basis
-from zone.review.models import ChecklistItem
-from zone.review.policies import action_refusal, can_edit_review, can_reassign
-from zone.web.text import SINGLE_LINE_MESSAGE, text_problem
+from zone.review.policies import action_refusal
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +65,8 @@ def get_application(application_id: int, *, for_update: bool = False) -> Applica
 
 # --- input checks -------------------------------------------------------------------------------------
 
-def _text(value: Any, field: str, *, required: bool, message=None) -> str | None:
+def text_value(value: Any, field: str, *, required: bool, message=None) -> str | None:
+    """A comment, note or message as typed (stripped, at most MAX_TEXT characters)."""
     text = value.strip() if isinstance(value, str) else None
     if not text:
         if required:
@@ -149,7 +147,7 @@ def start_review(application: Application, actor: User, *, version: int | None,
                  comment: str | None = None) -> ActionResult:
     """The reviewer takes a submitted application: it is assigned to them and moves to in_review."""
     _authorise(application, Action.START_REVIEW, actor, version)
-    comment = _text(comment, "comment", required=False)
+    comment = text_value(comment, "comment", required=False)
     event = apply_action(application, Action.START_REVIEW, actor, expected_version=version, comment=comment,
                          details={"assignee_id": actor.id})
     application.assignee_id = actor.id
@@ -166,7 +164,7 @@ def request_information(application: Application, actor: User, *, version: int |
     """
     _authorise(application, Action.REQUEST_INFO, actor, version)
     on = today()
-    text = _text(message, "comment", required=True,
+    text = text_value(message, "comment", required=True,
                  message=_l("Write what the company should send or explain."))
     answer_by = _info_deadline(deadline, application.side, on)
     left = review_days_left(application, on)
@@ -185,7 +183,7 @@ def recommend(application: Application, actor: User, *, approve: bool, version: 
     """
     action = Action.RECOMMEND_APPROVAL if approve else Action.RECOMMEND_REJECTION
     _authorise(application, action, actor, version)
-    text = _text(comment, "comment", required=not approve,
+    text = text_value(comment, "comment", required=not approve,
                  message=_l("Explain why you recommend rejecting the application."))
     details: dict[str, Any] = {"recommendation": "approve" if approve else "reject"}
     if not approve:
@@ -216,7 +214,7 @@ def approve(application: Application, actor: User, *, version: int | None, comme
                           "be approved. Reject it with the ground “An admission criterion is not met”."),
                        code="not_admitted")
     granted, changed = choose_benefits(basis, benefits)
-    text = _text(comment, "comment", required=changed,
+    text = text_value(comment, "comment", required=changed,
                  message=_l("Give the reason for changing the benefits the rules propose."))
     details: dict[str, Any] = {"granted_benefits": granted, "benefits_changed": changed,
                                "on_date": on_date.isoformat(),
@@ -243,7 +241,7 @@ def reject(application: Application, actor: User, *, version: int | None, commen
     """The approver rejects with one or more coded grounds and a text; both are shown to the company."""
     _authorise(application, Action.REJECT, actor, version)
     chosen = clean_grounds(grounds)
-    text = _text(comment, "comment", required=True,
+    text = text_value(comment, "comment", required=True,
                  message=_l("Explain the rejection to the company."))
     decided_at = decided_at or utcnow()
     event = apply_action(application, Action.REJECT, actor, expected_version=version, comment=text,
@@ -266,94 +264,6 @@ def _take_snapshot(application: Application, kind: str, on_date: date, actor: Us
         take_snapshot(application, kind, on_date, actor)
     except (ValueError, ZoneError):
         log.info("No %s snapshot for application %s: its facts do not evaluate", kind, application.id)
-
-
-# --- not transitions ---------------------------------------------------------------------------------------
-
-def reassign(application: Application, actor: User, assignee: User | None, *, version: int | None) -> ApplicationEvent:
-    """An admin gives the application to another reviewer (not a transition; audited, bumps the version)."""
-    if not can_reassign(actor, application):
-        raise Forbidden(_l("Only an administrator can reassign an open application."))
-    if version is None:
-        raise ValidationFailed(_l("The version you saw is missing; reload the page."),
-                               fields={"version": [_l("This field is required.")]})
-    check_version(application, version)
-    if assignee is None or assignee.role != Role.REVIEWER or not assignee.active:
-        raise ValidationFailed(_l("Choose an active reviewer."),
-                               fields={"assignee": [_l("Choose an active reviewer.")]})
-    if assignee.id == application.assignee_id:
-        raise Conflict(_l("The application is already assigned to %(name)s.", name=assignee.display_name),
-                       code="unchanged")
-    previous = application.assignee_id
-    application.assignee_id = assignee.id
-    event = add_event(application, actor, "assign", visible_to_company=False,
-                      details={"from": previous, "to": assignee.id, "fields": ["assignee"]})
-    record("application.reassign", application, details={"from": previous, "to": assignee.id,
-                                                          "version": application.version}, actor=actor)
-    return event
-
-
-def add_note(application: Application, actor: User, text: Any) -> ApplicationEvent:
-    """An internal note: staff and auditors see it, the company never does."""
-    if not can_edit_review(actor, application):
-        raise Forbidden(_l("Your role cannot add notes."))
-    body = _text(text, "text", required=True, message=_l("Write the note."))
-    event = add_event(application, actor, "note", comment=body, visible_to_company=False, bump_version=False)
-    record("application.note", application, details={"text": body}, actor=actor)
-    return event
-
-
-def send_message(application: Application, actor: User, text: Any) -> ApplicationEvent:
-    """A message to the company: shown in its history and sent by email."""
-    if not can_edit_review(actor, application):
-        raise Forbidden(_l("Your role cannot write to the company."))
-    body = _text(text, "text", required=True, message=_l("Write the message."))
-    event = add_event(application, actor, "message", comment=body, visible_to_company=True, bump_version=False)
-    record("application.message", application, details={"text": body}, actor=actor)
-    notifications.notify_company(application, "review/mail/message.txt", message=body)
-    return event
-
-
-def checklist_state(application: Application) -> dict[str, ChecklistItem]:
-    """The saved checklist of ``application`` by item code."""
-    rows = db.session.scalars(select(ChecklistItem).where(ChecklistItem.application_id == application.id)).all()
-    return {row.item: row for row in rows}
-
-
-def save_checklist(application: Application, actor: User, checked: set[str] | list[str],
-                   comments: dict[str, str] | None = None) -> list[str]:
-    """Store which checklist items are ticked (and their remarks). Returns the items that changed."""
-    if not can_edit_review(actor, application):
-        raise Forbidden(_l("Your role cannot change the checklist."))
-    checked = set(checked)
-    unknown = checked - set(CHECKLIST_ITEMS)
-    if unknown:
-        raise ValidationFailed(_l("Unknown checklist item."), fields={"items": sorted(unknown)})
-    comments = comments or {}
-    if any(text_problem(text) for text in comments.values()):  # each remark is one line
-        raise ValidationFailed(SINGLE_LINE_MESSAGE, fields={"comments": [SINGLE_LINE_MESSAGE]})
-    state = checklist_state(application)
-    changed: list[str] = []
-    now = utcnow()
-    for item in CHECKLIST_ITEMS:
-        row = state.get(item)
-        tick = item in checked
-        remark = (comments.get(item) or "").strip()[:500] or None
-        if row is None:
-            if not tick and not remark:
-                continue
-            row = ChecklistItem(application_id=application.id, item=item)
-            db.session.add(row)
-        elif row.checked == tick and row.comment == remark:
-            continue
-        row.checked, row.comment, row.updated_by_id, row.updated_at = tick, remark, actor.id, now
-        changed.append(item)
-    if changed:
-        details = {"checked": sorted(i for i in changed if i in checked),
-                   "unchecked": sorted(i for i in changed if i not in checked)}
-        add_event(application, actor, "checklist", visible_to_company=False, bump_version=False, details=details)
-        record("application.checklist", application, details=details, actor=actor)
-    return changed
 
 
 def answer_received(application: Application, event: ApplicationEvent) -> None:
