@@ -4,64 +4,17 @@ a valid value is in the schema, shared with the API."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, HiddenField, SelectField, StringField, TextAreaField
 
 from zone.applications.fields import DOCUMENT_KINDS, DOCUMENT_LABELS, FIELDS, SECTIONS
-from zone.applications.kinds import CHOOSE, Kind, Rows
+from zone.applications.kinds import CHOOSE
 from zone.web.forms import options
 
-MIN_ROWS = 5
-MORE_ROWS = 5
-
-
-@dataclass
-class RowTable:
-    """A list of rows typed in a table (products, capital shares): ``products-3-hs_code`` style names.
-
-    Read straight from the form data, so a row keeps its position on the page whatever rows around it
-    are blank, and errors stay on the row the user typed in.
-    """
-
-    name: str
-    parts: tuple[str, ...]
-    rows: list[dict[str, str]] = field(default_factory=list)
-    errors: dict[tuple[int, str], list[str]] = field(default_factory=dict)
-
-    @classmethod
-    def from_formdata(cls, name: str, parts: tuple[str, ...], formdata) -> RowTable:
-        pattern = re.compile(rf"^{name}-(\d{{1,3}})-({'|'.join(parts)})$")
-        found: dict[int, dict[str, str]] = {}
-        for key in formdata:
-            match = pattern.match(key)
-            if match and int(match.group(1)) < MAX_ROWS:
-                found.setdefault(int(match.group(1)), {})[match.group(2)] = formdata.get(key, "")
-        count = max(MIN_ROWS, max(found, default=-1) + 1)
-        rows = [{part: found.get(i, {}).get(part, "") for part in parts} for i in range(count)]
-        return cls(name, parts, rows)
-
-    @classmethod
-    def from_values(cls, name: str, parts: tuple[str, ...], values: list[dict]) -> RowTable:
-        rows = [{part: Kind().form_text(item.get(part)) for part in parts} for item in values]
-        table = cls(name, parts, rows)
-        table.pad(max(MIN_ROWS, len(rows) + 2) - len(rows))
-        return table
-
-    def pad(self, count: int) -> None:
-        self.rows.extend(dict.fromkeys(self.parts, "") for _ in range(max(count, 0)))
-
-    def id(self, index: int, part: str) -> str:
-        return f"{self.name}-{index}-{part}"
-
-    def filled(self) -> tuple[list[dict[str, str]], list[int]]:
-        """The rows with anything typed in them, and the position of each on the page."""
-        kept = [(i, row) for i, row in enumerate(self.rows) if any(v.strip() for v in row.values())]
-        return [row for _i, row in kept], [i for i, _row in kept]
+MORE_ROWS = 5  # blank rows added by "Add more rows"
 
 
 class SectionForm(FlaskForm):
@@ -86,9 +39,6 @@ def _section_form(key: str) -> type[SectionForm]:
 
 
 SECTION_FORMS: dict[str, type[SectionForm]] = {key: _section_form(key) for key in SECTIONS}
-ROW_LISTS = {f.name: f.kind.parts for f in FIELDS.values() if isinstance(f.kind, Rows)}
-SECTION_ROWS = {f.section: f.name for f in FIELDS.values() if isinstance(f.kind, Rows)}
-MAX_ROWS = 200
 
 
 class NewApplicationForm(FlaskForm):
@@ -112,34 +62,42 @@ class TransitionForm(FlaskForm):
 
 # --- between form fields and API-shaped data --------------------------------------------------------
 
-def form_data(form: SectionForm, table: RowTable | None = None) -> tuple[dict[str, Any], dict[str, list[int]]]:
-    """What the user typed, shaped as the API takes it, plus for the row table the page position of each
-    item sent (blank rows are left out, so error indexes must be mapped back to the rows on the page)."""
+def row_lists(form: SectionForm) -> list[FieldList]:
+    """The form's tables of rows (products, capital shares): WTForms FieldLists of FormFields."""
+    return [f for f in form if isinstance(f, FieldList)]
+
+
+def filled_rows(rows: FieldList) -> tuple[list[dict[str, Any]], list[int]]:
+    """The rows with anything typed in them (blank rows are ignored), and the position of each in the table
+    (error paths of the API number the rows sent, so they are mapped back to the rows on the page)."""
+    kept = [(position, entry.form.data) for position, entry in enumerate(rows.entries)
+            if any(isinstance(v, str) and v.strip() for v in entry.form.data.values())]
+    return [data for _p, data in kept], [p for p, _data in kept]
+
+
+def form_data(form: SectionForm) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """What the user typed, shaped as the API takes it, plus for each table of rows the page position of
+    each row sent."""
     data: dict[str, Any] = {}
-    row_maps: dict[str, list[int]] = {}
+    positions: dict[str, list[int]] = {}
     for name, form_field in form._fields.items():
         if name not in FIELDS or (FIELDS[name].fixed_after_draft and not form_field.data):  # never cleared
             continue
-        data[name] = FIELDS[name].kind.from_form(form_field.data)
-    if table is not None:
-        data[table.name], row_maps[table.name] = table.filled()
-    return data, row_maps
+        if isinstance(form_field, FieldList):
+            data[name], positions[name] = filled_rows(form_field)
+        else:
+            data[name] = FIELDS[name].kind.from_form(form_field.data)
+    return data, positions
 
 
 def fill_form(form: SectionForm, application) -> None:
-    """Show the application's saved values in a fresh (GET) form."""
+    """Show the application's saved values in a fresh (GET) form; a table gets two blank rows to spare."""
     form.process(data={name: FIELDS[name].kind.form_text(getattr(application, name))
                        for name in form._fields if name in FIELDS})
+    for rows in row_lists(form):
+        add_rows(rows, len(rows.object_data or []) + 2 - len(rows.entries))
 
 
-def saved_table(section: str, application) -> RowTable | None:
-    """The section's row table filled with the saved rows (plus blank ones), or None."""
-    name = SECTION_ROWS.get(section)
-    if name is None:
-        return None
-    return RowTable.from_values(name, ROW_LISTS[name], FIELDS[name].kind.rows_of(getattr(application, name)))
-
-
-def typed_table(section: str, formdata) -> RowTable | None:
-    name = SECTION_ROWS.get(section)
-    return RowTable.from_formdata(name, ROW_LISTS[name], formdata) if name else None
+def add_rows(rows: FieldList, count: int = MORE_ROWS) -> None:
+    for _ in range(max(count, 0)):
+        rows.append_entry()

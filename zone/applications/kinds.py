@@ -23,7 +23,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.utils import unset_value
 from wtforms.widgets import DateInput
 
 from zone.applications import values as v
@@ -36,6 +38,8 @@ YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 DECIMAL_IN = {"type": ["string", "number"], "description": "A decimal number; a string keeps the precision."}
 DECIMAL_OUT = {"type": "string", "description": "A decimal number as a string (no precision lost).",
                "pattern": r"^-?\d+(\.\d+)?$"}
+MIN_ROWS = 5  # a table of rows shows at least this many
+MAX_ROWS = 200  # rows read from one form post
 HS_CODE_TEXT = ("6 to 10 digits (HS-6, or a national tariff line that keeps its HS-6 prefix); spaces and dots "
                 "are ignored.")
 
@@ -258,20 +262,65 @@ class Day(Kind):
 
 # --- tables of rows ----------------------------------------------------------------------------------
 
+class RowList(FieldList):
+    """WTForms' FieldList that keeps every row where the user typed it.
+
+    FieldList renumbers the rows read from a post when some are missing (``products-3`` becomes
+    ``products-0`` when rows 0–2 were not sent), then pads up to ``min_entries`` with rows read from the post
+    under the next numbers, which can read a row twice. Here the rows missing below the highest one sent are
+    blank rows in their places, and the padding rows never read the post.
+    """
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        wanted, self.min_entries = self.min_entries, 0
+        try:
+            super().process(self._without_gaps(formdata) if formdata else formdata, data, extra_filters)
+        finally:
+            self.min_entries = wanted
+        while len(self.entries) < self.min_entries:
+            self.append_entry()
+
+    def _without_gaps(self, formdata):
+        prefix = f"{self.name}-"
+        sent = set()
+        for key in formdata:
+            index = key[len(prefix):].split("-", 1)[0] if key.startswith(prefix) else ""
+            if index.isascii() and index.isdigit():
+                sent.add(int(index))
+        top = min(max(sent, default=-1), (self.max_entries or MAX_ROWS) - 1)
+        missing = [i for i in range(top + 1) if i not in sent]
+        if not missing:
+            return formdata
+        filled = MultiDict(formdata)
+        for index in missing:
+            filled.add(f"{prefix}{index}-", "")
+        return filled
+
+
 @dataclass(frozen=True)
 class Rows(Kind):
-    """A list typed as a table of rows (``name-3-part`` inputs); ``parts`` name the columns."""
+    """A list typed as a table of rows: a WTForms ``FieldList`` of ``FormField`` rows (inputs named
+    ``products-3-hs_code``); ``parts`` name the columns. The page has a template per table
+    (``templates/applications/rows/<name>.html``)."""
 
     parts: tuple[str, ...] = ()
     part_labels: Mapping[str, Any] = field(default_factory=dict)
     widget = "rows"
 
     def form_field(self, label):
-        return None  # read by zone.applications.forms.RowTable
+        row = type(f"{type(self).__name__}Row", (Form,),
+                   {part: StringField(self.part_labels.get(part, part)) for part in self.parts})
+        return RowList(FormField(row), label=label, min_entries=MIN_ROWS, max_entries=MAX_ROWS)
 
     def rows_of(self, value: Any) -> list[dict]:
         """The saved value as table rows."""
         return list(value or [])
+
+    def form_text(self, value):
+        return [{part: Kind().form_text(item.get(part)) for part in self.parts} for item in self.rows_of(value)]
+
+    def from_form(self, data):
+        return data
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import FieldList
 
 from zone.accounts.roles import Role
 from zone.applications import assessment, fields, policies, presenters, services
 from zone.applications.blueprint import bp, load_application, parse_version
-from zone.applications.forms import MORE_ROWS, SECTION_FORMS, RowTable, fill_form, form_data, saved_table, typed_table
+from zone.applications.forms import SECTION_FORMS, add_rows, fill_form, form_data, row_lists
 from zone.applications.models import Application
 from zone.applications.values import parse_codes
 from zone.errors import StaleVersion, ZoneError
@@ -26,29 +27,32 @@ from zone.web.access import allow
 SECTION_ORDER = list(fields.SECTIONS)
 
 
-def _attach(form, table: RowTable | None, errors: dict[str, list], row_map: list[int]) -> tuple[list[dict], list]:
+def _attach(form, errors: dict[str, list], positions: dict[str, list[int]]) -> tuple[list[dict], list]:
     """Put each error next to its field (row errors on the row the user typed in). Returns the summary
     for the top of the page (the field's id to link to, its label, the message) and the errors about
-    the row table as a whole."""
+    a table of rows as a whole."""
     summary: list[dict] = []
     table_errors: list[str] = []
     for path, messages in errors.items():
         parts = path.split(".")
         texts = [str(m) for m in messages]
         head = parts[0]
-        if table is not None and head == table.name:
-            if len(parts) == 3 and parts[1].isdigit() and parts[2] in table.parts:
+        form_field = form._fields.get(head) if head != "version" else None
+        if isinstance(form_field, FieldList):
+            entries = form_field.entries
+            sent = positions.get(head, [])
+            if len(parts) == 3 and parts[1].isdigit():
                 index = int(parts[1])
-                row = row_map[index] if index < len(row_map) else index
-                table.errors.setdefault((row, parts[2]), []).extend(texts)
-                summary.extend({"id": table.id(row, parts[2]), "label": fields.label_of(f"{head}.{row}.{parts[2]}"),
-                                "message": t} for t in texts)
-            else:
-                table_errors.extend(texts)
-                summary.extend({"id": head, "label": fields.label_of(path), "message": t} for t in texts)
-            continue
-        form_field = form._fields.get(head)
-        if form_field is not None and head != "version":
+                row = sent[index] if index < len(sent) else index
+                cell = entries[row].form._fields.get(parts[2]) if row < len(entries) else None
+                if cell is not None:
+                    cell.errors = [*(cell.errors or []), *texts]
+                    summary.extend({"id": cell.id, "label": fields.label_of(f"{head}.{row}.{parts[2]}"),
+                                    "message": t} for t in texts)
+                    continue
+            table_errors.extend(texts)
+            summary.extend({"id": head, "label": fields.label_of(path), "message": t} for t in texts)
+        elif form_field is not None:
             form_field.errors = [*(form_field.errors or []), *texts]
             summary.extend({"id": form_field.id, "label": fields.label_of(path), "message": t} for t in texts)
         else:
@@ -58,24 +62,9 @@ def _attach(form, table: RowTable | None, errors: dict[str, list], row_map: list
 
 def _saved_values(application: Application, names: list[str], locale: str) -> dict[str, str]:
     """The values now saved, for the fields someone else changed (shown next to what the user typed)."""
-    shown = {}
-    for name in names:
-        value = getattr(application, name, None)
-        if name == "products":
-            shown[name] = "; ".join(f"{p.get('name') or '—'} ({p.get('hs_code') or '—'})" for p in value or [])
-        elif name == "capital_shares":
-            shown[name] = ", ".join(f"{country_name(k, locale)} {v} %" for k, v in (value or {}).items())
-        elif isinstance(value, bool):
-            shown[name] = _("Yes") if value else _("No")
-        elif name == "sector":
-            shown[name] = str(fields.SECTOR_LABELS.get(value, value or "—"))
-        elif name == "side":
-            shown[name] = str(fields.SIDE_LABELS.get(value, value or "—"))
-        elif isinstance(value, list):
-            shown[name] = ", ".join(value)
-        else:
-            shown[name] = "—" if value is None else str(value)
-    return shown
+    values = fields.values_of(application)
+    return {name: "—" if values.get(name) in (None, [], {}) else
+            fields.FIELDS[name].kind.display(values[name], values, locale) for name in names}
 
 
 @bp.route("/applications/<int:application_id>/edit/<section>", methods=["GET", "POST"])
@@ -92,7 +81,6 @@ def edit_section(application_id: int, section: str):
         abort(404)
     locale = str(get_locale())
     form = SECTION_FORMS[section]()
-    table: RowTable | None = None
     summary: list[dict] = []
     table_errors: list[str] = []
     conflict = None
@@ -101,13 +89,12 @@ def edit_section(application_id: int, section: str):
     if request.method == "GET":
         fill_form(form, application)
         form.version.data = str(application.version)
-        table = saved_table(section, application)
     else:
         if not form.validate_on_submit():
             abort(400)
-        table = typed_table(section, request.form)
-        if "more_rows" in request.form and table is not None:
-            table.pad(MORE_ROWS)
+        if "more_rows" in request.form and row_lists(form):
+            for rows in row_lists(form):
+                add_rows(rows)
             unsaved = True
         elif "search_codes" in request.form or "add_code" in request.form:
             unsaved = True
@@ -118,7 +105,7 @@ def edit_section(application_id: int, section: str):
                     form.activity_codes.data = ", ".join([*codes, code])
             search_results = assessment.search_activities(form.activity_query.data or "", locale)
         else:
-            data, row_maps = form_data(form, table)
+            data, positions = form_data(form)
             try:
                 services.update_application(application, current_user, data, parse_version(form.version.data))
             except StaleVersion as error:
@@ -132,8 +119,7 @@ def edit_section(application_id: int, section: str):
             except ZoneError as error:
                 db.session.rollback()
                 application = load_application(application_id)
-                summary, table_errors = _attach(form, table, error.fields,
-                                                row_maps.get(table.name, []) if table else [])
+                summary, table_errors = _attach(form, error.fields, positions)
                 if not error.fields:
                     flash(str(error.message), "error")
             else:
@@ -154,7 +140,7 @@ def edit_section(application_id: int, section: str):
     position = SECTION_ORDER.index(section)
     return render_template(
         "applications/section.html", application=application, form=form, section=fields.SECTIONS[section],
-        fields=fields, summary_items=summary, table=table, table_errors=table_errors, conflict=conflict,
+        fields=fields, summary_items=summary, table_errors=table_errors, conflict=conflict,
         unsaved=unsaved, countries=country_choices(locale),
         search_results=search_results, chosen_codes=chosen_codes,
         sections=presenters.section_states(problems), side=application.side,
