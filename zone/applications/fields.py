@@ -7,8 +7,8 @@ through :func:`clean` (a draft may lack anything), and submission asks :func:`mi
 absent or inconsistent. Error keys are API field paths (``jobs_local``, ``products.0.hs_code``,
 ``capital_shares.KZ``); messages are lazy translations.
 
-Adding a field: one entry in ``FIELDS`` (and its column in :mod:`zone.applications.models`, a migration and
-the translations of its label); see docs/architecture.md.
+Adding a field: one entry in ``FIELDS`` (its column follows, see ``models.ApplicationFields``), a migration
+and the translations of its label; see docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           _l("A short name, e.g. “Plant for drip irrigation systems”.")),
     Field("project_description", "project", kinds.Text(max_length=10000, multiline=True), _l("Project description"),
           _l("What you will produce, with which technology, for which markets. A few paragraphs are enough.")),
-    Field("sector", "project", kinds.Choice(choices=SECTORS, labels=SECTOR_LABELS, upper=False,
+    Field("sector", "project", kinds.Choice(choices=SECTORS, labels=SECTOR_LABELS, upper=False, length=40,
                                             message=_l("Choose a sector from the list.")), _l("Sector")),
     Field("activity_codes", "project", kinds.Codes(), _l("OKED activity codes"),
           _l("Separate codes with commas, e.g. 22.21, 25.11. Only manufacturing (OKED section C, divisions "
@@ -105,11 +105,11 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
     Field("jobs_local", "operations", kinds.Count(), _l("Of which local residents"),
           _l("Citizens of the country of this part of the centre; cannot exceed the total.")),
     Field("land_area_ha", "operations",
-          kinds.Amount(high=Decimal(100), places=4, unit=_l("ha"),
+          kinds.Amount(high=Decimal(100), places=4, digits=12, unit=_l("ha"),
                        range_message=_l("Enter an area greater than 0 and at most 100 ha.")),
           _l("Land needed, hectares"), _l("E.g. 2.5. Each part of the centre is about 50 ha.")),
     Field("building_area_m2", "operations",
-          kinds.Amount(high=Decimal(10_000_000), unit=_l("m²"),
+          kinds.Amount(high=Decimal(10_000_000), digits=14, unit=_l("m²"),
                        range_message=_l("Enter an area greater than 0 and at most 10 000 000 m².")),
           _l("Buildings needed, m² (optional)"), _l("Leave empty if you will not rent or build premises."),
           required="never"),

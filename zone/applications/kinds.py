@@ -23,6 +23,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, Date, Integer, Numeric, String
+from sqlalchemy import Text as TextColumn
+from sqlalchemy.types import TypeEngine
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.utils import unset_value
@@ -61,6 +64,10 @@ class Kind:
     def schema_in(self) -> dict:
         raise NotImplementedError
 
+    def column_type(self) -> TypeEngine:
+        """How the value is stored (the column of ``applications``; a migration follows a change)."""
+        raise NotImplementedError
+
     def schema_out(self) -> dict:
         return self.schema_in()
 
@@ -85,6 +92,7 @@ class Choice(Kind):
     message: Any = None
     upper: bool = True
     as_radio: bool = False
+    length: int | None = None  # the column's length when longer than the longest choice
 
     @property
     def widget(self) -> str:  # type: ignore[override]
@@ -98,6 +106,9 @@ class Choice(Kind):
 
     def schema_in(self):
         return {"type": "string", "enum": list(self.choices)}
+
+    def column_type(self):
+        return String(self.length or max(len(c) for c in self.choices))
 
     def form_field(self, label):
         pairs = [(c, self.labels.get(c, c)) for c in self.choices]
@@ -116,6 +127,9 @@ class Text(Kind):
 
     def schema_in(self):
         return {"type": "string", "maxLength": self.max_length}
+
+    def column_type(self):
+        return TextColumn() if self.multiline else String(self.max_length)
 
     def form_field(self, label):
         return TextAreaField(label) if self.multiline else StringField(label)
@@ -140,6 +154,9 @@ class Codes(Kind):
     def schema_out(self):
         return {"type": "array", "items": {"type": "string"}}
 
+    def column_type(self):
+        return JSON()
+
     def form_text(self, value):
         return ", ".join(value or [])
 
@@ -153,6 +170,7 @@ class Amount(Kind):
     low: Decimal = Decimal(0)
     high: Decimal = v.MAX_AMOUNT
     places: int = 2
+    digits: int = 20  # the column's precision
     low_inclusive: bool = False
     range_message: Any = None
     unit: Any = None  # shown after the number (a lazy translation: "ha", "m²")
@@ -180,10 +198,13 @@ class Amount(Kind):
     def schema_out(self):
         return DECIMAL_OUT
 
+    def column_type(self):
+        return Numeric(self.digits, self.places)
+
 
 def Percent() -> Amount:  # a kind, named like the others
-    return Amount(low=Decimal(0), high=Decimal(100), places=2, low_inclusive=True, range_message=v.MSG_PERCENT,
-                  percent=True)
+    return Amount(low=Decimal(0), high=Decimal(100), places=2, digits=5, low_inclusive=True,
+                  range_message=v.MSG_PERCENT, percent=True)
 
 
 @dataclass(frozen=True)
@@ -198,6 +219,9 @@ class Count(Kind):
 
     def schema_in(self):
         return {"type": "integer", "minimum": 0, "maximum": v.MAX_JOBS}
+
+    def column_type(self):
+        return Integer()
 
 
 @dataclass(frozen=True)
@@ -218,6 +242,9 @@ class YesNo(Kind):
 
     def schema_in(self):
         return {"type": "boolean"}
+
+    def column_type(self):
+        return Boolean()
 
     def form_field(self, label):
         if self.as_checkbox:
@@ -252,6 +279,9 @@ class Day(Kind):
 
     def schema_in(self):
         return {"type": "string", "format": "date"}
+
+    def column_type(self):
+        return Date()
 
     def form_field(self, label):
         return StringField(label, widget=DateInput())
@@ -315,6 +345,9 @@ class Rows(Kind):
     def rows_of(self, value: Any) -> list[dict]:
         """The saved value as table rows."""
         return list(value or [])
+
+    def column_type(self):
+        return JSON()
 
     def form_text(self, value):
         return [{part: Kind().form_text(item.get(part)) for part in self.parts} for item in self.rows_of(value)]

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Numeri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zone.accounts.models import User
+from zone.applications.fields import FIELDS
 from zone.applications.workflow import Status
 from zone.companies.models import Company
 from zone.database import utcnow
@@ -17,7 +18,12 @@ from zone.extensions import db
 _STATUSES = ", ".join(f"'{s.value}'" for s in Status)
 
 
-class Application(db.Model):
+# One nullable column per field of the schema, of the type its kind stores (Numeric(20, 2), String(300), JSON...).
+ApplicationFields = type("ApplicationFields", (), {
+    name: mapped_column(name, field.kind.column_type(), nullable=True) for name, field in FIELDS.items()})
+
+
+class Application(ApplicationFields, db.Model):
     __tablename__ = "applications"
     audit_type = "application"
     __table_args__ = (
@@ -38,27 +44,8 @@ class Application(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=Status.DRAFT)
     version: Mapped[int] = mapped_column(default=1)  # bumped by every change; guards concurrent edits
 
-    # The application's facts (API.md). A draft may lack any of them.
-    side: Mapped[str | None] = mapped_column(String(2))
-    project_title: Mapped[str | None] = mapped_column(String(300))
-    project_description: Mapped[str | None] = mapped_column(Text)
-    sector: Mapped[str | None] = mapped_column(String(40))
-    activity_codes: Mapped[list | None] = mapped_column(JSON)
-    products: Mapped[list | None] = mapped_column(JSON)  # [{"name", "hs_code", "annual_volume", "unit"}]
-    investment_amount: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
-    investment_currency: Mapped[str | None] = mapped_column(String(3))
-    own_funds_share: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
-    jobs_total: Mapped[int | None]
-    jobs_local: Mapped[int | None]
-    land_area_ha: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
-    building_area_m2: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    priority_income_share: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
-    has_branches_outside_zone: Mapped[bool | None]
-    capital_shares: Mapped[dict | None] = mapped_column(JSON)  # {"UZ": 40, "KZ": 60}
-    export_share: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
-    construction_start: Mapped[date | None] = mapped_column(Date)
-    production_start: Mapped[date | None] = mapped_column(Date)
-    foreign_documents_apostilled: Mapped[bool | None]
+    # The application's facts (API.md) are the columns of ApplicationFields: one per entry of the field
+    # schema (zone.applications.fields), typed by its kind. A draft may lack any of them.
     investment_usd: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))  # derived at submission
 
     # Review
