@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from zone.accounts.models import User
 from zone.audit.models import AuditEvent
@@ -133,3 +133,28 @@ class TestApiRegister:
         response = client.post("/api/v1/register", data=payload, content_type="application/json")
         assert response.status_code == 400
         assert response.get_json()["error"]["code"] == "malformed_json"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/register", "page"])
+def test_two_registrations_of_one_email_that_both_pass_the_check_give_409_not_500(client, valid_bin, monkeypatch,
+                                                                                  path):
+    """Two requests can both find the email free before either inserts (on PostgreSQL they run at once);
+    the unique key then refuses the second, which must read as "email taken", with nothing half-made."""
+    from zone.companies import registration
+
+    body = {"email": "race@firm.kz", "password": "a-long-secret-1",
+            "company": {"name": "АО Гонка", "tax_id": valid_bin(), "registration_country": "KZ"}}
+    assert client.post("/api/v1/register", json=body).status_code == 201
+    monkeypatch.setattr(registration, "_check_email_free", lambda email: None)  # as if the check ran first
+    if path == "page":
+        client.post("/logout")
+        response = client.post("/register", data=form(valid_bin, email="race@firm.kz", company_name="АО Гонка 2"))
+        assert response.status_code == 200, response.status_code
+        assert "already exists" in response.get_data(as_text=True) or "уже" in response.get_data(as_text=True)
+    else:
+        response = client.post("/api/v1/register", json={**body, "company": {**body["company"], "name": "АО 2"}})
+        assert response.status_code == 409, response.get_json()
+        assert response.get_json()["error"]["code"] == "email_taken"
+    with client.application.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "race@firm.kz")) == 1
+        assert db.session.scalar(select(func.count()).select_from(Company).where(Company.name.like("АО%2"))) == 0

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from zone.accounts.models import ApiToken, User, new_session_nonce
 from zone.accounts.passwords import dummy_verify, hash_password, needs_rehash, password_problem, verify_password
@@ -137,6 +138,19 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
+def add_user(user: User, taken: Conflict) -> None:
+    """Insert ``user``. Each caller checks the email first; two requests with one email can both pass that
+    check, and then the unique key refuses the second insert: that becomes ``taken`` (409 with the same
+    message as the check), not a server error, and the transaction stays usable for the rollback."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        if find_user_by_email(user.email) is None:
+            raise
+        raise taken from None
+
+
 def create_user(*, email: str, role: str, actor: User | None, password: str | None = None,
                 full_name: str | None = None, company_id: int | None = None, locale: str = "ru") -> User:
     """Create an account (staff by an admin or the CLI). Without a password, a set-password link is mailed."""
@@ -154,14 +168,14 @@ def create_user(*, email: str, role: str, actor: User | None, password: str | No
         fields["company_id"] = [_l("An applicant belongs to a company.")]
     if fields:
         raise ValidationFailed(_l("Some values are not valid."), fields=fields)
+    taken = Conflict(_l("An account with this email already exists."), code="email_taken",
+                     fields={"email": [_l("This email is already registered.")]})
     if find_user_by_email(email) is not None:
-        raise Conflict(_l("An account with this email already exists."), code="email_taken",
-                       fields={"email": [_l("This email is already registered.")]})
+        raise taken
     user = User(email=email, role=role, full_name=(full_name or "").strip() or None,
                 company_id=company_id if role == Role.APPLICANT else None, locale=locale,
                 password_hash=hash_password(password or secrets.token_urlsafe(32)))
-    db.session.add(user)
-    db.session.flush()
+    add_user(user, taken)
     record("user.create", user, actor=actor, details={"email": email, "role": role})
     if password is None:
         request_password_reset(email, kind="account_created")

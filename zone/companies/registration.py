@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from zone.accounts.models import User
 from zone.accounts.passwords import hash_password, password_problem
 from zone.accounts.roles import Role
-from zone.accounts.services import email_problem, find_user_by_email, normalise_email
+from zone.accounts.services import add_user, email_problem, find_user_by_email, normalise_email
 from zone.audit.services import record
 from zone.companies import claims
 from zone.companies.models import Company
@@ -19,12 +19,16 @@ from zone.extensions import db
 from zone.vocabulary import is_country
 
 
-def _check_email_free(email: str) -> None:
+def _email_taken() -> Conflict:
     """The API promises 409 for an email in use; the page says the same and points to sign-in and reset.
     Nothing is said of the tax id: a registration claims it, and a second claim is accepted."""
+    message = _l("An account with this email already exists. Sign in or reset the password.")
+    return Conflict(message, code="email_taken", fields={"email": [message]})
+
+
+def _check_email_free(email: str) -> None:
     if find_user_by_email(email) is not None:
-        message = _l("An account with this email already exists. Sign in or reset the password.")
-        raise Conflict(message, code="email_taken", fields={"email": [message]})
+        raise _email_taken()
 
 
 def validate_registration(email: str, password: str, name: str, tax_id: str, country: str) -> dict:
@@ -62,8 +66,7 @@ def register_company(*, email: str, password: str, company_name: str, tax_id: st
     db.session.flush()
     user = User(email=email, password_hash=hash_password(password), role=Role.APPLICANT, company_id=company.id,
                 full_name=(full_name or "").strip() or None, locale=locale)
-    db.session.add(user)
-    db.session.flush()
+    add_user(user, _email_taken())
     record("company.register", company, actor=user, details={"name": company_name, "tax_id": tax_id,
                                                               "country": country})
     record("user.create", user, actor=user, details={"email": email, "role": Role.APPLICANT})

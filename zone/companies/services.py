@@ -18,6 +18,7 @@ from sqlalchemy import select
 from zone.accounts.models import User
 from zone.accounts.passwords import hash_password, password_problem
 from zone.accounts.roles import Role
+from zone.accounts.services import add_user, email_problem, find_user_by_email, normalise_email
 from zone.audit.services import record
 from zone.companies.models import Company
 from zone.companies.records import Invitation
@@ -66,7 +67,6 @@ def has_submitted_application(company_id: int) -> bool:
 
 def clean_profile(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list]]:
     """Validate profile input (all fields): returns (values, errors by field)."""
-    from zone.accounts.services import email_problem, normalise_email
 
     values: dict[str, Any] = {}
     errors: dict[str, list] = {}
@@ -158,7 +158,6 @@ def invitation_token(invitation: Invitation) -> str:
 def invite_member(company: Company, actor: User, email: str) -> Invitation:
     """Invite a colleague by email to join the company's account (as an applicant). An earlier pending
     invitation to the same address is replaced. Raises ValidationFailed or Conflict (email in use)."""
-    from zone.accounts.services import email_problem, find_user_by_email, normalise_email
 
     problem = text_problem(email)
     email = normalise_email(_text(email))
@@ -208,7 +207,6 @@ def invitation_for_token(token: str) -> Invitation | None:
 def accept_invitation(token: str, *, full_name: str, password: str, locale: str = "ru") -> User:
     """Create the invitee's account in the company. Raises ValidationFailed (bad link, name, password)
     or Conflict (the email got an account meanwhile)."""
-    from zone.accounts.services import find_user_by_email
 
     invitation = invitation_for_token(token)
     if invitation is None:
@@ -227,13 +225,13 @@ def accept_invitation(token: str, *, full_name: str, password: str, locale: str 
         fields["password"] = [problem]
     if fields:
         raise ValidationFailed(_l("Some values are not valid."), fields=fields)
+    taken = Conflict(_l("An account with this email already exists. Sign in or reset the password."),
+                     code="email_taken")
     if find_user_by_email(invitation.email) is not None:
-        raise Conflict(_l("An account with this email already exists. Sign in or reset the password."),
-                       code="email_taken")
+        raise taken
     user = User(email=invitation.email, role=Role.APPLICANT, company_id=invitation.company_id, full_name=full_name,
                 password_hash=hash_password(password), locale=locale)
-    db.session.add(user)
-    db.session.flush()
+    add_user(user, taken)
     invitation.accepted_at, invitation.accepted_user_id = utcnow(), user.id
     record("user.create", user, actor=user, details={"email": user.email, "role": Role.APPLICANT,
                                                      "via": "invitation", "invitation_id": invitation.id})
