@@ -2,7 +2,8 @@
 
 Database: SQLite files in a temporary directory, or the PostgreSQL server of ``ZONE_BENCH_DATABASE_URL``
 (one database per size, ``zone_bench_<n>``, dropped and recreated). Options: ``--sizes 1000,100000``,
-``--seconds 10`` (per throughput run), ``--no-write`` (print only).
+``--seconds 10`` (per throughput run), ``--compliance-residents 10000`` (the daily compliance run, 0 skips
+it), ``--no-write`` (print only).
 """
 
 from __future__ import annotations
@@ -170,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--compliance-residents", type=int, default=10_000)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--probe-export")
     parser.add_argument("--database")
@@ -215,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         results["rates"].extend(inprocess.issuance_vs_bare_render(app, runs=8))
         results["rates"].append(inprocess.agreement_issuance(app, runs=8))
         _dispose(app)
+        if args.compliance_residents:
+            from bench import compliance
+
+            results["compliance"] = compliance.bench(args.compliance_residents, workdir)
     results["elapsed"] = time.monotonic() - started
     results["environment"] = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),

@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from zone.accounts.models import User
 from zone.applications.services import company_users
@@ -252,11 +253,13 @@ def decline(case: ComplianceCase, actor: User, reason: Any, today: date) -> Comp
 
 
 def open_cases_of(certificate_ids: list[int]) -> dict[int, dict[str, ComplianceCase]]:
-    """The open cases of these certificates, by certificate and condition (one query)."""
+    """The open cases of these certificates, by certificate and condition, with their certificates (two
+    queries, the second only when there are cases: the daily run follows each certificate's status)."""
     found: dict[int, dict[str, ComplianceCase]] = {}
     if certificate_ids:
-        for case in db.session.scalars(select(ComplianceCase).where(ComplianceCase.certificate_id.in_(certificate_ids),
-                                                                     ComplianceCase.open.is_(True))):
+        for case in db.session.scalars(select(ComplianceCase).options(selectinload(ComplianceCase.certificate))
+                                       .where(ComplianceCase.certificate_id.in_(certificate_ids),
+                                              ComplianceCase.open.is_(True))):
             found.setdefault(case.certificate_id, {})[case.condition_id] = case
     return found
 
