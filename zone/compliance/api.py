@@ -19,7 +19,7 @@ from zone.certificates.models import LIVE_STATUSES, Certificate
 from zone.compliance import exports, policies, presenters, queries, services
 from zone.compliance import facts as resident_facts
 from zone.compliance.engine import evaluate
-from zone.compliance.ruleset import registry
+from zone.compliance.ruleset import TEXT_LANGUAGES, registry
 from zone.errors import NotFound, ValidationFailed
 from zone.extensions import db
 from zone.web.access import AUTHENTICATED, allow
@@ -29,7 +29,9 @@ STATUSES = ("compliant", "at_risk", "breach")
 
 
 def language() -> str:
-    return "ru" if str(get_locale() or "ru") == "ru" else "en"
+    """The reader's language for the rule set's texts (a text without it reads in English)."""
+    locale = str(get_locale() or "ru")
+    return locale if locale in TEXT_LANGUAGES else "en"
 
 
 def on_date_arg(args) -> date:

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from zone.compliance.facts import DueDates, ResidentFacts
-from zone.compliance.ruleset import Condition, RuleSet
+from zone.compliance.ruleset import TEXT_LANGUAGES, Condition, RuleSet
 from zone.reports.workflow import Kind
 
 MET, PENDING, AT_RISK, BREACHED = "met", "pending", "at_risk", "breached"
@@ -86,7 +86,7 @@ class Evaluation:
 
     def snapshot(self) -> dict:
         """What a decision stores: the result with its texts, so a later rule set never rewrites it."""
-        return {language: self.to_dict(language) for language in ("ru", "en")}
+        return {language: self.to_dict(language) for language in TEXT_LANGUAGES}
 
 
 def _days(rule_set: RuleSet, name: str, on_date: date) -> int:

@@ -47,11 +47,11 @@ def store_snapshot(certificate_id: int, evaluation: Evaluation) -> ComplianceSna
 
 
 def _result_of(case: ComplianceCase) -> dict:
-    """The case's condition as its opening evaluation explained it (English and Russian)."""
+    """The case's condition as the evaluation that last moved it explained it, in each stored language
+    (ru and en always; kk and uz in evaluations stored since the rule set has them)."""
     stored = case.snapshot.result
-    pick = {lang: next((c for c in stored[lang]["conditions"] if c["id"] == case.condition_id), {})
-            for lang in ("ru", "en")}
-    return pick
+    return {lang: next((c for c in stored[lang]["conditions"] if c["id"] == case.condition_id), {})
+            for lang in stored}
 
 
 def notify(case: ComplianceCase, kind: str, today: date, *, letter: bool = True) -> ComplianceNotice | None:
