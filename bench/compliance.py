@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bench import inprocess
-from bench.__main__ import _token, create_schema, database_url, make_app, signing_identity
+from bench.harness import create_schema, database_url, make_app, signing_identity, token
 from bench.seed import _insert, seed
 
 ON = date(2027, 2, 1)
@@ -188,7 +188,7 @@ def _auditor(app) -> dict:
 
     with app.app_context():
         email = db.session.execute(sa.text("SELECT email FROM users WHERE role = 'auditor' LIMIT 1")).scalar()
-    return _token(app, email)
+    return token(app, email)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,14 @@ and reports there are, and an evaluation "as of" a date only has to ignore what 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import Text, cast, func, select
 
 from zone.agreements.models import Agreement
-from zone.calendar import zone_timezone
+from zone.calendar import local_date, zone_timezone
 from zone.extensions import db
 from zone.reports import periods
 from zone.reports.models import Report
@@ -90,10 +90,10 @@ def load(certificates: list) -> dict[int, ResidentFacts]:
         select(Agreement.id, Agreement.application_id, Agreement.number, Agreement.decided_on,
                Agreement.countersign_due, Agreement.company_signed_at, Agreement.obligations)
         .where(Agreement.application_id.in_(list(by_application)))).all()
-    tz = zone_timezone()
+    tz = zone_timezone()  # read once for the batch
 
     def local(moment: datetime) -> date:
-        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(tz).date()
+        return local_date(moment, tz=tz)
 
     by_agreement: dict[int, ResidentFacts] = {}
     for row in agreements:
@@ -110,14 +110,9 @@ def load(certificates: list) -> dict[int, ResidentFacts]:
                Report.investment_cumulative, Report.jobs_total, Report.jobs_local, Report.revenue_total,
                Report.revenue_priority, cast(Report.output, Text), _first_filed())
         .where(Report.agreement_id.in_(list(by_agreement)), Report.head.is_(True))).tuples()
-    days: dict[datetime, date] = {}  # many reports are filed at the same moments
     for agreement_id, period, kind, end, due, status, investment, jobs, local_jobs, revenue, priority, output, \
             first in heads:
-        filed_on = None
-        if first is not None and status in FILED:
-            filed_on = days.get(first)
-            if filed_on is None:
-                filed_on = days[first] = local(first)
+        filed_on = local(first) if first is not None and status in FILED else None
         by_agreement[agreement_id].reports[period] = ReportFact(
             period, kind, end, due, filed_on, investment, jobs, local_jobs, revenue, priority,
             output is not None and output.strip() not in _EMPTY_JSON)
