@@ -1,7 +1,6 @@
 """What compliance adds to domains on lower floors at app creation, so that none of them imports it.
 
-A person's decision on a certificate moves its compliance cases at once.
-The certificates domain (a lower floor) calls the followers registered here after every suspension,
+A person's decision on a certificate moves its compliance cases at once: the certificates domain (a lower floor) calls the followers registered here after every suspension,
 reinstatement or revocation a person takes through the certificate's actions, in that transaction; the
 open cases of the certificate follow its new status as the daily run would, so the queue, the case page
 and the dashboard never show a stage the decision already passed.
@@ -30,6 +29,7 @@ def follow(certificate: Certificate, actor: User) -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Register the decision follower, the dashboard tile and the certificate pages' ``compliance_of``."""
     sanctions.follow_decisions(app, follow)
     dashboard.register_tile(app, chart.dashboard_tile)
     app.jinja_env.globals["compliance_of"] = presenters.summary
