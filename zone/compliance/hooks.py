@@ -1,9 +1,10 @@
 """What compliance adds to domains on lower floors at app creation, so that none of them imports it.
 
-A person's decision on a certificate moves its compliance cases at once: the certificates domain (a lower floor) calls the followers registered here after every suspension,
-reinstatement or revocation a person takes through the certificate's actions, in that transaction; the
-open cases of the certificate follow its new status as the daily run would, so the queue, the case page
-and the dashboard never show a stage the decision already passed.
+A person's decision on a certificate moves its compliance cases at once: the certificates domain (a lower
+floor) calls the followers registered here after every suspension, reinstatement or revocation a person
+takes through the certificate's actions, in that transaction; the open cases of the certificate follow its
+new status as the daily run would, so the queue, the case page and the dashboard never show a stage the
+decision already passed.
 
 The staff dashboard (review) draws the tile of open cases by stage; certificate pages show the resident's
 compliance through the template function ``compliance_of(certificate)``.
