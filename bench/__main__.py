@@ -2,14 +2,14 @@
 
 Database: SQLite files in a temporary directory, or the PostgreSQL server of ``ZONE_BENCH_DATABASE_URL``
 (one database per size, ``zone_bench_<n>``, dropped and recreated). Options: ``--sizes 1000,100000``,
-``--seconds 10`` (per throughput run), ``--no-write`` (print only).
+``--seconds 10`` (per throughput run), ``--compliance-residents 10000`` (the daily compliance run, 0 skips
+it), ``--no-write`` (print only).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import platform
 import subprocess
@@ -20,77 +20,19 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from bench import http_load, inprocess
+from bench.harness import create_schema, database_url, make_app, signing_identity, token
 from bench.report import write_report
 from bench.seed import PASSWORD, seed
 from bench.server import ROOT, gunicorn
-from config import normalise_database_url
 
 DEFAULT_SIZES = (1_000, 100_000)
-
-
-def database_url(size: int, workdir: Path, suffix: str = "") -> str:
-    base = os.environ.get("ZONE_BENCH_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{workdir / f'bench-{size}{suffix}.sqlite3'}"
-    url = sa.engine.make_url(normalise_database_url(base))
-    name = f"zone_bench_{size}{suffix}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def make_app(url: str, workdir: Path, **overrides):
-    from zone import create_app
-
-    config = {
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "RATELIMIT_ENABLED": False,
-        "WTF_CSRF_ENABLED": False, "UPLOAD_DIR": workdir / "uploads", "MAIL_OUTBOX_DIR": workdir / "outbox",
-        "SIGNING_P12_PATH": workdir / "signing" / "signer.p12", "SIGNING_CA_PATH": workdir / "signing" / "ca.pem",
-        "BASE_URL": "http://127.0.0.1:5000", **overrides,
-    }
-    app = create_app("development", config)
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    return app
-
-
-def create_schema(app) -> None:
-    from zone.extensions import db
-
-    with app.app_context():
-        db.create_all()
-
-
-def signing_identity(workdir: Path) -> None:
-    from zone.certificates.signing import create_dev_signing_identity
-
-    (workdir / "signing").mkdir(parents=True, exist_ok=True)
-    create_dev_signing_identity(workdir / "signing")
 
 
 def _login(client, email: str) -> None:
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     if response.status_code != 302:
         raise RuntimeError(f"cannot sign in as {email}: HTTP {response.status_code}")
-
-
-def _token(app, email: str) -> dict:
-    from sqlalchemy import select
-
-    from zone.accounts.models import User
-    from zone.accounts.services import issue_api_token
-    from zone.extensions import db
-
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == email))
-        token, _row = issue_api_token(user)
-        db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _url(app, endpoint: str, **values) -> str | None:
@@ -109,7 +51,7 @@ def measure_pages(app, seeded) -> list[inprocess.Latency]:
     staff, company = app.test_client(), app.test_client()
     _login(staff, seeded.users["reviewer"])
     _login(company, seeded.dashboard_email)
-    auditor = _token(app, seeded.users["auditor"])
+    auditor = token(app, seeded.users["auditor"])
     pages = [
         ("staff queue (HTML, reviewer)", staff, "review.queue"),
         ("applicant dashboard (HTML, 25 applications)", company, "applications.dashboard"),
@@ -161,7 +103,7 @@ def measure_exports(url: str, seeded) -> list[inprocess.Export]:
 def probe_export(kind: str, url: str, email: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = make_app(url, Path(tmp))
-        headers = _token(app, email)
+        headers = token(app, email)
         result = inprocess.export_probe(app, f"/api/v1/certificates/export.{kind}", headers, f"export.{kind}")
     print(json.dumps(asdict(result)))
 
@@ -170,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--compliance-residents", type=int, default=10_000)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--probe-export")
     parser.add_argument("--database")
@@ -215,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         results["rates"].extend(inprocess.issuance_vs_bare_render(app, runs=8))
         results["rates"].append(inprocess.agreement_issuance(app, runs=8))
         _dispose(app)
+        if args.compliance_residents:
+            from bench import compliance
+
+            results["compliance"] = compliance.bench(args.compliance_residents, workdir)
     results["elapsed"] = time.monotonic() - started
     results["environment"] = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from bench import inprocess
-from bench.__main__ import _token, create_schema, database_url, make_app, signing_identity
+from bench.harness import create_schema, database_url, make_app, signing_identity, token
 from bench.seed import _insert, seed
 
 ON = date(2027, 2, 1)
@@ -74,23 +77,99 @@ def _residents(count: int) -> int:
     return len(certs)
 
 
-def measure(app, residents: int) -> list[str]:
+@dataclass
+class RunFigure:
+    label: str
+    residents: int
+    seconds: float
+    statements_per_batch: float
+    batch_statements: tuple[int, int]  # fewest and most statements of one batch after the first
+    opened: int
+    rss_before_mb: float
+    rss_after_mb: float
+
+    @property
+    def per_second(self) -> float:
+        return self.residents / self.seconds
+
+
+def _rss_mb() -> float:
+    """The process's resident memory now (Linux), in MB; the peak where /proc is missing."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed_run(app, label: str, batch_size: int) -> RunFigure:
     from zone.compliance.run import run
     from zone.extensions import db
 
-    lines = []
-    for label in ("first run (opens the cases, signs the letters)", "second run the same day (steady state)"):
-        with app.app_context(), app.test_request_context("/", method="POST"), \
-                inprocess.counting_queries(db.engine) as counter:
+    before = _rss_mb()
+    marks: list[int] = []  # the statement count at each commit: the run commits once per batch
+    with app.app_context(), app.test_request_context("/", method="POST"), \
+            inprocess.counting_queries(db.engine) as counter:
+
+        def _mark(_session) -> None:
+            marks.append(counter.count)
+
+        sa.event.listen(Session, "after_commit", _mark)
+        try:
             started = time.perf_counter()
-            counts = run(ON, batch_size=500)
+            counts = run(ON, batch_size=batch_size)
             seconds = time.perf_counter() - started
-        batches = -(-residents // 500)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        lines.append(f"{label}: {counts['residents']:,} residents in {seconds:.1f} s = "
-                     f"{counts['residents'] / seconds:,.0f}/s; {counter.count / batches:.0f} statements per batch; "
-                     f"opened {counts['opened']}; peak RSS {rss:.0f} MB")
-    return lines
+        finally:
+            sa.event.remove(Session, "after_commit", _mark)
+    batches = -(-counts["residents"] // batch_size)
+    # Batches after the first (which also reads the rule set and the calendar once for the run); the last
+    # commit is the end of the run (cases of certificates no longer live).
+    per_batch = [b - a for a, b in itertools.pairwise(marks[:batches])] or [0]
+    return RunFigure(label, counts["residents"], seconds, counter.count / batches, (min(per_batch), max(per_batch)),
+                     counts["opened"], before, _rss_mb())
+
+
+def measure(app) -> list[RunFigure]:
+    """The first run, the steady state (a second run the same day) and the steady state in half-size
+    batches: the same statements per batch shows that they do not grow with the residents in a batch."""
+    return [_timed_run(app, "first run (opens the cases, signs the letters)", 500),
+            _timed_run(app, "second run the same day (steady state)", 500),
+            _timed_run(app, "steady state in batches of 250", 250)]
+
+
+def what_if(app) -> inprocess.Latency:
+    from zone.extensions import db
+
+    with app.app_context():
+        serial = db.session.execute(sa.text("SELECT serial FROM certificates WHERE status = 'active' "
+                                            "ORDER BY id LIMIT 1")).scalar()
+    return inprocess.page_latency(app, app.test_client(), "what-if (GET /api/v1/certificates/{serial}/compliance)",
+                                  f"/api/v1/certificates/{serial}/compliance?on_date={ON.isoformat()}",
+                                  headers=_auditor(app), runs=200)
+
+
+def bench(residents: int, workdir: Path) -> dict:
+    """Seed ``residents`` residents in ``workdir`` and measure; the figures for :mod:`bench.report`."""
+    app = make_app(database_url(residents, workdir, "_compliance"), workdir)
+    create_schema(app)
+    started = time.perf_counter()
+    with app.app_context():
+        seed(int(residents / 0.7) + 10)
+        count = _residents(residents)
+    print(f"seeded {count:,} residents with 8 quarters each in {time.perf_counter() - started:.0f} s", flush=True)
+    runs = measure(app)
+    for figure in runs:
+        print(f"{figure.label}: {figure.residents:,} residents in {figure.seconds:.1f} s = {figure.per_second:,.0f}/s; "
+              f"{figure.statements_per_batch:.0f} statements per batch on average, "
+              f"{figure.batch_statements[0]}–{figure.batch_statements[1]} after the first; opened {figure.opened}; "
+              f"RSS {figure.rss_before_mb:.0f} → {figure.rss_after_mb:.0f} MB", flush=True)
+    latency = what_if(app)
+    print(f"what-if endpoint: {latency}", flush=True)
+    with app.app_context():
+        from zone.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    return {"residents": count, "runs": runs, "what_if": latency}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,23 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="zone-bench-compliance-") as tmp:
         workdir = Path(tmp)
         signing_identity(workdir)
-        app = make_app(database_url(args.residents, workdir, "_compliance"), workdir)
-        create_schema(app)
-        with app.app_context():
-            seed(int(args.residents / 0.7) + 10)
-            residents = _residents(args.residents)
-        print(f"seeded {residents:,} residents with 8 quarters each", flush=True)
-        for line in measure(app, residents):
-            print(line, flush=True)
-        with app.app_context():
-            from zone.extensions import db
-
-            serial = db.session.execute(sa.text("SELECT serial FROM certificates WHERE status = 'active' "
-                                                "ORDER BY id LIMIT 1")).scalar()
-        latency = inprocess.page_latency(app, app.test_client(), "what-if",
-                                         f"/api/v1/certificates/{serial}/compliance?on_date={ON.isoformat()}",
-                                         headers=_auditor(app), runs=200)
-        print(f"what-if endpoint: {latency}", flush=True)
+        bench(args.residents, workdir)
     return 0
 
 
@@ -125,7 +188,7 @@ def _auditor(app) -> dict:
 
     with app.app_context():
         email = db.session.execute(sa.text("SELECT email FROM users WHERE role = 'auditor' LIMIT 1")).scalar()
-    return _token(app, email)
+    return token(app, email)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.__main__ import create_schema, make_app, signing_identity
+from bench.harness import create_schema, make_app, signing_identity
 from bench.report import replace_section
 from bench.seed import PASSWORD, seed
 from bench.server import ROOT, gunicorn

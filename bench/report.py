@@ -115,6 +115,33 @@ def write_report(results: dict, path: Path | None) -> str:
             lines.append(f"| {e.label} | {e.rows:,} | {e.seconds:.1f} s | {e.megabytes:.1f} MB "
                          f"| {e.peak_rss_mb:.0f} MB | {e.note} |")
 
+    compliance = results.get("compliance")
+    if compliance:
+        lines += ["", f"### The daily compliance run ({compliance['residents']:,} residents, eight quarters each; "
+                  "one core)", "",
+                  "| run | residents/s | SQL statements per batch (average; each batch after the first) "
+                  "| cases opened | memory before → after |",
+                  "|---|---:|---:|---:|---:|"]
+        for r in compliance["runs"]:
+            low, high = r.batch_statements
+            lines.append(f"| {r.label} | {r.per_second:,.0f} | {r.statements_per_batch:.0f}; "
+                         f"{low if low == high else f'{low}–{high}'} | {r.opened:,} "
+                         f"| {r.rss_before_mb:.0f} → {r.rss_after_mb:.0f} MB |")
+        _first, steady, halves = compliance["runs"]
+        w = compliance["what_if"]
+        lines.append(f"| what-if endpoint | p50 {_ms(w.p50_ms)}, p95 {_ms(w.p95_ms)} | {w.queries_max} per request "
+                     "| | |")
+        targets.append(("compliance run ≥ 500 residents/s (steady state)", f"{steady.per_second:,.0f}/s",
+                        steady.per_second >= 500))
+        targets.append(("compliance run: SQL statements per batch do not grow with the batch (most in a batch "
+                        "of 500 / of 250)", f"{steady.batch_statements[1]} / {halves.batch_statements[1]}",
+                        steady.batch_statements[1] <= halves.batch_statements[1]))
+        growth = steady.rss_after_mb - steady.rss_before_mb
+        targets.append(("compliance run: flat memory (steady-state growth ≤ 16 MB)", f"{growth:+.0f} MB",
+                        growth <= 16))
+        if w.p95_ms is not None:
+            targets.append(("compliance what-if p95 ≤ 50 ms", _ms(w.p95_ms), w.p95_ms <= 50))
+
     lines += ["", "### Targets", "", "| target | measured | verdict |", "|---|---:|---|"]
     lines += [f"| {name} | {value} | {_verdict(ok)} |" for name, value, ok in targets]
     text = "\n".join(lines) + "\n"

@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from zone.certificates import routes as certificates_routes
     from zone.companies import routes as companies_routes
     from zone.compliance import api as compliance_api
+    from zone.compliance import hooks as compliance_hooks
     from zone.compliance import routes as compliance_routes
     from zone.eligibility import api as eligibility_api
     from zone.eligibility import routes as eligibility_routes
@@ -172,7 +173,7 @@ def register_blueprints(app: Flask) -> None:
                 agreements_api, reports_api, compliance_api, registers_api, meta_api):
         csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(api.api_bp)
-    for hooks in (web_hooks, accounts_hooks, audit_hooks, review_hooks, api_hooks):
+    for hooks in (web_hooks, accounts_hooks, audit_hooks, review_hooks, api_hooks, compliance_hooks):
         hooks.init_app(app)
 
 

@@ -88,6 +88,9 @@ def test_a_missed_report_walks_the_ladder_to_suspension_and_back(app, client, re
         public = client.get("/api/v1/verify", query_string={"serial": resident.serial,
                                                             "tax_id": tax_id["company"]["tax_id"]}).get_json()
         assert public["status"] == "suspended"
+        # The case follows the decision at once, before any run.
+        case = _cases(client, resident.reviewer)[0]
+        assert case["stage"] == "suspended" and case["suspended_on"] == "2027-09-27"
     run(date(2027, 9, 28))
     case = _cases(client, resident.reviewer)[0]
     assert case["stage"] == "suspended" and case["suspended_on"] == "2027-09-27"
@@ -101,6 +104,7 @@ def test_a_missed_report_walks_the_ladder_to_suspension_and_back(app, client, re
         reinstated = client.post(f"/api/v1/certificates/{resident.serial}/reinstate", headers=resident.approver,
                                  json={"reason": "The report is filed."})
         assert reinstated.status_code == 200 and reinstated.get_json()["status"] == "active"
+        assert _cases(client, resident.reviewer) == []  # closed by the decision itself
     run(date(2027, 10, 4))
     assert _cases(client, resident.reviewer) == []
     [closed] = _cases(client, resident.reviewer, stage="all")

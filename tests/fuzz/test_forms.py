@@ -21,6 +21,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -205,7 +206,40 @@ def seeded(app, client, make_company, make_user, api_token):
         seed.report_ids.append(response.get_json()["id"])
         if submit:
             client.post(f"/api/v1/reports/{seed.report_ids[-1]}/submit", headers=company)
+    _compliance_cases(app, seed)
     return seed
+
+
+def _compliance_cases(app, seed) -> None:
+    """Two compliance cases on the first certificate, so that the forms to propose a sanction and to decline
+    one are on its compliance page: one due for a suspension proposal, one proposed by the reviewer."""
+    from datetime import date
+
+    from zone.certificates.models import Certificate, ProposalStatus, SanctionProposal
+    from zone.compliance.models import ComplianceCase, ComplianceSnapshot
+    from zone.compliance.workflow import Stage
+    from zone.extensions import db
+
+    with app.app_context():
+        certificate = db.session.scalar(sa.select(Certificate).where(Certificate.serial == seed.serials[0]))
+        snapshot = ComplianceSnapshot(certificate_id=certificate.id, on_date=date(2027, 1, 1),
+                                      rule_set_version="2026.1", rule_set_sha256="0" * 64, status="breach",
+                                      result={lang: {"conditions": []} for lang in ("ru", "en")})
+        db.session.add(snapshot)
+        db.session.flush()
+        proposal = SanctionProposal(certificate_id=certificate.id, action="suspend", status=ProposalStatus.PENDING,
+                                    reason="Отчёт не сдан.", source="compliance case",
+                                    proposed_by_id=seed.users["reviewer"].id)
+        db.session.add(proposal)
+        db.session.flush()
+        for condition, stage, proposal_id in (("reports.filed", Stage.SUSPENSION_DUE, None),
+                                              ("obligations.jobs", Stage.SUSPENSION_PROPOSED, proposal.id)):
+            db.session.add(ComplianceCase(
+                certificate_id=certificate.id, company_id=certificate.company_id, side=certificate.side,
+                condition_id=condition, stage=stage, open=True, version=1, opened_on=date(2027, 1, 1),
+                cure_due=date(2027, 3, 2), revocation_after_days=90, escalation_delay_days=0,
+                rule_set_version="2026.1", snapshot_id=snapshot.id, proposal_id=proposal_id))
+        db.session.commit()
 
 
 REPORT_FIGURES = {
@@ -230,7 +264,8 @@ def _backdate_agreement(app, number: str, decided_on) -> None:
 def test_hostile_values_at_every_form(app, client, seeded, login, role):
     start = (START_PAGES + [f"/applications/{i}" for i in seeded.application_ids]
              + [f"/agreements/{n}" for n in seeded.agreement_numbers]
-             + ["/reports/mine", "/reports"] + [f"/reports/{i}" for i in seeded.report_ids])
+             + ["/reports/mine", "/reports"] + [f"/reports/{i}" for i in seeded.report_ids]
+             + [f"/certificates/{seeded.serials[0]}/compliance", "/compliance/cases"])
     if role == "anonymous":
         start.append(_reset_link(app, seeded.users["auditor"]))  # the form behind a mailed link
     else:

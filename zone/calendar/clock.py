@@ -31,12 +31,15 @@ def now() -> datetime:
     return utcnow()
 
 
-def local_date(moment: datetime | None = None) -> date:
-    """The date in the zone's time zone of ``moment`` (default: now); a naive moment is taken as UTC."""
+def local_date(moment: datetime | None = None, *, tz: ZoneInfo | None = None) -> date:
+    """The date in the zone's time zone of ``moment`` (default: now); a naive moment is taken as UTC.
+
+    ``tz`` is :func:`zone_timezone` read once by a caller converting many moments (the compliance run).
+    """
     moment = moment or now()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone_timezone()).date()
+    return moment.astimezone(tz or zone_timezone()).date()
 
 
 def today() -> date:

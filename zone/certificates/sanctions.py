@@ -5,10 +5,17 @@ someone else takes that very action through the certificate's endpoints (API.md 
 :func:`check_decision` is asked by :mod:`zone.certificates.services` before every status change. An admin
 may still act at once without a proposal (API.md); an approver decides only what someone else proposed.
 A certificate has at most one pending proposal (a partial unique index).
+
+What follows a decision on a higher floor (the compliance case of the breach) registers a follower at app
+creation (:func:`follow_decisions`); :func:`decided` calls it in the decision's transaction, so this
+domain never imports the one that reacts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -70,7 +77,20 @@ def check_decision(certificate: Certificate, action: str, actor: User | None) ->
     return matching
 
 
-def decided(proposal: SanctionProposal | None, actor: User, reason: str | None) -> None:
-    """After the action was applied: the proposal it decided is confirmed."""
+FOLLOWERS = "certificate_decision_followers"
+
+
+def follow_decisions(app: Flask, follower: Callable[[Certificate, User], None]) -> None:
+    """Have ``follower(certificate, actor)`` called after every status decision a person takes through the
+    certificate's actions (suspend, reinstate, revoke), in the same transaction."""
+    followers = app.extensions.setdefault(FOLLOWERS, [])
+    if follower not in followers:
+        followers.append(follower)
+
+
+def decided(certificate: Certificate, proposal: SanctionProposal | None, actor: User, reason: str | None) -> None:
+    """After the action was applied: the proposal it decided is confirmed, and the followers follow."""
     if proposal is not None:
         close(proposal, ProposalStatus.CONFIRMED, actor, reason)
+    for follower in current_app.extensions.get(FOLLOWERS, ()):
+        follower(certificate, actor)

@@ -149,7 +149,7 @@ def _decide(certificate: Certificate, action: Action, actor: User, reason: str,
     proposal = sanctions.check_decision(certificate, action.value, actor)
     apply_action(certificate, action, actor, reason=reason, effective_date=effective_date,
                  details={"proposal": proposal.id} if proposal is not None else None)
-    sanctions.decided(proposal, actor, reason)
+    sanctions.decided(certificate, proposal, actor, reason)
 
 
 def suspend(certificate: Certificate, actor: User, *, reason: str, effective_date: date | None = None) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,10 +16,10 @@ from zone.api.common import decode_cursor, encode_cursor, json_body, page_limit
 from zone.calendar import today as zone_today
 from zone.certificates import queries as certificate_queries
 from zone.certificates.models import LIVE_STATUSES, Certificate
+from zone.compliance import exports, policies, presenters, queries, services
 from zone.compliance import facts as resident_facts
-from zone.compliance import policies, presenters, queries, services
 from zone.compliance.engine import evaluate
-from zone.compliance.ruleset import registry
+from zone.compliance.ruleset import TEXT_LANGUAGES, registry
 from zone.errors import NotFound, ValidationFailed
 from zone.extensions import db
 from zone.web.access import AUTHENTICATED, allow
@@ -31,7 +29,9 @@ STATUSES = ("compliant", "at_risk", "breach")
 
 
 def language() -> str:
-    return "ru" if str(get_locale() or "ru") == "ru" else "en"
+    """The reader's language for the rule set's texts (a text without it reads in English)."""
+    locale = str(get_locale() or "ru")
+    return locale if locale in TEXT_LANGUAGES else "en"
 
 
 def on_date_arg(args) -> date:
@@ -115,41 +115,11 @@ def _visible_case(case_id: int):
     return case
 
 
-EXPORT_COLUMNS = ("id", "serial", "company", "tax_id", "side", "condition", "stage", "opened_on", "cure_due",
-                  "suspended_on", "closed_on", "closed_reason", "rule_set", "proposal_action", "proposal_status")
-
-
 @api_bp.get("/compliance/cases/export.csv")
 @allow(*READER_ROLES)
 def export_cases():
     """Every compliance case (open and closed) as CSV, for auditors; read in keyset batches."""
-    f = queries.filter_from_args(request.args)
-    if f.errors:
-        raise ValidationFailed(_("Some values are not valid."), fields={n: [_("Not a valid value.")] for n in f.errors})
-    f.open_only = f.open_only and "stage" in request.args
-
-    def rows():
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(EXPORT_COLUMNS)
-        cursor = None
-        while True:
-            batch, cursor = queries.page(queries.filtered(f), 500, cursor)
-            for case in batch:
-                proposal = case.proposal
-                writer.writerow([case.id, case.certificate.serial, case.certificate.company_name,
-                                 case.certificate.company_tax_id, case.side, case.condition_id, case.stage,
-                                 case.opened_on, case.cure_due, case.suspended_on or "", case.closed_on or "",
-                                 case.closed_reason or "", case.rule_set_version,
-                                 proposal.action if proposal else "", proposal.status if proposal else ""])
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-            if cursor is None:
-                return
-
-    return Response(list(rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="compliance-cases.csv"'})
+    return exports.cases_csv(request.args)
 
 
 @api_bp.get("/compliance/cases/<int:case_id>")

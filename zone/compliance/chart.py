@@ -1,23 +1,37 @@
-"""The dashboard tile: open compliance cases by stage as a server-side SVG bar chart (no script)."""
+"""Open compliance cases by stage and side as a server-side SVG bar chart (no script): the tile of the staff
+dashboard and the head of the case queue draw the same chart."""
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from datetime import date
 
-WIDTH, BAR, GAP, LABEL = 420, 18, 6, 190
+from flask import url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from zone.compliance import presenters, queries
+from zone.review.charts import PALETTE, Chart, bar_chart
+from zone.review.dashboard import Tile
+from zone.vocabulary import SIDES
 
 
-def stage_bars(counts: list[tuple[str, int]], title: str) -> Markup:
-    """A horizontal bar per (label, count); the widest bar is the largest count."""
-    top = max((n for _label, n in counts), default=0) or 1
-    height = len(counts) * (BAR + GAP) + GAP
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{WIDTH}" height="{height}" '
-             f'viewBox="0 0 {WIDTH} {height}"><title>{escape(title)}</title>']
-    for i, (label, n) in enumerate(counts):
-        y = GAP + i * (BAR + GAP)
-        width = int((WIDTH - LABEL - 40) * n / top)
-        parts.append(f'<text x="0" y="{y + BAR - 5}" font-size="12">{escape(label)}</text>'
-                     f'<rect x="{LABEL}" y="{y}" width="{width}" height="{BAR}" fill="#3b6ea5"/>'
-                     f'<text x="{LABEL + width + 4}" y="{y + BAR - 5}" font-size="12">{n}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704  (every text in it is escaped above)
+def _count(value: float) -> str:
+    return format_decimal(int(value))
+
+
+def stage_chart() -> Chart:
+    """One bar per open stage (zero included), split into the Kazakh and Uzbek sides; one query."""
+    counts = queries.stage_side_counts()
+    rows = [(str(presenters.stage_label(stage)), [by_side.get(side, 0) for side in SIDES])
+            for stage, by_side in counts.items()]
+    total = sum(sum(by_side.values()) for by_side in counts.values())
+    return bar_chart(
+        "chart-compliance", _("Open compliance cases by stage"),
+        _("%(total)s open cases; bars show each stage of the sanction ladder split into the Kazakh and Uzbek "
+          "sides.", total=_count(total)),
+        rows, [(_("Kazakh side (KZ)"), PALETTE["KZ"]), (_("Uzbek side (UZ)"), PALETTE["UZ"])], _count)
+
+
+def dashboard_tile(_today: date) -> Tile:
+    """The staff dashboard's compliance tile (registered at app creation, see :mod:`zone.compliance.hooks`)."""
+    return Tile(stage_chart(), url_for("compliance.queue"), _("Compliance cases"))

@@ -15,8 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from zone.compliance.facts import DueDates, ResidentFacts
-from zone.compliance.ruleset import Condition, RuleSet
-from zone.reports import periods
+from zone.compliance.ruleset import TEXT_LANGUAGES, Condition, RuleSet
 from zone.reports.workflow import Kind
 
 MET, PENDING, AT_RISK, BREACHED = "met", "pending", "at_risk", "breached"
@@ -87,7 +86,7 @@ class Evaluation:
 
     def snapshot(self) -> dict:
         """What a decision stores: the result with its texts, so a later rule set never rewrites it."""
-        return {language: self.to_dict(language) for language in ("ru", "en")}
+        return {language: self.to_dict(language) for language in TEXT_LANGUAGES}
 
 
 def _days(rule_set: RuleSet, name: str, on_date: date) -> int:
@@ -126,7 +125,7 @@ def _reports_filed(condition, facts, on_date, ctx) -> Result | None:
     if facts.decided_on is None:
         return None
     missed, soon, waiting, filed = [], [], [], 0
-    for period in periods.periods_between(facts.decided_on, on_date):
+    for period in ctx.due_of.between(facts.decided_on, on_date):
         if period.end >= on_date:
             continue  # nothing is due before the period ends
         report = facts.reports.get(period.code)
@@ -144,9 +143,12 @@ def _reports_filed(condition, facts, on_date, ctx) -> Result | None:
     return Result(condition, MET, None, {"periods": "", "due": "", "count": filed})
 
 
-def _filed(facts: ResidentFacts, on_date: date) -> list:
-    return sorted((r for r in facts.reports.values() if r.filed_by(on_date)),
-                  key=lambda r: (r.period_end, r.kind == Kind.ANNUAL))
+def _filed(facts: ResidentFacts, on_date: date, ctx) -> list:
+    """The reports filed by ``on_date``, oldest period first (a year after its Q4); sorted once per evaluation."""
+    if ctx.filed is None:
+        ctx.filed = sorted((r for r in facts.reports.values() if r.filed_on is not None and r.filed_on <= on_date),
+                           key=lambda r: (r.period_end, r.kind == Kind.ANNUAL))
+    return ctx.filed
 
 
 def _schedule_one(obligation: dict, facts, on_date, ctx, filed) -> tuple[str, date, dict] | None:
@@ -173,7 +175,7 @@ def _schedule_one(obligation: dict, facts, on_date, ctx, filed) -> tuple[str, da
     values = {"actual": _plain(actual), "target": _plain(target), "threshold": _plain(threshold),
               "tolerance": _plain(tolerance), "unit": obligation.get("unit") or "", "due": due.isoformat()}
     # A milestone is judged once the report that shows it is due: the report of its quarter.
-    judged_after = ctx.due_of(facts.side, periods.quarter_of(due))
+    judged_after = ctx.due_of(facts.side, ctx.due_of.quarter(due))
     if actual >= threshold:
         return MET, due, values
     if on_date > judged_after:
@@ -182,7 +184,7 @@ def _schedule_one(obligation: dict, facts, on_date, ctx, filed) -> tuple[str, da
 
 
 def _schedule(condition, facts, on_date, ctx) -> Result | None:
-    filed = _filed(facts, on_date)
+    filed = _filed(facts, on_date, ctx)
     outcomes = [o for o in (_schedule_one(ob, facts, on_date, ctx, filed) for ob in facts.obligations
                             if ob.get("type") in condition.obligation_types) if o is not None]
     if not outcomes:
@@ -199,7 +201,7 @@ def _production_started(condition, facts, on_date, ctx) -> Result | None:
     grace = _days(ctx.rule_set, condition.params["grace"], on_date)
     deadline = agreed + timedelta(days=grace)
     values = {"agreed": agreed.isoformat(), "grace": grace, "due": deadline.isoformat(), "period": ""}
-    started = next((r for r in _filed(facts, on_date) if r.has_output or (r.revenue_total or 0) > 0), None)
+    started = next((r for r in _filed(facts, on_date, ctx) if r.has_output or (r.revenue_total or 0) > 0), None)
     if started is not None:
         return Result(condition, MET, deadline, {**values, "period": started.period})
     if on_date > deadline:
@@ -209,7 +211,7 @@ def _production_started(condition, facts, on_date, ctx) -> Result | None:
 
 def _priority_share(condition, facts, on_date, ctx) -> Result | None:
     minimum = Decimal(str(ctx.rule_set.param(condition.params["minimum"], on_date).value))
-    years = [r for r in _filed(facts, on_date) if r.kind == Kind.ANNUAL and (r.revenue_total or 0) > 0]
+    years = [r for r in _filed(facts, on_date, ctx) if r.kind == Kind.ANNUAL and (r.revenue_total or 0) > 0]
     latest = None
     for report in years:
         share = (report.revenue_priority or Decimal(0)) * 100 / report.revenue_total  # exact: never rounded first
@@ -234,6 +236,7 @@ class _Context:
     due_of: DueDates
     at_risk: int
     benefit_years: list[BenefitYear]
+    filed: list | None = None
 
 
 def evaluate(rule_set: RuleSet, facts: ResidentFacts, on_date: date, due_of: DueDates | None = None) -> Evaluation:

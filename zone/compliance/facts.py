@@ -9,22 +9,23 @@ and reports there are, and an evaluation "as of" a date only has to ignore what 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from zone.agreements.models import Agreement
-from zone.calendar import local_date
-from zone.certificates.models import Certificate
+from zone.calendar import local_date, zone_timezone
 from zone.extensions import db
 from zone.reports import periods
 from zone.reports.models import Report
 from zone.reports.workflow import FILED
 
 
-@dataclass(frozen=True)
-class ReportFact:
+class ReportFact(NamedTuple):
+    """The head of one report chain as the engine reads it (a tuple: built fast, never changed)."""
+
     period: str
     kind: str
     period_end: date
@@ -56,14 +57,31 @@ class ResidentFacts:
     reports: dict[str, ReportFact] = field(default_factory=dict)
 
 
-def _resident(certificate: Certificate) -> ResidentFacts:
+def _resident(certificate: Any) -> ResidentFacts:
     return ResidentFacts(certificate_id=certificate.id, serial=certificate.serial, side=certificate.side,
                          status=certificate.status,
                          benefits=tuple(b.get("code") for b in certificate.benefits or () if isinstance(b, dict)))
 
 
-def load(certificates: list[Certificate]) -> dict[int, ResidentFacts]:
-    """The facts of each of ``certificates`` (by certificate id), in three queries for the whole batch."""
+_EMPTY_JSON = frozenset({"", "[]", "{}", "null"})
+
+
+def _first_filed():
+    """The first submission of the head's period (a correction keeps the date its period was first filed)."""
+    earlier = Report.__table__.alias("earlier")
+    return (select(func.min(earlier.c.submitted_at))
+            .where(earlier.c.agreement_id == Report.agreement_id, earlier.c.period == Report.period,
+                   earlier.c.submitted_at.is_not(None))
+            .correlate(Report).scalar_subquery())
+
+
+def load(certificates: list) -> dict[int, ResidentFacts]:
+    """The facts of each of ``certificates`` (by certificate id), in two queries for the whole batch.
+
+    ``certificates`` are Certificate objects or rows with their ``id, serial, side, status, benefits,
+    application_id``: the daily run reads only those columns. Only the columns the engine uses are read; a
+    report's products are read as text, since the engine asks only whether there are any.
+    """
     residents = {c.id: _resident(c) for c in certificates}
     by_application = {c.application_id: residents[c.id] for c in certificates}
     if not certificates:
@@ -72,40 +90,56 @@ def load(certificates: list[Certificate]) -> dict[int, ResidentFacts]:
         select(Agreement.id, Agreement.application_id, Agreement.number, Agreement.decided_on,
                Agreement.countersign_due, Agreement.company_signed_at, Agreement.obligations)
         .where(Agreement.application_id.in_(list(by_application)))).all()
+    tz = zone_timezone()  # read once for the batch
+
+    def local(moment: datetime) -> date:
+        return local_date(moment, tz=tz)
+
     by_agreement: dict[int, ResidentFacts] = {}
     for row in agreements:
         resident = by_application[row.application_id]
         resident.agreement, resident.decided_on, resident.countersign_due = row.number, row.decided_on, \
             row.countersign_due
-        resident.countersigned_on = local_date(row.company_signed_at) if row.company_signed_at else None
+        resident.countersigned_on = local(row.company_signed_at) if row.company_signed_at else None
         resident.obligations = list(row.obligations or ())
         by_agreement[row.id] = resident
     if not by_agreement:
         return residents
-    first_filed = {(r.agreement_id, r.period): r.first for r in db.session.execute(
-        select(Report.agreement_id, Report.period, func.min(Report.submitted_at).label("first"))
-        .where(Report.agreement_id.in_(list(by_agreement)), Report.submitted_at.is_not(None))
-        .group_by(Report.agreement_id, Report.period)).all()}
     heads = db.session.execute(
         select(Report.agreement_id, Report.period, Report.kind, Report.period_end, Report.due, Report.status,
                Report.investment_cumulative, Report.jobs_total, Report.jobs_local, Report.revenue_total,
-               Report.revenue_priority, Report.output)
-        .where(Report.agreement_id.in_(list(by_agreement)), Report.head.is_(True))).all()
-    for r in heads:
-        first = first_filed.get((r.agreement_id, r.period))
-        filed_on = local_date(first) if first is not None and r.status in FILED else None
-        by_agreement[r.agreement_id].reports[r.period] = ReportFact(
-            period=r.period, kind=r.kind, period_end=r.period_end, due=r.due, filed_on=filed_on,
-            investment_cumulative=r.investment_cumulative, jobs_total=r.jobs_total, jobs_local=r.jobs_local,
-            revenue_total=r.revenue_total, revenue_priority=r.revenue_priority, has_output=bool(r.output))
+               Report.revenue_priority, cast(Report.output, Text), _first_filed())
+        .where(Report.agreement_id.in_(list(by_agreement)), Report.head.is_(True))).tuples()
+    for agreement_id, period, kind, end, due, status, investment, jobs, local_jobs, revenue, priority, output, \
+            first in heads:
+        filed_on = local(first) if first is not None and status in FILED else None
+        by_agreement[agreement_id].reports[period] = ReportFact(
+            period, kind, end, due, filed_on, investment, jobs, local_jobs, revenue, priority,
+            output is not None and output.strip() not in _EMPTY_JSON)
     return residents
 
 
 class DueDates:
-    """Due dates of periods nobody has reported for yet, computed once per side and period."""
+    """Due dates of periods nobody has reported for yet, computed once per side and period; and the
+    periods between two days and the quarter of a day, computed once per run rather than per resident."""
 
     def __init__(self) -> None:
         self._known: dict[tuple[str, str], date] = {}
+        self._between: dict[tuple[date, date], list[periods.Period]] = {}
+        self._quarters: dict[date, periods.Period] = {}
+
+    def between(self, first_day: date, last_day: date) -> list[periods.Period]:
+        key = (first_day, last_day)
+        found = self._between.get(key)
+        if found is None:
+            found = self._between[key] = periods.periods_between(first_day, last_day)
+        return found
+
+    def quarter(self, day: date) -> periods.Period:
+        found = self._quarters.get(day)
+        if found is None:
+            found = self._quarters[day] = periods.quarter_of(day)
+        return found
 
     def __call__(self, side: str, period: periods.Period) -> date:
         key = (side, period.code)

@@ -36,7 +36,7 @@ class ComplianceSnapshot(db.Model):
     rule_set_version: Mapped[str] = mapped_column(String(32))
     rule_set_sha256: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(12))
-    result: Mapped[dict] = mapped_column(JSON)  # {"ru": {...API shape...}, "en": {...}}
+    result: Mapped[dict] = mapped_column(JSON)  # {"ru": {...API shape...}, "kk": ..., "uz": ..., "en": ...}
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask import url_for
+
 from zone.api.common import iso
+from zone.calendar import today
+from zone.certificates.models import LIVE_STATUSES
+from zone.compliance import queries
 from zone.compliance.models import ComplianceCase
 from zone.compliance.workflow import STAGE_LABELS, STATUS_LABELS, Stage
 
@@ -29,3 +36,24 @@ def case_json(case: ComplianceCase) -> dict:
             "proposed_by_id": proposal.proposed_by_id, "proposed_at": iso(proposal.proposed_at),
             "decided_by_id": proposal.decided_by_id, "decided_at": iso(proposal.decided_at)},
     }
+
+
+@dataclass
+class Summary:
+    """A resident's compliance as the certificate page shows it: the engine's verdict today (live
+    certificates only) and the open cases' stages."""
+
+    status: str | None
+    status_label: str | None
+    cases: list[tuple[str, str]]  # (condition, stage label) of each open case
+    url: str
+
+
+def summary(certificate) -> Summary:
+    """Evaluate ``certificate`` as of today (a few queries) and list its open cases."""
+    status = None
+    if certificate.status in LIVE_STATUSES:
+        status = queries.evaluation(certificate, today()).status
+    cases = [(c.condition_id, stage_label(c.stage)) for c in queries.cases_of(certificate.id) if c.open]
+    return Summary(status, status_label(status) if status else None, cases,
+                   url_for("compliance.certificate_page", serial=certificate.serial))

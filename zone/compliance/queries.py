@@ -1,5 +1,5 @@
 """Reading compliance cases: the staff queue (keyset pages, filters by side, condition and stage), the
-counts by stage for the dashboard, a certificate's cases and letters."""
+counts by stage and side for the dashboard, a certificate's cases and letters."""
 
 from __future__ import annotations
 
@@ -88,12 +88,13 @@ def page(stmt, limit: int, cursor: str | None) -> tuple[list[ComplianceCase], st
     return rows, None
 
 
-def stage_counts() -> dict[str, int]:
-    """Open cases by stage, every open stage listed (zero included)."""
-    counts = {s.value: 0 for s in Stage if s in OPEN_STAGES}
-    counts.update(dict(db.session.execute(select(ComplianceCase.stage, func.count())
-                                          .where(ComplianceCase.open.is_(True))
-                                          .group_by(ComplianceCase.stage)).tuples().all()))
+def stage_side_counts() -> dict[str, dict[str, int]]:
+    """Open cases by stage and side, every open stage listed in ladder order (zero included); one query."""
+    counts: dict[str, dict[str, int]] = {s.value: {} for s in Stage if s in OPEN_STAGES}
+    for stage, side, n in db.session.execute(select(ComplianceCase.stage, ComplianceCase.side, func.count())
+                                             .where(ComplianceCase.open.is_(True))
+                                             .group_by(ComplianceCase.stage, ComplianceCase.side)).tuples():
+        counts.setdefault(stage, {})[side] = n
     return counts
 
 

@@ -12,7 +12,7 @@ from zone.api.common import page_limit
 from zone.audit.services import record
 from zone.calendar import today as zone_today
 from zone.certificates import queries as certificate_queries
-from zone.compliance import chart, policies, presenters, queries, services
+from zone.compliance import chart, exports, policies, presenters, queries, services
 from zone.compliance.api import language, on_date_arg
 from zone.compliance.forms import ReasonForm
 from zone.compliance.models import ComplianceCase
@@ -60,13 +60,20 @@ def queue():
         rows, next_cursor = queries.page(queries.filtered(f), page_limit(), cursor)
     except ZoneError:
         rows, next_cursor = queries.page(queries.filtered(f), page_limit(), None)
-    counts = queries.stage_counts()
-    svg = chart.stage_bars([(presenters.stage_label(s), n) for s, n in counts.items()],
-                           _("Open compliance cases by stage"))
     args = {k: v for k, v in request.args.items() if k != "cursor"}
-    return render_template("compliance/queue.html", rows=rows, f=f, counts=counts, chart=svg,
+    return render_template("compliance/queue.html", rows=rows, f=f, chart=chart.stage_chart(),
                            stages=[s.value for s in Stage], stage_label=presenters.stage_label,
                            next_url=url_for("compliance.queue", cursor=next_cursor, **args) if next_cursor else None)
+
+
+@bp.get("/compliance/cases/export.csv")
+@allow(*READER_ROLES)
+def export_cases():
+    """Every compliance case as CSV, from the queue and the register pages (signed in, no API token)."""
+    try:
+        return exports.cases_csv(request.args)
+    except ValidationFailed:
+        abort(400)
 
 
 @bp.get("/compliance/notices/<int:notice_id>.pdf")

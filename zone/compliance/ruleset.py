@@ -10,6 +10,7 @@ evaluation says exactly which text decided it.
 from __future__ import annotations
 
 import hashlib
+import string
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -23,7 +24,8 @@ RULES_DIR = Path(__file__).resolve().parent / "rules"
 KINDS = frozenset({"countersigned", "reports_filed", "schedule", "production_started", "priority_income_share"})
 EFFECTS = frozenset({"sanction", "benefit_year"})
 STATUSES = ("met", "pending", "at_risk", "breached")
-LANGUAGES = ("ru", "en")
+LANGUAGES = ("ru", "en")  # required in every text
+TEXT_LANGUAGES = ("ru", "kk", "uz", "en")  # kk and uz may be given; a text without them reads in English
 
 
 class RuleSetError(ValueError):
@@ -93,10 +95,25 @@ class RuleSet:
         return [c for c in self.conditions if side in c.sides]
 
 
+def _placeholders(template: str) -> set[str]:
+    return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
+
+
 def _texts(raw: Any, where: str) -> dict[str, str]:
+    """A text in ru and en, and in kk and uz if given, each with the same {placeholders} as the English."""
     if not isinstance(raw, dict) or any(not isinstance(raw.get(lang), str) for lang in LANGUAGES):
         raise RuleSetError(f"{where}: a text in {', '.join(LANGUAGES)} is required")
-    return {str(k): str(v) for k, v in raw.items()}
+    texts = {str(k): v for k, v in raw.items()}
+    for lang, text in texts.items():
+        if lang not in TEXT_LANGUAGES or not isinstance(text, str):
+            raise RuleSetError(f"{where}: {lang} is not one of {', '.join(TEXT_LANGUAGES)} or not a text")
+        try:
+            same = _placeholders(text) == _placeholders(texts["en"])
+        except ValueError:
+            same = False
+        if not same:
+            raise RuleSetError(f"{where}: the {lang} text must use the placeholders of the English one")
+    return texts
 
 
 def _date(raw: Any, where: str) -> date:

@@ -1,7 +1,8 @@
 """The daily compliance run: every live certificate evaluated as of ``today``, the ladder walked.
 
-Certificates are read in batches by id (keyset), each batch with a fixed number of queries (the batch,
-its facts, its open cases, its recorded benefit years) and committed on its own, so memory stays flat
+Certificates are read in batches by id (keyset), each batch with a fixed number of queries (the batch's
+columns the engine needs, its agreements and report heads, its open cases, its recorded benefit years) and
+committed on its own, so memory stays flat
 and a second run at once waits on, then skips, what the first did: cases, notices and benefit years are
 unique in the database and cases move by compare-and-set (:mod:`zone.compliance.services`).
 """
@@ -12,7 +13,6 @@ from collections import Counter
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import noload
 
 from zone.certificates.models import LIVE_STATUSES, Certificate
 from zone.compliance import facts as resident_facts
@@ -26,11 +26,13 @@ from zone.extensions import db
 BATCH = 500
 
 
-def _batch(after_id: int, size: int) -> list[Certificate]:
-    return list(db.session.scalars(
-        select(Certificate).options(noload("*"))
+def _batch(after_id: int, size: int) -> list:
+    """The next live certificates by id: only the columns the facts need (no PDF, no signed details)."""
+    return db.session.execute(
+        select(Certificate.id, Certificate.serial, Certificate.side, Certificate.status, Certificate.benefits,
+               Certificate.application_id)
         .where(Certificate.status.in_([s.value for s in LIVE_STATUSES]), Certificate.id > after_id)
-        .order_by(Certificate.id).limit(size)))
+        .order_by(Certificate.id).limit(size)).all()
 
 
 def _recorded_years(certificate_ids: list[int]) -> set[tuple[int, int, str]]:
@@ -39,17 +41,24 @@ def _recorded_years(certificate_ids: list[int]) -> set[tuple[int, int, str]]:
                                   .where(BenefitYearResult.certificate_id.in_(certificate_ids))).tuples())
 
 
-def _resident(certificate: Certificate, evaluation, cases: dict[str, ComplianceCase], years, today: date,
+def _resident(certificate_id: int, evaluation, cases: dict[str, ComplianceCase], years, today: date,
               counts: Counter) -> None:
+    """Act on one resident's evaluation; the certificate row is loaded only when something is done."""
     snapshot = None
+    loaded: Certificate | None = None
+
+    def certificate() -> Certificate:
+        nonlocal loaded
+        loaded = loaded or db.session.get(Certificate, certificate_id)
+        return loaded
 
     def kept():
         nonlocal snapshot
-        snapshot = snapshot or services.store_snapshot(certificate.id, evaluation)
+        snapshot = snapshot or services.store_snapshot(certificate_id, evaluation)
         return snapshot
 
     for case in cases.values():
-        if services.follow_certificate(case, certificate, today):
+        if services.follow_certificate(case, certificate(), today):
             counts["followed"] += 1
     for result in evaluation.results:
         if result.condition.effect != "sanction":
@@ -61,7 +70,7 @@ def _resident(certificate: Certificate, evaluation, cases: dict[str, ComplianceC
             delay = int(evaluation.rule_set.param("compliance.warning_delay_days", today).value)
             if result.due is not None and today <= result.due + timedelta(days=delay):
                 continue
-            if services.open_case(certificate, result, evaluation, kept(), today) is not None:
+            if services.open_case(certificate(), result, evaluation, kept(), today) is not None:
                 counts["opened"] += 1
         elif result.status != BREACHED:
             if case.stage != Stage.REINSTATEMENT_PROPOSED and services.cure(case, today, kept()):
@@ -70,8 +79,8 @@ def _resident(certificate: Certificate, evaluation, cases: dict[str, ComplianceC
                 and case.stage in (Stage.WARNED, Stage.SUSPENDED) and services.escalate(case, today, kept()):
             counts["escalated"] += 1
     for year in evaluation.benefit_years:
-        if not year.applies and (certificate.id, year.year, year.code) not in years \
-                and services.record_benefit_year(certificate, year.year, year.code,
+        if not year.applies and (certificate_id, year.year, year.code) not in years \
+                and services.record_benefit_year(certificate(), year.year, year.code,
                                                  year.to_dict("en")["explanation"], kept(), today):
             counts["benefit_years"] += 1
 
@@ -106,7 +115,7 @@ def run(today: date, batch_size: int = BATCH) -> Counter:
             evaluation = evaluate(rule_set, facts[certificate.id], today, due_of)
             counts["residents"] += 1
             counts[evaluation.status] += 1
-            _resident(certificate, evaluation, cases.get(certificate.id, {}), years, today, counts)
+            _resident(certificate.id, evaluation, cases.get(certificate.id, {}), years, today, counts)
         last_id = ids[-1]
         db.session.commit()
         db.session.expunge_all()

@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from zone.accounts.models import User
 from zone.applications.services import company_users
@@ -46,11 +47,11 @@ def store_snapshot(certificate_id: int, evaluation: Evaluation) -> ComplianceSna
 
 
 def _result_of(case: ComplianceCase) -> dict:
-    """The case's condition as its opening evaluation explained it (English and Russian)."""
+    """The case's condition as the evaluation that last moved it explained it, in each stored language
+    (ru and en always; kk and uz in evaluations stored since the rule set has them)."""
     stored = case.snapshot.result
-    pick = {lang: next((c for c in stored[lang]["conditions"] if c["id"] == case.condition_id), {})
-            for lang in ("ru", "en")}
-    return pick
+    return {lang: next((c for c in stored[lang]["conditions"] if c["id"] == case.condition_id), {})
+            for lang in stored}
 
 
 def notify(case: ComplianceCase, kind: str, today: date, *, letter: bool = True) -> ComplianceNotice | None:
@@ -252,11 +253,13 @@ def decline(case: ComplianceCase, actor: User, reason: Any, today: date) -> Comp
 
 
 def open_cases_of(certificate_ids: list[int]) -> dict[int, dict[str, ComplianceCase]]:
-    """The open cases of these certificates, by certificate and condition (one query)."""
+    """The open cases of these certificates, by certificate and condition, with their certificates (two
+    queries, the second only when there are cases: the daily run follows each certificate's status)."""
     found: dict[int, dict[str, ComplianceCase]] = {}
     if certificate_ids:
-        for case in db.session.scalars(select(ComplianceCase).where(ComplianceCase.certificate_id.in_(certificate_ids),
-                                                                     ComplianceCase.open.is_(True))):
+        for case in db.session.scalars(select(ComplianceCase).options(selectinload(ComplianceCase.certificate))
+                                       .where(ComplianceCase.certificate_id.in_(certificate_ids),
+                                              ComplianceCase.open.is_(True))):
             found.setdefault(case.certificate_id, {})[case.condition_id] = case
     return found
 

@@ -2,14 +2,19 @@
 
 Four queries whatever the number of applications: status × side, investment by sector, decision times
 (a median per month; PostgreSQL computes it, SQLite returns the day counts), and the overdue count.
+
+Domains on a higher floor add their own tiles (compliance: open cases by stage) with :func:`register_tile`
+at app creation: the dashboard draws what was registered and never imports them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from statistics import median
 
+from flask import Flask, current_app
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -26,6 +31,23 @@ from zone.review.queue import QUEUE_STATUSES, overdue_clause
 from zone.vocabulary import SIDES
 
 MONTHS = 12
+TILES = "dashboard_tiles"
+
+
+@dataclass
+class Tile:
+    """A chart another domain adds to the dashboard, with a link to where its figures come from."""
+
+    chart: Chart
+    url: str | None = None
+    link: str | None = None
+
+
+def register_tile(app: Flask, builder: Callable[[date], Tile]) -> None:
+    """Have ``builder(today)`` add a tile to the dashboard of ``app`` (called by higher domains' hooks)."""
+    builders = app.extensions.setdefault(TILES, [])
+    if builder not in builders:
+        builders.append(builder)
 
 
 @dataclass
@@ -38,6 +60,7 @@ class Dashboard:
     median_days: float | None
     decided: int
     pipeline_usd: float
+    tiles: list[Tile] = field(default_factory=list)
 
     @property
     def pipeline_text(self) -> str:
@@ -156,5 +179,6 @@ def build(today: date | None = None) -> Dashboard:
 
     overdue = db.session.scalar(select(func.count()).select_from(Application).where(overdue_clause(today))) or 0
     open_total = sum(n for (status, _side), n in counts.items() if status in {s.value for s in OPEN_STATUSES})
+    tiles = [builder(today) for builder in current_app.extensions.get(TILES, ())]
     return Dashboard(status_chart, pipeline_chart, decision_chart, overdue, open_total, overall, decided,
-                     pipeline_usd)
+                     pipeline_usd, tiles)

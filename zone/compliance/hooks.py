@@ -1,0 +1,36 @@
+"""What compliance adds to domains on lower floors at app creation, so that none of them imports it.
+
+A person's decision on a certificate moves its compliance cases at once: the certificates domain (a lower
+floor) calls the followers registered here after every suspension, reinstatement or revocation a person
+takes through the certificate's actions, in that transaction; the open cases of the certificate follow its
+new status as the daily run would, so the queue, the case page and the dashboard never show a stage the
+decision already passed.
+
+The staff dashboard (review) draws the tile of open cases by stage; certificate pages show the resident's
+compliance through the template function ``compliance_of(certificate)``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from zone.accounts.models import User
+from zone.calendar import today as zone_today
+from zone.certificates import sanctions
+from zone.certificates.models import Certificate
+from zone.compliance import chart, presenters, services
+from zone.review import dashboard
+
+
+def follow(certificate: Certificate, actor: User) -> None:
+    """The certificate's open cases follow its status now (the daily run would do the same next time)."""
+    day = zone_today()
+    for case in services.open_cases_of([certificate.id]).get(certificate.id, {}).values():
+        services.follow_certificate(case, certificate, day)
+
+
+def init_app(app: Flask) -> None:
+    """Register the decision follower, the dashboard tile and the certificate pages' ``compliance_of``."""
+    sanctions.follow_decisions(app, follow)
+    dashboard.register_tile(app, chart.dashboard_tile)
+    app.jinja_env.globals["compliance_of"] = presenters.summary
