@@ -120,7 +120,9 @@ def register_models() -> None:
     from zone.companies import models as _companies  # noqa: F401
     from zone.compliance import models as _compliance  # noqa: F401
     from zone.eligibility import models as _eligibility  # noqa: F401
+    from zone.events import models as _events  # noqa: F401
     from zone.mail import models as _mail  # noqa: F401
+    from zone.notices import models as _notices  # noqa: F401
     from zone.rates import models as _rates  # noqa: F401
     from zone.reports import models as _reports  # noqa: F401
     from zone.review import models as _review  # noqa: F401
