@@ -53,6 +53,7 @@ def upgrade():
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_success_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('failing_since', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('leased_until', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("side IS NULL OR side IN ('KZ', 'UZ')", name=op.f('ck_notice_subscriptions_subscription_side_known')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_notice_subscriptions_created_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_subscriptions'))

@@ -8,7 +8,7 @@ gaps, and a reader who sees event ``n`` has already been able to see every event
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, DateTime, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
@@ -61,7 +61,9 @@ class EventHead(db.Model):
 
 
 def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+    if moment.tzinfo is None:  # SQLite hands back the stored UTC time without its zone
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 event.listen(EventHead.__table__, "after_create", DDL("INSERT INTO event_head (id, seq) VALUES (1, 0)"))

@@ -43,6 +43,8 @@ class Subscription(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A worker serving this receiver holds it until then: two workers never post its notices at once.
+    leased_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def takes(self, event: Event) -> bool:
         return event.type in (self.events or ()) and (self.side is None or self.side == event.side)

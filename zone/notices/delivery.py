@@ -1,0 +1,176 @@
+"""The delivery worker: each receiver's notices, in order, signed, retried until it answers 2xx.
+
+A round (:func:`deliver_due`) first queues the new events for every subscription (``fan_out``), then
+serves the receivers that have something due, several at once in a small thread pool: one receiver per
+thread at a time, so a receiver that hangs holds one thread for at most ``NOTICES_TIMEOUT`` and never delays
+the others. Per receiver only the oldest undelivered notice is tried; the next follows once it is accepted,
+so a receiver sees the events in order. No transaction is open while a request is in flight. Every try is
+logged (:class:`~zone.notices.models.DeliveryAttempt`) and carries the event's id as ``webhook-id``, the
+same on every retry and replay.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import exists, or_, select, update
+
+from zone.database import get_for_update, utcnow, write_intent
+from zone.events.models import Event
+from zone.extensions import db
+from zone.notices import services
+from zone.notices.models import Delivery, DeliveryAttempt, DeliveryStatus, Subscription
+from zone.notices.transport import Outcome, post, signed_headers
+from zone.notices.urls import UnsafeTarget, resolve
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Round:
+    queued: int = 0
+    delivered: int = 0
+    failed: int = 0
+    receivers: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: Round) -> None:
+        self.delivered += other.delivered
+        self.failed += other.failed
+        self.errors += other.errors
+
+
+def body_of(event: Event) -> str:
+    """The JSON body of ``event``'s notice: built the same way every time, so a retry sends the same bytes."""
+    return json.dumps(event.payload(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def due_receivers() -> list[int]:
+    """Active subscriptions with a notice due and no other worker serving them, oldest first."""
+    now = utcnow()
+    due = exists().where(Delivery.subscription_id == Subscription.id, Delivery.status == DeliveryStatus.PENDING,
+                         Delivery.next_attempt_at <= now)
+    return list(db.session.scalars(select(Subscription.id).where(
+        Subscription.active, due, or_(Subscription.leased_until.is_(None), Subscription.leased_until < now))
+        .order_by(Subscription.id)))
+
+
+def deliver_due() -> Round:
+    """One round: queue new events, then serve every receiver with something due. Returns the counts."""
+    result = Round()
+    with write_intent():
+        result.queued = services.fan_out()
+        db.session.commit()
+        receivers = due_receivers()
+        db.session.commit()
+    result.receivers = len(receivers)
+    if not receivers:
+        return result
+    app = current_app._get_current_object()
+    workers = max(1, min(int(current_app.config.get("NOTICES_WORKERS", 8)), len(receivers)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notices") as pool:
+        for served in pool.map(lambda sid: _serve_in_context(app, sid), receivers):
+            result.add(served)
+    return result
+
+
+def _serve_in_context(app: Flask, subscription_id: int) -> Round:
+    with app.app_context():
+        try:
+            return serve(subscription_id)
+        except Exception as error:  # one receiver's trouble (or the database's) must not end the round
+            log.exception("Notices to subscription %s failed this round", subscription_id)
+            db.session.rollback()
+            return Round(errors=[f"{subscription_id}: {type(error).__name__}: {error}"])
+        finally:
+            db.session.remove()
+
+
+def _take_lease(subscription_id: int, seconds: float) -> bool:
+    now = utcnow()
+    with write_intent():
+        taken = db.session.execute(update(Subscription).where(
+            Subscription.id == subscription_id, Subscription.active,
+            or_(Subscription.leased_until.is_(None), Subscription.leased_until < now))
+            .values(leased_until=now + timedelta(seconds=seconds))).rowcount
+        db.session.commit()
+    return bool(taken)
+
+
+def serve(subscription_id: int) -> Round:
+    """Deliver ``subscription_id``'s due notices in order until one fails or the batch is done."""
+    result = Round()
+    cfg = current_app.config
+    timeout = float(cfg.get("NOTICES_TIMEOUT", 10))
+    batch = int(cfg.get("NOTICES_BATCH", 200))
+    if not _take_lease(subscription_id, timeout * batch + 60):
+        return result
+    try:
+        for _ in range(batch):
+            head = db.session.execute(
+                select(Delivery.id, (Delivery.next_attempt_at <= utcnow()).label("due"), Subscription.url, Subscription.secret, Event)
+                .join(Subscription, Subscription.id == Delivery.subscription_id)
+                .join(Event, Event.seq == Delivery.event_seq)
+                .where(Delivery.subscription_id == subscription_id, Delivery.status == DeliveryStatus.PENDING)
+                .order_by(Delivery.event_seq).limit(1)).first()
+            if head is None or not head.due:
+                db.session.commit()
+                break
+            message_id, body = head.Event.id, body_of(head.Event)
+            db.session.commit()  # no transaction stays open while the receiver is called
+            outcome = attempt(head.url, head.secret, message_id, body)
+            _record(head.id, outcome)
+            if outcome.ok:
+                result.delivered += 1
+            else:
+                result.failed += 1
+                break
+    finally:
+        with write_intent():
+            services.release_lease(subscription_id)
+            db.session.commit()
+    return result
+
+
+def attempt(url: str, secret: str, message_id: str, body: str) -> Outcome:
+    """Check the receiver's address again (it may resolve elsewhere now) and POST the signed notice."""
+    cfg = current_app.config
+    try:
+        target = resolve(url)
+    except UnsafeTarget as error:
+        return Outcome(None, f"refused: {error}"[:500], 0)
+    headers = signed_headers(secret, message_id, utcnow(), body)
+    return post(target, headers, body.encode(), timeout=float(cfg.get("NOTICES_TIMEOUT", 10)),
+                max_bytes=int(cfg.get("NOTICES_MAX_RESPONSE_BYTES", 4096)))
+
+
+def _record(delivery_id: int, outcome: Outcome) -> None:
+    """Log the try and move the delivery on: delivered, or due again after a back-off."""
+    with write_intent():
+        delivery = get_for_update(Delivery, delivery_id)
+        subscription = get_for_update(Subscription, delivery.subscription_id)
+        now = utcnow()
+        db.session.add(DeliveryAttempt(delivery_id=delivery.id, at=now, status_code=outcome.status_code,
+                                       error=outcome.error, duration_ms=outcome.duration_ms,
+                                       replay=delivery.attempts > 0 and delivery.delivered_at is not None))
+        delivery.attempts += 1
+        delivery.last_status_code = outcome.status_code
+        if outcome.ok:
+            delivery.status = DeliveryStatus.DELIVERED
+            delivery.delivered_at = now
+            delivery.last_error = None
+            subscription.last_success_at = now
+            subscription.failing_since = None
+        else:
+            delivery.last_error = outcome.error or f"HTTP {outcome.status_code}"
+            delivery.next_attempt_at = now + services.backoff(delivery.attempts)
+            if subscription.failing_since is None:
+                subscription.failing_since = now
+            log.warning("Notice %s to subscription %s failed (attempt %s): %s", delivery.event_seq,
+                        subscription.id, delivery.attempts, delivery.last_error)
+        db.session.commit()
