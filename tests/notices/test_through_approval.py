@@ -1,0 +1,49 @@
+"""An approval produces a signed certificate.issued notice and a feed entry; a suspension a suspended one."""
+
+from __future__ import annotations
+
+from tests.api.seed import seed_through_api
+
+
+def test_approval_and_suspension_reach_the_receiver_and_the_feed(client, make_company, make_user, api_token,
+                                                                 receiver, subscribe, deliver, admin):
+    subscribe(receiver, events=["certificate.issued", "certificate.suspended"], side="KZ")
+    seed = seed_through_api(client, make_company, make_user, api_token)
+    assert "agreement" in seed.stages, seed.problems
+    serial, number = seed.serials[0], seed.agreement_numbers[0]
+
+    deliver()
+    (issued,) = receiver.received
+    data = issued["payload"]["data"]
+    assert issued["payload"]["type"] == "certificate.issued"
+    assert data["serial"] == serial and data["side"] == "KZ" and data["status"] == "active"
+    assert data["agreement"] == {"number": number}
+    assert data["company"]["tax_id"] == seed.tax_ids[0] and data["company"]["name"]
+    assert data["benefits"] and all(b["periods"] for b in data["benefits"])
+    assert data["effective_from"] and data["reason"] is None
+    assert issued["headers"]["webhook-signature"].startswith("v1,")
+
+    response = client.post(f"/api/v1/certificates/{serial}/suspend", headers=seed.tokens["admin"],
+                           json={"reason": "Отчёт не сдан"})
+    assert response.status_code == 200, response.get_json()
+    deliver()
+    suspended = receiver.received[1]["payload"]
+    assert suspended["type"] == "certificate.suspended"
+    assert suspended["data"]["reason"] == "Отчёт не сдан" and suspended["data"]["status"] == "suspended"
+
+    feed = client.get("/api/v1/events", headers=seed.tokens["auditor"]).get_json()
+    assert [e["id"] for e in feed["items"]] == [r["id"] for r in receiver.received]
+    assert feed["next_cursor"] == feed["items"][-1]["id"]
+    rest = client.get(f"/api/v1/events?after={feed['next_cursor']}", headers=admin).get_json()
+    assert rest == {"items": [], "next_cursor": None}
+    only = client.get("/api/v1/events?type=certificate.suspended", headers=admin).get_json()["items"]
+    assert [e["type"] for e in only] == ["certificate.suspended"]
+
+
+def test_a_failed_change_writes_no_event(client, make_company, make_user, api_token, admin):
+    seed = seed_through_api(client, make_company, make_user, api_token)
+    serial = seed.serials[0]
+    before = client.get("/api/v1/events", headers=admin).get_json()["items"]
+    response = client.post(f"/api/v1/certificates/{serial}/reinstate", headers=admin, json={"reason": "x"})
+    assert response.status_code == 409
+    assert client.get("/api/v1/events", headers=admin).get_json()["items"] == before
