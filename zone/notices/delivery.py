@@ -113,7 +113,8 @@ def serve(subscription_id: int) -> Round:
     try:
         for _ in range(batch):
             head = db.session.execute(
-                select(Delivery.id, (Delivery.next_attempt_at <= utcnow()).label("due"), Subscription.url, Subscription.secret, Event)
+                select(Delivery.id, (Delivery.next_attempt_at <= utcnow()).label("due"), Subscription.url,
+                       Subscription.secret, Event)
                 .join(Subscription, Subscription.id == Delivery.subscription_id)
                 .join(Event, Event.seq == Delivery.event_seq)
                 .where(Delivery.subscription_id == subscription_id, Delivery.status == DeliveryStatus.PENDING)
