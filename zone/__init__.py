@@ -157,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
     from zone.eligibility import routes as eligibility_routes
     from zone.extensions import csrf
     from zone.notices import api as notices_api
+    from zone.notices import routes as notices_routes
     from zone.registers import api as registers_api
     from zone.registers import routes as registers_routes
     from zone.reports import api as reports_api
@@ -169,7 +170,7 @@ def register_blueprints(app: Flask) -> None:
 
     for pages in (web_routes, accounts_routes, companies_routes, audit_routes, calendar_routes,
                   applications_routes, eligibility_routes, review_routes, certificates_routes,
-                  agreements_routes, reports_routes, compliance_routes, registers_routes):
+                  agreements_routes, reports_routes, compliance_routes, notices_routes, registers_routes):
         app.register_blueprint(pages.bp)
     for api in (accounts_api, audit_api, applications_api, eligibility_api, review_api, certificates_api,
                 agreements_api, reports_api, compliance_api, notices_api, registers_api, meta_api):
