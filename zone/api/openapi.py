@@ -787,6 +787,17 @@ def _paths() -> dict:
                     query("type", {"type": "string", "enum": EVENT_TYPES}),
                     query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "Page size.")],
             description="`next_cursor` is the last item's id (pass it as `after`), null when the page is empty.")},
+        "/api/v1/notices/eaeu-register.csv": {"get": op(
+            "notices", "The KZ residents as of a date in the fields of the EAEU common register (CSV)",
+            roles=readers, errors=(422,), body={"text/csv": {"schema": {"type": "string"}}},
+            params=[query("date", DATE, "As of this date (default today).")],
+            description="Columns: name, bin, zone, agreement_number, agreement_date, activity, included_on, "
+                        "excluded_on, exclusion_ground. Streamed; every download is audited.")},
+        "/api/v1/notices/eaeu-register.xlsx": {"get": op(
+            "notices", "The same extract as an XLSX workbook", roles=readers, errors=(422,),
+            body={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}}},
+            params=[query("date", DATE, "As of this date (default today).")])},
         "/api/v1/audit/events": {"get": op(
             "audit", "Audit events", body=_json(ref("AuditEventList")), errors=(400, 422), roles="auditor, admin",
             params=[query("action", STRING), query("since", DATETIME), *PAGING])},
