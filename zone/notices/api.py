@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +9,6 @@ from sqlalchemy import select
 
 from zone.accounts.roles import READER_ROLES, Role
 from zone.api.common import ListOf, decode_cursor, encode_cursor, json_body, page_limit
-from zone.calendar import today
 from zone.database import writes
 from zone.errors import ValidationFailed
 from zone.extensions import db
@@ -86,25 +83,13 @@ def events():
     return jsonify({"items": [e.payload() for e in rows], "next_cursor": rows[-1].id if rows else None})
 
 
-def _extract_date() -> date:
-    raw = request.args.get("date")
-    if not raw:
-        return today()
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        day = None
-    if day is None or not date(2000, 1, 1) <= day <= date(2100, 12, 31):
-        raise ValidationFailed(_("Some values are not valid."), fields={"date": [_("Enter a date as YYYY-MM-DD.")]})
-    return day
-
 
 @api_bp.get("/notices/eaeu-register.csv")
 @allow(*READER_ROLES)
 @writes
 def eaeu_csv():
     """The KZ side's residents as of ``?date=`` in the fields of the EAEU common register (CSV)."""
-    return eaeu.csv_extract(_extract_date())
+    return eaeu.csv_extract(eaeu.extract_date(request.args))
 
 
 @api_bp.get("/notices/eaeu-register.xlsx")
@@ -112,4 +97,4 @@ def eaeu_csv():
 @writes
 def eaeu_xlsx():
     """The same extract as an XLSX workbook."""
-    return eaeu.xlsx_extract(_extract_date())
+    return eaeu.xlsx_extract(eaeu.extract_date(request.args))

@@ -17,13 +17,29 @@ from sqlalchemy import select
 
 from zone.agreements.models import Agreement
 from zone.audit.services import record
+from zone.calendar import today
 from zone.certificates.models import Certificate
+from zone.errors import ValidationFailed
 from zone.extensions import db
 from zone.registers.streaming import csv_response, rows_of, xlsx_response
 
 ZONE_NAME = "МЦПС «Центральная Азия»"
 COLUMNS = ("name", "bin", "zone", "agreement_number", "agreement_date", "activity", "included_on",
            "excluded_on", "exclusion_ground")
+
+
+def extract_date(args) -> date:
+    """``date`` of the query (ISO, 2000–2100), default today; 422 naming the field otherwise."""
+    raw = args.get("date")
+    if not raw:
+        return today()
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        day = None
+    if day is None or not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+        raise ValidationFailed(_("Some values are not valid."), fields={"date": [_("Enter a date as YYYY-MM-DD.")]})
+    return day
 
 
 def column_titles() -> list[str]:

@@ -42,3 +42,8 @@ class SubscriptionForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     pass
+
+
+class LetterSentForm(FlaskForm):
+    sent_to = StringField(_l("Sent to (authority, and how)"), filters=[_strip],
+                          validators=[DataRequired(REQUIRED), Length(max=300)])

@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zone.database import utcnow
@@ -90,3 +101,23 @@ class DeliveryAttempt(db.Model):
     error: Mapped[str | None] = mapped_column(String(500))
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
     replay: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class NoticeLetter(db.Model):
+    """The zone-signed bilingual PDF of one event, for an authority without a receiver; its sending recorded."""
+
+    __tablename__ = "notice_letters"
+    audit_type = "notice_letter"
+    __table_args__ = (CheckConstraint("size > 0 AND length(sha256) = 64", name="letter_fingerprinted"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_seq: Mapped[int] = mapped_column(SEQUENCE, ForeignKey("events.seq"), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sent_to: Mapped[str | None] = mapped_column(String(300))  # the authority and how (post, courier, e-mail)
+
+    event: Mapped[Event] = relationship()

@@ -3,16 +3,19 @@ attention (receivers failing for days, notices close to their deadline undeliver
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from zone.accounts.roles import READER_ROLES, Role
-from zone.errors import ZoneError
+from zone.accounts.roles import READER_ROLES, STAFF_ROLES, Role
+from zone.database import writes
+from zone.errors import NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
-from zone.notices import queries, services
-from zone.notices.forms import EVENT_LABELS, SIDE_CHOICES, EmptyForm, SubscriptionForm
+from zone.notices import eaeu, queries, services
+from zone.notices import letters as notice_letters
+from zone.notices.eaeu import extract_date
+from zone.notices.forms import EVENT_LABELS, SIDE_CHOICES, EmptyForm, LetterSentForm, SubscriptionForm
 from zone.notices.models import Subscription
 from zone.web.access import allow
 from zone.web.forms import apply_service_errors
@@ -91,3 +94,74 @@ def replay(subscription_id: int, delivery_id: int):
     db.session.commit()
     flash(_("The notice will be sent again, with its original id, in the next round."), "success")
     return redirect(url_for("notices.deliveries", subscription_id=subscription_id))
+
+
+@bp.get("/letters")
+@allow(*READER_ROLES)
+def letters():
+    """Every recent event with its signed letter (made on first opening) and whether it was sent."""
+    return render_template("notices/letters.html", rows=notice_letters.recent(), events=EVENT_LABELS,
+                           form=LetterSentForm(), can_send=current_user.role in STAFF_ROLES)
+
+
+@bp.get("/letters/<int:seq>.pdf")
+@allow(*READER_ROLES)
+@writes
+def letter_pdf(seq: int):
+    try:
+        letter = notice_letters.letter_for(seq)
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    return Response(letter.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="notice-{letter.event.id}.pdf"'})
+
+
+@bp.post("/letters/<int:seq>/sent")
+@allow(*STAFF_ROLES)
+def letter_sent(seq: int):
+    form = LetterSentForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValidationFailed(_("Some values are not valid."), fields={"sent_to": [_("This field is required.")]})
+        notice_letters.mark_sent(seq, current_user, form.sent_to.data)
+    except NotFound:
+        abort(404)
+    except ZoneError as error:
+        db.session.rollback()
+        problems = [str(m) for messages in error.fields.values() for m in messages]
+        flash("; ".join(problems) or str(error.message), "error")
+        return redirect(url_for("notices.letters"))
+    db.session.commit()
+    flash(_("The sending is recorded."), "success")
+    return redirect(url_for("notices.letters"))
+
+
+def _extract_day():
+    try:
+        return extract_date(request.args)
+    except ValidationFailed:
+        return None
+
+
+@bp.get("/eaeu-register.csv")
+@allow(*READER_ROLES)
+@writes
+def eaeu_csv():
+    """The EAEU register extract (the page's twin of the API's), as of ``?date=``."""
+    day = _extract_day()
+    if day is None:
+        flash(_("Enter a date as YYYY-MM-DD."), "error")
+        return redirect(url_for("notices.index"))
+    return eaeu.csv_extract(day)
+
+
+@bp.get("/eaeu-register.xlsx")
+@allow(*READER_ROLES)
+@writes
+def eaeu_xlsx():
+    day = _extract_day()
+    if day is None:
+        flash(_("Enter a date as YYYY-MM-DD."), "error")
+        return redirect(url_for("notices.index"))
+    return eaeu.xlsx_extract(day)
