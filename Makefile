@@ -52,6 +52,7 @@ test-fast: deps-dev translations
 bench: deps-dev translations
 	@dpkg -s $(BENCH_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BENCH_DEBS); }
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.notices
 
 load: deps-dev translations
 	$(BIN)/python -m bench.load

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 
-from zone.database import get_for_update, utcnow, write_intent
+from zone.database import utcnow, write_intent
 from zone.events.models import Event
 from zone.extensions import db
 from zone.notices import services
@@ -111,31 +111,55 @@ def serve(subscription_id: int) -> Round:
     if not _take_lease(subscription_id, timeout * batch + 60):
         return result
     try:
-        for _ in range(batch):
-            head = db.session.execute(
-                select(Delivery.id, (Delivery.next_attempt_at <= utcnow()).label("due"), Subscription.url,
-                       Subscription.secret, Event)
-                .join(Subscription, Subscription.id == Delivery.subscription_id)
-                .join(Event, Event.seq == Delivery.event_seq)
-                .where(Delivery.subscription_id == subscription_id, Delivery.status == DeliveryStatus.PENDING)
-                .order_by(Delivery.event_seq).limit(1)).first()
-            if head is None or not head.due:
-                db.session.commit()
+        left = batch
+        while left > 0:
+            queue = _queue(subscription_id, min(left, PREFETCH))
+            if not queue:
                 break
-            message_id, body = head.Event.id, body_of(head.Event)
-            db.session.commit()  # no transaction stays open while the receiver is called
-            outcome = attempt(head.url, head.secret, message_id, body)
-            _record(head.id, outcome)
-            if outcome.ok:
+            for item in queue:
+                if not item.due:
+                    return result
+                outcome = attempt(item.url, item.secret, item.event_id, item.body)
+                _record(item.delivery_id, subscription_id, outcome)
+                left -= 1
+                if not outcome.ok:
+                    result.failed += 1
+                    return result
                 result.delivered += 1
-            else:
-                result.failed += 1
+            if len(queue) < PREFETCH:
                 break
     finally:
         with write_intent():
             services.release_lease(subscription_id)
             db.session.commit()
     return result
+
+
+@dataclass(frozen=True)
+class _Item:
+    delivery_id: int
+    due: bool
+    url: str
+    secret: str
+    event_id: str
+    body: str
+
+
+PREFETCH = 50
+
+
+def _queue(subscription_id: int, limit: int) -> list[_Item]:
+    """The next undelivered notices of the receiver, oldest event first, read in one short transaction."""
+    rows = db.session.execute(
+        select(Delivery.id, (Delivery.next_attempt_at <= utcnow()).label("due"), Subscription.url,
+               Subscription.secret, Event)
+        .join(Subscription, Subscription.id == Delivery.subscription_id)
+        .join(Event, Event.seq == Delivery.event_seq)
+        .where(Delivery.subscription_id == subscription_id, Delivery.status == DeliveryStatus.PENDING)
+        .order_by(Delivery.event_seq).limit(limit)).all()
+    items = [_Item(row.id, bool(row.due), row.url, row.secret, row.Event.id, body_of(row.Event)) for row in rows]
+    db.session.commit()  # no transaction stays open while a receiver is called
+    return items
 
 
 def attempt(url: str, secret: str, message_id: str, body: str) -> Outcome:
@@ -150,28 +174,28 @@ def attempt(url: str, secret: str, message_id: str, body: str) -> Outcome:
                 max_bytes=int(cfg.get("NOTICES_MAX_RESPONSE_BYTES", 4096)))
 
 
-def _record(delivery_id: int, outcome: Outcome) -> None:
-    """Log the try and move the delivery on: delivered, or due again after a back-off."""
+def _record(delivery_id: int, subscription_id: int, outcome: Outcome) -> None:
+    """Log the try and move the delivery on: delivered, or due again after a back-off (one short write)."""
+    now = utcnow()
     with write_intent():
-        delivery = get_for_update(Delivery, delivery_id)
-        subscription = get_for_update(Subscription, delivery.subscription_id)
-        now = utcnow()
-        db.session.add(DeliveryAttempt(delivery_id=delivery.id, at=now, status_code=outcome.status_code,
-                                       error=outcome.error, duration_ms=outcome.duration_ms,
-                                       replay=delivery.attempts > 0 and delivery.delivered_at is not None))
-        delivery.attempts += 1
-        delivery.last_status_code = outcome.status_code
+        attempts = db.session.execute(
+            update(Delivery).where(Delivery.id == delivery_id)
+            .values(attempts=Delivery.attempts + 1, last_status_code=outcome.status_code)
+            .returning(Delivery.attempts, Delivery.delivered_at)).one()
+        db.session.execute(insert(DeliveryAttempt).values(
+            delivery_id=delivery_id, at=now, status_code=outcome.status_code, error=outcome.error,
+            duration_ms=outcome.duration_ms, replay=attempts.delivered_at is not None))
         if outcome.ok:
-            delivery.status = DeliveryStatus.DELIVERED
-            delivery.delivered_at = now
-            delivery.last_error = None
-            subscription.last_success_at = now
-            subscription.failing_since = None
+            db.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+                status=DeliveryStatus.DELIVERED, delivered_at=now, last_error=None))
+            db.session.execute(update(Subscription).where(Subscription.id == subscription_id).values(
+                last_success_at=now, failing_since=None))
         else:
-            delivery.last_error = outcome.error or f"HTTP {outcome.status_code}"
-            delivery.next_attempt_at = now + services.backoff(delivery.attempts)
-            if subscription.failing_since is None:
-                subscription.failing_since = now
-            log.warning("Notice %s to subscription %s failed (attempt %s): %s", delivery.event_seq,
-                        subscription.id, delivery.attempts, delivery.last_error)
+            error = outcome.error or f"HTTP {outcome.status_code}"
+            db.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+                last_error=error, next_attempt_at=now + services.backoff(attempts.attempts)))
+            db.session.execute(update(Subscription).where(Subscription.id == subscription_id).values(
+                failing_since=func.coalesce(Subscription.failing_since, now)))
+            log.warning("Notice delivery %s to subscription %s failed (attempt %s): %s", delivery_id,
+                        subscription_id, attempts.attempts, error)
         db.session.commit()
