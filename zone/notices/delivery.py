@@ -25,7 +25,7 @@ from zone.events.models import Event
 from zone.extensions import db
 from zone.notices import services
 from zone.notices.models import Delivery, DeliveryAttempt, DeliveryStatus, Subscription
-from zone.notices.transport import Outcome, post, signed_headers
+from zone.notices.transport import Outcome, Sender, signed_headers
 from zone.notices.urls import UnsafeTarget, resolve
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,8 @@ def serve(subscription_id: int) -> Round:
     batch = int(cfg.get("NOTICES_BATCH", 200))
     if not _take_lease(subscription_id, timeout * batch + 60):
         return result
+    sender = Sender(timeout=timeout, max_bytes=int(cfg.get("NOTICES_MAX_RESPONSE_BYTES", 4096)))
+    accepted: list[tuple[int, Outcome]] = []
     try:
         left = batch
         while left > 0:
@@ -119,16 +121,25 @@ def serve(subscription_id: int) -> Round:
             for item in queue:
                 if not item.due:
                     return result
-                outcome = attempt(item.url, item.secret, item.event_id, item.body)
-                _record(item.delivery_id, subscription_id, outcome)
+                outcome = attempt(sender, item.url, item.secret, item.event_id, item.body)
                 left -= 1
                 if not outcome.ok:
+                    _record(subscription_id, accepted, item.delivery_id, outcome)
+                    accepted = []
                     result.failed += 1
                     return result
+                accepted.append((item.delivery_id, outcome))
                 result.delivered += 1
+            # Accepted notices are recorded a queue at a time: should the worker die before, they are sent
+            # again with the same webhook-id, which receivers already treat as one notice.
+            _record(subscription_id, accepted)
+            accepted = []
             if len(queue) < PREFETCH:
                 break
     finally:
+        sender.close()
+        if accepted:
+            _record(subscription_id, accepted)
         with write_intent():
             services.release_lease(subscription_id)
             db.session.commit()
@@ -162,40 +173,57 @@ def _queue(subscription_id: int, limit: int) -> list[_Item]:
     return items
 
 
-def attempt(url: str, secret: str, message_id: str, body: str) -> Outcome:
+def attempt(sender: Sender, url: str, secret: str, message_id: str, body: str) -> Outcome:
     """Check the receiver's address again (it may resolve elsewhere now) and POST the signed notice."""
-    cfg = current_app.config
     try:
         target = resolve(url)
     except UnsafeTarget as error:
         return Outcome(None, f"refused: {error}"[:500], 0)
     headers = signed_headers(secret, message_id, utcnow(), body)
-    return post(target, headers, body.encode(), timeout=float(cfg.get("NOTICES_TIMEOUT", 10)),
-                max_bytes=int(cfg.get("NOTICES_MAX_RESPONSE_BYTES", 4096)))
+    return sender.post(target, headers, body.encode())
 
 
-def _record(delivery_id: int, subscription_id: int, outcome: Outcome) -> None:
-    """Log the try and move the delivery on: delivered, or due again after a back-off (one short write)."""
+def _record(subscription_id: int, accepted: list[tuple[int, Outcome]], failed_id: int | None = None,
+            failure: Outcome | None = None) -> None:
+    """Log the tries and move the deliveries on: the accepted ones delivered, a failed one due again after a
+    back-off; one short write."""
     now = utcnow()
     with write_intent():
-        attempts = db.session.execute(
-            update(Delivery).where(Delivery.id == delivery_id)
-            .values(attempts=Delivery.attempts + 1, last_status_code=outcome.status_code)
-            .returning(Delivery.attempts, Delivery.delivered_at)).one()
-        db.session.execute(insert(DeliveryAttempt).values(
-            delivery_id=delivery_id, at=now, status_code=outcome.status_code, error=outcome.error,
-            duration_ms=outcome.duration_ms, replay=attempts.delivered_at is not None))
-        if outcome.ok:
-            db.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
-                status=DeliveryStatus.DELIVERED, delivered_at=now, last_error=None))
+        for delivery_id, outcome in accepted:
+            before = db.session.execute(
+                update(Delivery).where(Delivery.id == delivery_id)
+                .values(attempts=Delivery.attempts + 1, last_status_code=outcome.status_code,
+                        status=DeliveryStatus.DELIVERED, last_error=None,
+                        delivered_at=func.coalesce(Delivery.delivered_at, now))
+                .returning(Delivery.delivered_at)).scalar_one()
+            db.session.execute(insert(DeliveryAttempt).values(
+                delivery_id=delivery_id, at=now, status_code=outcome.status_code, error=None,
+                duration_ms=outcome.duration_ms, replay=_is_aware_before(before, now)))
+        if accepted:
             db.session.execute(update(Subscription).where(Subscription.id == subscription_id).values(
                 last_success_at=now, failing_since=None))
-        else:
-            error = outcome.error or f"HTTP {outcome.status_code}"
-            db.session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
-                last_error=error, next_attempt_at=now + services.backoff(attempts.attempts)))
+        if failed_id is not None and failure is not None:
+            error = failure.error or f"HTTP {failure.status_code}"
+            attempts = db.session.execute(
+                update(Delivery).where(Delivery.id == failed_id)
+                .values(attempts=Delivery.attempts + 1, last_status_code=failure.status_code, last_error=error)
+                .returning(Delivery.attempts, Delivery.delivered_at)).one()
+            db.session.execute(update(Delivery).where(Delivery.id == failed_id).values(
+                next_attempt_at=now + services.backoff(attempts.attempts)))
+            db.session.execute(insert(DeliveryAttempt).values(
+                delivery_id=failed_id, at=now, status_code=failure.status_code, error=failure.error,
+                duration_ms=failure.duration_ms, replay=attempts.delivered_at is not None))
             db.session.execute(update(Subscription).where(Subscription.id == subscription_id).values(
                 failing_since=func.coalesce(Subscription.failing_since, now)))
-            log.warning("Notice delivery %s to subscription %s failed (attempt %s): %s", delivery_id,
+            log.warning("Notice delivery %s to subscription %s failed (attempt %s): %s", failed_id,
                         subscription_id, attempts.attempts, error)
         db.session.commit()
+
+
+def _is_aware_before(moment, now) -> bool:
+    """Whether the delivery had been delivered before this try (a replay); SQLite returns naive UTC times."""
+    if moment is None:
+        return False
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=now.tzinfo)
+    return moment < now

@@ -59,29 +59,61 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
+class Sender:
+    """Posts one receiver's notices, keeping the connection open between them while the receiver allows it
+    and the checked address stays the same (a new check that resolves elsewhere opens a new connection)."""
+
+    def __init__(self, *, timeout: float, max_bytes: int):
+        self.timeout, self.max_bytes = timeout, max_bytes
+        self._connection: http.client.HTTPConnection | None = None
+        self._target: Target | None = None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        self._connection, self._target = None, None
+
+    def post(self, target: Target, headers: dict[str, str], body: bytes) -> Outcome:
+        """POST ``body`` to ``target``; the status code, or the error, and how long it took. Never raises."""
+        if self._target != target:
+            self.close()
+        started = time.monotonic()
+        deadline = started + self.timeout
+        reused = self._connection is not None
+        if self._connection is None:
+            connection_class = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+            self._connection, self._target = connection_class(target, self.timeout), target
+        connection = self._connection
+        try:
+            connection.request("POST", target.path, body=body, headers={
+                **headers, "Content-Type": "application/json", "User-Agent": USER_AGENT})
+            response = connection.getresponse()
+            read = 0
+            while read < self.max_bytes:  # a receiver that trickles its answer is cut off at the deadline
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the answer took longer than the timeout")
+                chunk = response.read(min(1024, self.max_bytes - read))
+                if not chunk:
+                    break
+                read += len(chunk)
+            if not response.isclosed() or response.will_close:  # an answer longer than we read, or "close"
+                self.close()
+            return Outcome(response.status, None, _ms(started))
+        except (OSError, http.client.HTTPException) as error:
+            self.close()
+            if reused and not isinstance(error, TimeoutError):
+                # The receiver closed the kept connection meanwhile: nothing was sent on it; try once afresh.
+                return self.post(target, headers, body)
+            return Outcome(None, f"{type(error).__name__}: {error}"[:500], _ms(started))
+
+
 def post(target: Target, headers: dict[str, str], body: bytes, *, timeout: float, max_bytes: int) -> Outcome:
-    """POST ``body`` to ``target``; the status code, or the error, and how long it took. Never raises."""
-    started = time.monotonic()
-    deadline = started + timeout
-    connection_class = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
-    connection = connection_class(target, timeout)
+    """One POST on a connection of its own."""
+    sender = Sender(timeout=timeout, max_bytes=max_bytes)
     try:
-        connection.request("POST", target.path, body=body, headers={
-            **headers, "Content-Type": "application/json", "User-Agent": USER_AGENT, "Connection": "close"})
-        response = connection.getresponse()
-        read = 0
-        while read < max_bytes:  # a receiver that trickles its answer is cut off at the deadline
-            if time.monotonic() > deadline:
-                raise TimeoutError("the answer took longer than the timeout")
-            chunk = response.read(min(1024, max_bytes - read))
-            if not chunk:
-                break
-            read += len(chunk)
-        return Outcome(response.status, None, _ms(started))
-    except (OSError, http.client.HTTPException) as error:
-        return Outcome(None, f"{type(error).__name__}: {error}"[:500], _ms(started))
+        return sender.post(target, headers, body)
     finally:
-        connection.close()
+        sender.close()
 
 
 def _ms(started: float) -> int:
