@@ -47,3 +47,26 @@ def test_a_failed_change_writes_no_event(client, make_company, make_user, api_to
     response = client.post(f"/api/v1/certificates/{serial}/reinstate", headers=admin, json={"reason": "x"})
     assert response.status_code == 409
     assert client.get("/api/v1/events", headers=admin).get_json()["items"] == before
+
+
+def test_every_status_change_is_an_event_in_order(client, runner, make_company, make_user, api_token, admin):
+    seed = seed_through_api(client, make_company, make_user, api_token)
+    serial = seed.serials[0]
+    for action in ("suspend", "reinstate", "revoke"):
+        response = client.post(f"/api/v1/certificates/{serial}/{action}", headers=seed.tokens["admin"],
+                               json={"reason": f"{action} reason"})
+        assert response.status_code == 200, response.get_json()
+    items = client.get("/api/v1/events", headers=admin).get_json()["items"]
+    assert [e["type"] for e in items] == ["certificate.issued", "certificate.suspended", "certificate.reinstated",
+                                         "certificate.revoked"]
+    assert [e["data"]["status"] for e in items] == ["active", "suspended", "active", "revoked"]
+    assert items[3]["data"]["reason"] == "revoke reason"
+
+
+def test_expiry_is_an_event(client, runner, make_company, make_user, api_token, admin):
+    seed = seed_through_api(client, make_company, make_user, api_token)
+    result = runner.invoke(args=["certificates", "expire", "--date", "2099-01-01"])
+    assert result.exit_code == 0, result.output
+    items = client.get("/api/v1/events?type=certificate.expired", headers=admin).get_json()["items"]
+    assert [e["data"]["serial"] for e in items] == [seed.serials[0]]
+    assert items[0]["data"]["effective_from"]
