@@ -70,3 +70,19 @@ def test_expiry_is_an_event(client, runner, make_company, make_user, api_token, 
     items = client.get("/api/v1/events?type=certificate.expired", headers=admin).get_json()["items"]
     assert [e["data"]["serial"] for e in items] == [seed.serials[0]]
     assert items[0]["data"]["effective_from"]
+
+
+def test_a_reissue_tells_of_the_superseded_and_the_new_certificate(client, make_company, make_user, api_token,
+                                                                    admin):
+    seed = seed_through_api(client, make_company, make_user, api_token)
+    serial, other = seed.serials[0], api_token(make_user("approver"))
+    proposal = client.post(f"/api/v1/certificates/{serial}/reissue", headers=seed.tokens["approver"],
+                           json={"reason": "Смена наименования"}).get_json()["proposal"]
+    confirmed = client.post(f"/api/v1/certificates/{serial}/reissue", headers=other,
+                            json={"proposal": proposal["id"], "decision": "confirm"})
+    assert confirmed.status_code == 201, confirmed.get_json()
+    items = client.get("/api/v1/events", headers=admin).get_json()["items"]
+    assert [(e["type"], e["data"]["serial"]) for e in items] == [
+        ("certificate.issued", serial), ("certificate.superseded", serial),
+        ("certificate.issued", confirmed.get_json()["serial"])]
+    assert items[2]["data"]["supersedes"] == serial and items[2]["data"]["agreement"]["number"]
