@@ -25,6 +25,7 @@ run: deps translations
 	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop; mail goes to instance/outbox/)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(FLASK) mail send --loop --interval 5 >/dev/null 2>&1 & \
+	  $(FLASK) notices deliver --loop --interval 2 >/dev/null 2>&1 & \
 	  $(FLASK) audit anchor --loop --interval 600 >/dev/null & \
 	  while true; do $(FLASK) reports remind >/dev/null 2>&1; sleep 3600; done & \
 	  while true; do $(FLASK) compliance run >/dev/null 2>&1; sleep 3600; done & \
@@ -51,6 +52,7 @@ test-fast: deps-dev translations
 bench: deps-dev translations
 	@dpkg -s $(BENCH_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BENCH_DEBS); }
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.notices
 
 load: deps-dev translations
 	$(BIN)/python -m bench.load

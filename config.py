@@ -149,6 +149,19 @@ class Config:
     MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)  # then logged as an error; still retried
     MAIL_MAX_BACKOFF = _env_int("MAIL_MAX_BACKOFF", 3600)
 
+    # Notices to the tax and customs services (zone/notices): the delivery worker's limits. Receivers on
+    # loopback, private or link-local addresses are refused unless their network is allow-listed here (CIDRs,
+    # comma separated); development and tests also allow loopback for local receivers.
+    NOTICES_ALLOWED_NETWORKS = _env_list("NOTICES_ALLOWED_NETWORKS")
+    NOTICES_ALLOW_LOOPBACK = _env_bool("NOTICES_ALLOW_LOOPBACK", False)
+    NOTICES_TIMEOUT = _env_int("NOTICES_TIMEOUT", 10)  # seconds per request, connection to last byte
+    NOTICES_MAX_RESPONSE_BYTES = _env_int("NOTICES_MAX_RESPONSE_BYTES", 4096)
+    NOTICES_WORKERS = _env_int("NOTICES_WORKERS", 8)  # receivers served at once; one per receiver at a time
+    NOTICES_BATCH = _env_int("NOTICES_BATCH", 200)  # deliveries per receiver per round
+    NOTICES_MAX_BACKOFF = _env_int("NOTICES_MAX_BACKOFF", 600)  # seconds between tries, at most
+    NOTICES_FAILING_DAYS = _env_int("NOTICES_FAILING_DAYS", 1)  # failing this long: flagged to staff
+    NOTICES_DEADLINE_WORKING_DAYS = _env_int("NOTICES_DEADLINE_WORKING_DAYS", 2)
+
     # Deadlines, in working days of the application's side (zone/calendar: the side's public holidays and
     # transferred days, plus the overrides admins keep on the calendar page or with `flask calendar`).
     REVIEW_LIMIT_WORKING_DAYS = _env_int("REVIEW_LIMIT_WORKING_DAYS", 10)
@@ -196,6 +209,7 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     DEBUG = False  # the debugger would show stack traces; `flask run --debug` turns it on by hand
+    NOTICES_ALLOW_LOOPBACK = _env_bool("NOTICES_ALLOW_LOOPBACK", True)  # local test receivers
 
 
 class TestConfig(Config):
@@ -209,6 +223,8 @@ class TestConfig(Config):
     ARGON2_PARALLELISM = 1
     MAIL_BACKEND = "file"
     SERVER_NAME = None
+    NOTICES_ALLOW_LOOPBACK = True  # the tests' receivers listen on 127.0.0.1
+    NOTICES_TIMEOUT = 2
 
 
 class ProductionConfig(Config):

@@ -88,6 +88,7 @@ def world(app, make_company, make_user, fresh_user_per_request):
     from zone.applications.models import Application
     from zone.certificates.models import Certificate, CertificateEvent
     from zone.companies.models import ClaimProof
+    from zone.events.services import emit
     from zone.extensions import db
     from zone.reports.models import Report, ReportDocument
 
@@ -150,6 +151,9 @@ def world(app, make_company, make_user, fresh_user_per_request):
                                      storage_name=storage_name, content_type=content_type, size=size,
                                      sha256=sha256, uploaded_by_id=owner.id)
         db.session.add(report_file)
+        # The certificate's inclusion, as notices tell the authorities of it (event 1: its letter).
+        emit("certificate.issued", {"serial": certificate.serial, "side": "KZ", "status": "active",
+                                    "company": {"name": company_a.name, "tax_id": company_a.tax_id}})
         db.session.commit()
         ids = SimpleNamespace(application=application.id, document=document.id, serial=certificate.serial,
                               verify_token=certificate.verify_token, victim=victim.id, company=company_a.id,

@@ -34,6 +34,7 @@ DOMAINS = (
     "esign",
     "reports",
     "compliance",
+    "notices",
     "registers",
     "api",
     "demo",
@@ -121,7 +122,9 @@ def register_models() -> None:
     from zone.companies import records as _company_records  # noqa: F401
     from zone.compliance import models as _compliance  # noqa: F401
     from zone.eligibility import models as _eligibility  # noqa: F401
+    from zone.events import models as _events  # noqa: F401
     from zone.mail import models as _mail  # noqa: F401
+    from zone.notices import models as _notices  # noqa: F401
     from zone.rates import models as _rates  # noqa: F401
     from zone.reports import models as _reports  # noqa: F401
     from zone.review import models as _review  # noqa: F401
@@ -155,6 +158,8 @@ def register_blueprints(app: Flask) -> None:
     from zone.eligibility import api as eligibility_api
     from zone.eligibility import routes as eligibility_routes
     from zone.extensions import csrf
+    from zone.notices import api as notices_api
+    from zone.notices import routes as notices_routes
     from zone.registers import api as registers_api
     from zone.registers import routes as registers_routes
     from zone.reports import api as reports_api
@@ -167,10 +172,10 @@ def register_blueprints(app: Flask) -> None:
 
     for pages in (web_routes, accounts_routes, companies_routes, audit_routes, calendar_routes,
                   applications_routes, eligibility_routes, review_routes, certificates_routes,
-                  agreements_routes, reports_routes, compliance_routes, registers_routes):
+                  agreements_routes, reports_routes, compliance_routes, notices_routes, registers_routes):
         app.register_blueprint(pages.bp)
     for api in (accounts_api, audit_api, applications_api, eligibility_api, review_api, certificates_api,
-                agreements_api, reports_api, compliance_api, registers_api, meta_api):
+                agreements_api, reports_api, compliance_api, notices_api, registers_api, meta_api):
         csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(api.api_bp)
     for hooks in (web_hooks, accounts_hooks, audit_hooks, review_hooks, api_hooks, compliance_hooks):
@@ -187,10 +192,11 @@ def register_commands(app: Flask) -> None:
     from zone.demo import cli as demo_cli
     from zone.eligibility import cli as eligibility_cli
     from zone.mail import cli as mail_cli
+    from zone.notices import cli as notices_cli
     from zone.rates import cli as rates_cli
     from zone.reports import cli as reports_cli
     from zone.web import cli as web_cli
 
     for cli in (web_cli, accounts_cli, audit_cli, mail_cli, calendar_cli, rates_cli, eligibility_cli,
-                certificates_cli, agreements_cli, reports_cli, compliance_cli, demo_cli):
+                certificates_cli, agreements_cli, reports_cli, compliance_cli, notices_cli, demo_cli):
         cli.register(app)

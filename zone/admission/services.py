@@ -15,7 +15,8 @@ from zone.agreements.models import Agreement
 from zone.agreements.services import create_agreement
 from zone.applications.models import Application
 from zone.certificates.models import Certificate
-from zone.certificates.services import issue_certificate
+from zone.certificates.notices import emit_certificate_event
+from zone.certificates.services import issue_certificate, live_certificate
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,13 @@ class Admission:
 
 
 def admit(application: Application, decision: Decision, actor: User) -> Admission:
-    """Admit the approved ``application``: issue its certificate, then make its activity agreement."""
+    """Admit the approved ``application``: issue its certificate, make its activity agreement, then tell the
+    tax and customs services of the inclusion (``certificate.issued``, naming the agreement)."""
+    new = live_certificate(application.id) is None
     certificate = issue_certificate(application, granted_benefits=decision.granted_benefits,
                                     decided_at=decision.decided_at, actor=actor)
     agreement = create_agreement(application, certificate, actor=actor)
+    if new:
+        emit_certificate_event(certificate, "issue", reason=None, effective_from=certificate.valid_from,
+                               agreement=agreement.number)
     return Admission(certificate=certificate, agreement=agreement)

@@ -33,12 +33,14 @@ from zone.applications.models import Application
 from zone.audit.services import record
 from zone.calendar import local_date
 from zone.certificates.models import Certificate
+from zone.certificates.notices import event_data
 from zone.certificates.serials import take_number
 from zone.companies.proofs import record_agreement_proof
 from zone.database import utcnow
 from zone.errors import Conflict, Forbidden, StaleVersion, TooLarge, ValidationFailed
 from zone.esign.countersignature import check_countersignature
 from zone.esign.identities import trust_roots
+from zone.events.services import emit
 from zone.extensions import db
 from zone.mail.services import queue_mail
 
@@ -122,6 +124,8 @@ def countersign(agreement: Agreement, actor: User, data: bytes) -> AgreementRevi
     if concluding:
         agreement.status = S.CONCLUDED
         agreement.company_signed_at = now
+        emit("agreement.concluded", event_data(agreement.certificate, reason=None, effective_from=local_date(now),
+                                               agreement=agreement.number))
     agreement.sha256, agreement.size = digest, len(data)
     _event(agreement, "countersign", actor, details={
         "revision": current.number, "sha256": digest, "signer": accepted.signer,

@@ -16,9 +16,11 @@ from zone.accounts.roles import Role
 from zone.applications.fields import DOCUMENT_KINDS as _DOCUMENT_KINDS
 from zone.applications.fields import FIELDS
 from zone.applications.kinds import DECIMAL_OUT, HS_CODE_TEXT
+from zone.events.models import EVENT_TYPES as _EVENT_TYPES
 from zone.vocabulary import SIDES as _SIDES
 
 SIDES, DOCUMENT_KINDS = list(_SIDES), list(_DOCUMENT_KINDS)
+EVENT_TYPES = list(_EVENT_TYPES)
 STATUSES = ["draft", "submitted", "in_review", "info_requested", "recommended", "approved", "rejected", "withdrawn"]
 STAFF_ACTIONS = ["start_review", "request_info", "recommend_approval", "recommend_rejection", "approve", "reject"]
 CERTIFICATE_STATUSES = ["active", "suspended", "revoked", "expired", "superseded"]
@@ -382,6 +384,32 @@ SCHEMAS: dict[str, dict] = {
     "ComplianceCaseList": _list_of("ComplianceCase"),
     "ComplianceReason": obj({"reason": {"type": "string", "minLength": 1, "maxLength": 2000}}, ["reason"],
                             closed=True),
+    "SubscriptionRequest": obj({"name": {"type": "string", "minLength": 1, "maxLength": 120},
+                                "url": {"type": "string", "format": "uri", "maxLength": 2000},
+                                "events": array({"type": "string", "enum": EVENT_TYPES}, minItems=1),
+                                "side": nullable({"type": "string", "enum": SIDES})},
+                               ["name", "url", "events"], closed=True),
+    "Subscription": obj({"id": INTEGER, "name": STRING, "url": STRING, "side": nullable(STRING),
+                         "events": array(STRING), "active": {"type": "boolean"}, "created_at": DATETIME,
+                         "last_success_at": nullable(DATETIME), "failing_since": nullable(DATETIME),
+                         "secret": {"type": "string", "description": "`whsec_…`, only in the answer to creation"}},
+                        ["id", "name", "url", "events"]),
+    "SubscriptionList": obj({"items": array(ref("Subscription")), "next_cursor": nullable(STRING)}, ["items"]),
+    "Delivery": obj({"id": INTEGER, "event": obj({"id": STRING, "type": STRING, "seq": INTEGER}),
+                     "status": {"type": "string", "enum": ["pending", "delivered"]},
+                     "attempts": array(obj({"at": DATETIME, "status_code": nullable(INTEGER),
+                                            "error": nullable(STRING), "duration_ms": INTEGER})),
+                     "last_status_code": nullable(INTEGER), "last_error": nullable(STRING),
+                     "next_retry_at": nullable(DATETIME), "delivered_at": nullable(DATETIME),
+                     "due_on": nullable(DATE)}, ["id", "event", "status", "attempts"]),
+    "DeliveryList": obj({"items": array(ref("Delivery")), "next_cursor": nullable(STRING)}, ["items"]),
+    "Event": obj({"id": STRING, "type": {"type": "string", "enum": EVENT_TYPES}, "occurred_at": DATETIME,
+                  "data": obj({"serial": STRING, "side": STRING, "status": STRING,
+                               "company": obj({"name": STRING, "tax_id": STRING}),
+                               "agreement": obj({"number": nullable(STRING)}), "benefits": array(obj({})),
+                               "reason": nullable(STRING), "effective_from": nullable(DATE)})},
+                 ["id", "type", "occurred_at", "data"]),
+    "EventList": obj({"items": array(ref("Event")), "next_cursor": nullable(STRING)}, ["items", "next_cursor"]),
     "ReportDocument": obj({"id": INTEGER, "kind": {"type": "string", "enum": REPORT_DOCUMENT_KINDS},
                            "filename": STRING, "size": INTEGER, "sha256": SHA256, "content_type": STRING},
                           ["id", "kind", "filename", "size", "sha256", "content_type"]),
@@ -446,6 +474,8 @@ SERIAL = path_param("serial", {"type": "string", "pattern": SERIAL_PATTERN})
 AGREEMENT = path_param("number", {"type": "string", "pattern": AGREEMENT_PATTERN})
 REPORT_ID = path_param("report_id", {"type": "integer", "minimum": 1})
 CASE_ID = path_param("case_id", {"type": "integer", "minimum": 1})
+SUBSCRIPTION_ID = path_param("subscription_id", {"type": "integer", "minimum": 1})
+DELIVERY_ID = path_param("delivery_id", {"type": "integer", "minimum": 1})
 PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 
@@ -734,6 +764,40 @@ def _paths() -> dict:
                         "here, signature intact), `changed_after_signing` (signed, then altered: do not rely "
                         "on it), `unconfirmed`, `not_on_record` or `not_original`; `message` says it in the "
                         "caller's language. The file is not stored.")},
+        "/api/v1/subscriptions": {
+            "post": op("notices", "Subscribe a receiver of the authorities to notices", ok=201,
+                       body=_json(ref("Subscription")), request=_json(ref("SubscriptionRequest")),
+                       errors=(400, 422), roles="admin",
+                       description="The URL is refused (422) if it resolves to a loopback, private or link-local "
+                                   "address that is not allow-listed. The answer carries the signing secret, once."),
+            "get": op("notices", "The subscriptions", body=_json(ref("SubscriptionList")), roles="admin")},
+        "/api/v1/subscriptions/{subscription_id}": {"parameters": [SUBSCRIPTION_ID], "delete": op(
+            "notices", "Stop delivering to a receiver (its log is kept)", ok=204, errors=(404,), roles="admin")},
+        "/api/v1/subscriptions/{subscription_id}/deliveries": {"parameters": [SUBSCRIPTION_ID], "get": op(
+            "notices", "The delivery log: attempts with status code and time, the next retry",
+            body=_json(ref("DeliveryList")), errors=(404, 422), roles="admin", params=PAGING)},
+        "/api/v1/subscriptions/{subscription_id}/deliveries/{delivery_id}/replay": {
+            "parameters": [SUBSCRIPTION_ID, DELIVERY_ID], "post": op(
+                "notices", "Send a delivery again with its original webhook-id", ok=202,
+                body=_json(ref("Delivery")), errors=(404,), roles="admin")},
+        "/api/v1/events": {"get": op(
+            "notices", "The events for the authorities, oldest first, gap-free", body=_json(ref("EventList")),
+            errors=(422,), roles="auditor, admin",
+            params=[query("after", STRING, "An event id; the items after it."),
+                    query("type", {"type": "string", "enum": EVENT_TYPES}),
+                    query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "Page size.")],
+            description="`next_cursor` is the last item's id (pass it as `after`), null when the page is empty.")},
+        "/api/v1/notices/eaeu-register.csv": {"get": op(
+            "notices", "The KZ residents as of a date in the fields of the EAEU common register (CSV)",
+            roles=readers, errors=(422,), body={"text/csv": {"schema": {"type": "string"}}},
+            params=[query("date", DATE, "As of this date (default today).")],
+            description="Columns: name, bin, zone, agreement_number, agreement_date, activity, included_on, "
+                        "excluded_on, exclusion_ground. Streamed; every download is audited.")},
+        "/api/v1/notices/eaeu-register.xlsx": {"get": op(
+            "notices", "The same extract as an XLSX workbook", roles=readers, errors=(422,),
+            body={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}}},
+            params=[query("date", DATE, "As of this date (default today).")])},
         "/api/v1/audit/events": {"get": op(
             "audit", "Audit events", body=_json(ref("AuditEventList")), errors=(400, 422), roles="auditor, admin",
             params=[query("action", STRING), query("since", DATETIME), *PAGING])},
@@ -766,7 +830,8 @@ def _document() -> dict:
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],
         "tags": [{"name": t} for t in ("meta", "accounts", "eligibility", "applications", "review",
-                                       "certificates", "agreements", "reports", "compliance", "public", "audit")],
+                                       "certificates", "agreements", "reports", "compliance", "notices", "public",
+                                       "audit")],
         "paths": _paths(),
         "components": {
             "securitySchemes": {"bearerAuth": {

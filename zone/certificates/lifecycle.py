@@ -18,6 +18,7 @@ from zone.audit.services import record
 from zone.calendar import today as zone_today
 from zone.certificates.models import LIVE_STATUSES, Certificate, CertificateEvent
 from zone.certificates.models import CertificateStatus as S
+from zone.certificates.notices import emit_certificate_event
 from zone.certificates.workflow import ACTION_LABELS, REASON_REQUIRED, STATUS_LABELS, TRANSITIONS, Action
 from zone.database import utcnow
 from zone.errors import Conflict, Forbidden, ValidationFailed
@@ -170,6 +171,8 @@ def apply_action(
             **(details or {}),
         },
     )
+    # The authorities learn of every change, in this transaction (the company's mail is optional, this is not).
+    emit_certificate_event(certificate, action, reason=reason, effective_from=effective)
     if notify and action in MAIL_TEMPLATES:
         notify_company(certificate, MAIL_TEMPLATES[action], reason=reason, effective_date=effective)
     db.session.flush()

@@ -30,6 +30,7 @@ from zone.certificates.lifecycle import (
     notify_company,
 )
 from zone.certificates.models import Certificate, ProposalStatus, ReissueProposal
+from zone.certificates.notices import emit_certificate_event
 from zone.certificates.periods import benefits_half_open
 from zone.certificates.services import new_certificate, signed_details, stored_benefits
 from zone.certificates.workflow import REISSUERS, Action
@@ -181,5 +182,7 @@ def _reissue(certificate: Certificate, proposal: ReissueProposal, actor: User) -
         "basis": proposal.basis, "proposal": proposal.id, "proposed_by": proposal.proposed_by_id,
         "confirmed_by": actor.id,
     })
+    emit_certificate_event(replacement, "issue", reason=proposal.reason, effective_from=start,
+                           supersedes=certificate.serial)
     notify_company(replacement, "certificates/mail/reissued.txt", previous=certificate, reason=proposal.reason)
     return replacement

@@ -22,6 +22,7 @@ from zone.audit.services import record
 from zone.certificates import sanctions
 from zone.certificates.lifecycle import clean_reason
 from zone.certificates.models import Certificate, ProposalStatus
+from zone.certificates.notices import event_data
 from zone.certificates.workflow import Action as CertificateAction
 from zone.compliance import letters
 from zone.compliance.engine import Evaluation, Result
@@ -29,6 +30,7 @@ from zone.compliance.models import BenefitYearResult, ComplianceCase, Compliance
 from zone.compliance.workflow import DUE, PROPOSED, Action, Stage, target
 from zone.database import get_for_update, utcnow
 from zone.errors import Conflict, Forbidden, NotFound
+from zone.events.services import emit
 from zone.extensions import db
 from zone.mail.services import queue_mail
 
@@ -207,6 +209,8 @@ def record_benefit_year(certificate: Certificate, year: int, code: str, explanat
     record("compliance.benefit_year_not_applicable", certificate, actor_label=RUN,
            details={"serial": certificate.serial, "year": year, "code": code, "explanation": explanation,
                     "snapshot": snapshot.id})
+    emit("benefit.year_not_applicable", event_data(certificate, reason=explanation,
+                                                   effective_from=date(year, 1, 1), year=year, code=code))
     return True
 
 

@@ -23,6 +23,7 @@ MENU = [
     ("reports.queue", _l("Reports"), {R, P, D, U}),
     ("compliance.queue", _l("Compliance"), {R, P, D, U}),
     ("registers.certificates", _l("Certificate register"), {R, P, D, U}),
+    ("notices.index", _l("Notices to authorities"), {R, P, D, U}),
     ("audit.events", _l("Audit trail"), {U, D}),
     ("eligibility.admin_rulesets", _l("Rule sets"), {D, U}),
     ("accounts.users", _l("Staff"), {D}),

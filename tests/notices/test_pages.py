@@ -1,0 +1,52 @@
+"""The notices page: admins subscribe and see the secret once; staff see what needs attention."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+
+from zone.database import utcnow
+
+
+def test_admin_subscribes_through_the_page_and_replays(client, login_as, receiver, emit_events, deliver):
+    login_as("admin")
+    response = client.post("/notices", data={"name": "Налоговая КЗ", "url": receiver.url, "side": "KZ",
+                                             "events": ["certificate.issued", "certificate.revoked"]})
+    assert response.status_code == 201
+    page = response.get_data(as_text=True)
+    secret = page.split("<code>", 1)[1].split("</code>", 1)[0]
+    assert secret.startswith("whsec_")
+    receiver.secret = secret
+    ids = emit_events(1)
+    deliver()
+    assert [r["id"] for r in receiver.received] == ids
+    page = client.get("/notices").get_data(as_text=True)
+    assert "Налоговая КЗ" in page and secret not in page
+    log = client.get("/notices/1")
+    assert log.status_code == 200 and ids[0] in log.get_data(as_text=True)
+    assert client.post("/notices/1/deliveries/1/replay").status_code == 302
+    deliver()
+    assert [r["id"] for r in receiver.received] == ids * 2
+
+
+def test_refused_address_keeps_what_was_typed(client, login_as):
+    login_as("admin")
+    response = client.post("/notices", data={"name": "Таможня", "url": "https://10.1.2.3/hook",
+                                             "events": ["certificate.issued"]})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Таможня" in page and "https://10.1.2.3/hook" in page
+
+
+def test_staff_see_a_failing_receiver_and_notices_near_their_deadline(client, login_as, receiver, subscribe,
+                                                                      emit_events, deliver):
+    subscribe(receiver, events=["certificate.issued"], name="Down for days")
+    receiver.mode = "fail"
+    emit_events(1)
+    deliver()
+    with time_machine.travel(utcnow() + timedelta(days=2), tick=False):
+        login_as("reviewer")
+        page = client.get("/notices").get_data(as_text=True)
+        assert client.post("/notices", data={"name": "x"}).status_code == 403
+    assert page.count("Down for days") == 3  # failing, near the deadline, and the list

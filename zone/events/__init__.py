@@ -1,0 +1,1 @@
+"""Events for the authorities: an outbox written in the same transaction as the change it reports."""

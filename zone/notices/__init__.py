@@ -1,0 +1,1 @@
+"""Notices to the tax and customs services: subscriptions, signed delivery, the feed, letters, extracts."""
