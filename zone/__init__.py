@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from zone.eligibility import routes as eligibility_routes
     from zone.extensions import csrf
     from zone.notices import api as notices_api
+    from zone.notices import hooks as notices_hooks
     from zone.notices import routes as notices_routes
     from zone.registers import api as registers_api
     from zone.registers import routes as registers_routes
@@ -178,7 +179,7 @@ def register_blueprints(app: Flask) -> None:
                 agreements_api, reports_api, compliance_api, notices_api, registers_api, meta_api):
         csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(api.api_bp)
-    for hooks in (web_hooks, accounts_hooks, audit_hooks, review_hooks, api_hooks, compliance_hooks):
+    for hooks in (web_hooks, accounts_hooks, audit_hooks, review_hooks, api_hooks, compliance_hooks, notices_hooks):
         hooks.init_app(app)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import time_machine
@@ -50,3 +51,21 @@ def test_staff_see_a_failing_receiver_and_notices_near_their_deadline(client, lo
         page = client.get("/notices").get_data(as_text=True)
         assert client.post("/notices", data={"name": "x"}).status_code == 403
     assert page.count("Down for days") == 3  # failing, near the deadline, and the list
+
+
+def test_the_staff_dashboard_has_a_tile_of_notices_that_need_a_person(client, login_as, receiver, subscribe,
+                                                                     emit_events, deliver):
+    subscribe(receiver, events=["certificate.issued"], name="Down for days")
+    receiver.mode = "fail"
+    emit_events(1)
+    deliver()
+    with time_machine.travel(utcnow() + timedelta(days=2), tick=False):
+        login_as("reviewer")
+        page = client.get("/review/dashboard?lang=en").get_data(as_text=True)
+    tile = page[page.index('id="chart-notices-caption"'):]
+    tile = tile[:tile.index("</figure>")]
+    assert "<svg" in tile and "Notices to the authorities that need a person" in tile
+    assert "1 notices are not delivered close to their deadline" in tile.replace("\u00a0", " ")
+    assert re.search(r"Notices near or past their deadline — Kazakh side \(KZ\): 1<", tile)
+    assert re.search(r"Receivers failing for days — Both sides: 1<", tile)
+    assert 'href="/notices/"' in page or 'href="/notices"' in page

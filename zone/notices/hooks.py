@@ -1,0 +1,42 @@
+"""What notices add to a lower floor at app creation: the staff dashboard's tile of what needs a person
+(receivers failing for days, notices near their side's 2-working-day deadline), so review imports nothing
+of notices."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from zone.notices import services
+from zone.review import dashboard
+from zone.review.charts import PALETTE, bar_chart
+from zone.vocabulary import SIDES
+
+
+def _count(value: float) -> str:
+    return format_decimal(int(value))
+
+
+def dashboard_tile(today: date) -> dashboard.Tile:
+    """Two bars split by side: notices near or past their deadline, and receivers failing for days (a
+    receiver of every side counts once, under "both")."""
+    late = services.near_deadline(today)
+    failing = services.failing_subscriptions()
+    late_by_side = [sum(1 for d in late if d.event.side == side) for side in SIDES]
+    failing_by_side = [sum(1 for s in failing if s.side == side) for side in SIDES]
+    rows = [(_("Notices near or past their deadline"), [*late_by_side, 0]),
+            (_("Receivers failing for days"), [*failing_by_side, sum(1 for s in failing if s.side is None)])]
+    chart = bar_chart(
+        "chart-notices", _("Notices to the authorities that need a person"),
+        _("%(late)s notices are not delivered close to their deadline (send a letter); %(failing)s receivers "
+          "have failed for days.", late=_count(len(late)), failing=_count(len(failing))),
+        rows, [(_("Kazakh side (KZ)"), PALETTE["KZ"]), (_("Uzbek side (UZ)"), PALETTE["UZ"]),
+               (_("Both sides"), PALETTE["open"])], _count)
+    return dashboard.Tile(chart, url_for("notices.index"), _("Notices to the authorities"))
+
+
+def init_app(app: Flask) -> None:
+    dashboard.register_tile(app, dashboard_tile)
