@@ -32,16 +32,22 @@ run: deps translations
 	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 --access-logfile - wsgi:app
 
 # Both passes always run, so one report shows everything; the target fails if either did. The PostgreSQL pass
-# leaves out the browser journeys and the HTML form fuzzing (pages reach the database only through the
-# services that the API contract fuzzing drives on PostgreSQL too): CI stays under 30 minutes on 2 cores.
+# leaves out what does not depend on the database: the browser journeys and the HTML form fuzzing (pages reach
+# the database only through the services that the API contract fuzzing drives on PostgreSQL too), the PDF
+# sandbox, the generated API client, malformed JSON, and the proxy and production settings. It shares its
+# tests out one by one (worksteal), so the long contract fuzzing file does not leave one core idle at the end:
+# measured 18.9 minutes for this pass here (20.1 before).
+NOT_DATABASE_BOUND = --ignore=tests/fuzz/test_forms.py --ignore=tests/fuzz/test_claim_forms.py \
+	--ignore=tests/pdfcheck --ignore=tests/api/test_generated_client.py --ignore=tests/api/test_malformed_json.py \
+	--ignore=tests/web/test_proxy.py --ignore=tests/web/test_production.py
 test: deps-dev translations
 	@status=0; \
 	echo "== SQLite pass"; \
 	$(BIN)/pytest -n 2 --dist loadfile || status=1; \
 	if [ -n "$$ZONE_TEST_DATABASE_URL" ]; then \
 	  echo "== PostgreSQL pass: $$ZONE_TEST_DATABASE_URL"; \
-	  ZONE_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 --dist loadfile -m "not browser" \
-	    --ignore=tests/fuzz/test_forms.py || status=1; \
+	  ZONE_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 --dist worksteal -m "not browser" \
+	    $(NOT_DATABASE_BOUND) || status=1; \
 	fi; \
 	exit $$status
 
