@@ -123,3 +123,23 @@ def test_the_wall_clock_bound_leaves_a_busy_machine_room(app):
 
     for limits in (Limits(), Limits.from_config(app.config)):
         assert limits.timeout_seconds >= 5 * limits.cpu_seconds
+
+
+def _collect_and_count_frozen() -> tuple[int, int]:
+    import gc
+
+    gc.collect()
+    return gc.get_freeze_count(), len(gc.get_objects())
+
+
+def test_the_childs_collector_leaves_the_workers_objects_alone():
+    """The CPU limit measures the file, not the worker: a collection in the child must not walk (and, page by
+    page, copy) every object a long-lived worker holds, which costs seconds of the child's CPU in a big heap
+    and stopped a valid certificate as if it were a bomb. Everything the worker had at the fork is frozen,
+    and the child's collections see only what the parse makes."""
+    import gc
+
+    held = [[index] for index in range(200_000)]  # a worker's heap, many times a parse's
+    frozen, scanned = run_limited(_collect_and_count_frozen)
+    assert frozen >= len(held) and frozen >= len(gc.get_objects()) - 1_000
+    assert scanned < 10_000

@@ -14,6 +14,7 @@ no clean-up of the parent's resources runs twice. Linux (``/proc``) and other PO
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -198,6 +199,10 @@ def _mapped_bytes() -> int:
 def _child(fd: int, function: Callable, args: tuple, limits: Limits) -> None:
     code = 1
     try:
+        # Everything inherited goes to the collector's permanent generation: a collection here then walks
+        # only what the parse makes. Walking the worker's whole heap would write to (and so copy) its pages
+        # and charge seconds of CPU to a valid file in a long-lived worker.
+        gc.freeze()
         logging.disable(logging.CRITICAL)  # a hostile file must not flood the log either
         warnings.simplefilter("ignore")
         for name in ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGCHLD"):
