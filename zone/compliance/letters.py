@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
+from zone.certificates.letters import ZoneLetter
 
-from zone.certificates.document import SigningUnavailable, signing_paths
-from zone.certificates.pdf import SandboxedDocument
-from zone.certificates.verification import sha256_hex
-
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "compliance"
-LETTER = SandboxedDocument(TEMPLATE_DIR, TEMPLATE_DIR / "letter_pdf.css")
+LETTER = ZoneLetter(Path(__file__).resolve().parents[2] / "templates" / "compliance")
 
 
 def render_and_sign(context: dict) -> tuple[bytes, str]:
@@ -24,13 +19,4 @@ def render_and_sign(context: dict) -> tuple[bytes, str]:
     ``context``: ``{"kind", "date", "serial", "company": {"name", "tax_id"}, "condition", "explanation_ru",
     "explanation_en", "cure_ru", "cure_en", "cure_due", "reference", "rule_set"}`` (plain strings).
     """
-    from zone.certificates.signing import SigningError, sign_pdf
-
-    pdf = LETTER.render(LETTER.html("letter_pdf.html", context))
-    p12, passphrase, _ca = signing_paths()
-    try:
-        signed = sign_pdf(pdf, p12, passphrase, reason=f"Compliance notice on {context['serial']}")
-    except SigningError as error:
-        current_app.logger.error("Compliance letter on %s not signed: %s", context.get("serial"), error)
-        raise SigningUnavailable("The compliance letter cannot be signed right now.") from error
-    return signed, sha256_hex(signed)
+    return LETTER.render_and_sign(context, reason=f"Compliance notice on {context['serial']}")

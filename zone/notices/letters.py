@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import defer
@@ -17,9 +16,7 @@ from sqlalchemy.orm import defer
 from zone.accounts.models import User
 from zone.audit.services import record
 from zone.calendar import local_date
-from zone.certificates.document import SigningUnavailable, signing_paths
-from zone.certificates.pdf import SandboxedDocument
-from zone.certificates.verification import sha256_hex
+from zone.certificates.letters import ZoneLetter
 from zone.database import utcnow
 from zone.errors import NotFound, ValidationFailed
 from zone.events.models import Event
@@ -27,8 +24,7 @@ from zone.extensions import db
 from zone.notices.models import NoticeLetter
 from zone.web.text import text_problem
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "notices"
-LETTER = SandboxedDocument(TEMPLATE_DIR, TEMPLATE_DIR / "letter_pdf.css")
+LETTER = ZoneLetter(Path(__file__).resolve().parents[2] / "templates" / "notices")
 SIDES = {"KZ": ("Республика Казахстан", "Republic of Kazakhstan"),
          "UZ": ("Республика Узбекистан", "Republic of Uzbekistan")}
 TYPES = {
@@ -61,16 +57,7 @@ def context_of(event: Event) -> dict:
 
 
 def render_and_sign(event: Event) -> tuple[bytes, str]:
-    from zone.certificates.signing import SigningError, sign_pdf
-
-    pdf = LETTER.render(LETTER.html("letter_pdf.html", context_of(event)))
-    p12, passphrase, _ca = signing_paths()
-    try:
-        signed = sign_pdf(pdf, p12, passphrase, reason=f"Notice {event.id} to the authorities")
-    except SigningError as error:
-        current_app.logger.error("Notice letter %s not signed: %s", event.id, error)
-        raise SigningUnavailable("The notice letter cannot be signed right now.") from error
-    return signed, sha256_hex(signed)
+    return LETTER.render_and_sign(context_of(event), reason=f"Notice {event.id} to the authorities")
 
 
 def letter_for(event_seq: int) -> NoticeLetter:
