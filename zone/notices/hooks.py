@@ -23,16 +23,14 @@ def _count(value: float) -> str:
 def dashboard_tile(today: date) -> dashboard.Tile:
     """Two bars split by side: notices near or past their deadline, and receivers failing for days (a
     receiver of every side counts once, under "both")."""
-    late = services.near_deadline(today)
-    failing = services.failing_subscriptions()
-    late_by_side = [sum(1 for d in late if d.event.side == side) for side in SIDES]
-    failing_by_side = [sum(1 for s in failing if s.side == side) for side in SIDES]
-    rows = [(_("Notices near or past their deadline"), [*late_by_side, 0]),
-            (_("Receivers failing for days"), [*failing_by_side, sum(1 for s in failing if s.side is None)])]
+    late, failing = services.attention_counts(today)
+    rows = [(_("Notices near or past their deadline"), [*(late.get(side, 0) for side in SIDES), 0]),
+            (_("Receivers failing for days"), [*(failing.get(side, 0) for side in SIDES), failing.get(None, 0)])]
     chart = bar_chart(
         "chart-notices", _("Notices to the authorities that need a person"),
         _("%(late)s notices are not delivered close to their deadline (send a letter); %(failing)s receivers "
-          "have failed for days.", late=_count(len(late)), failing=_count(len(failing))),
+          "have failed for days.", late=_count(sum(late.values())),
+          failing=_count(sum(failing.values()))),
         rows, [(_("Kazakh side (KZ)"), PALETTE["KZ"]), (_("Uzbek side (UZ)"), PALETTE["UZ"]),
                (_("Both sides"), PALETTE["open"])], _count)
     return dashboard.Tile(chart, url_for("notices.index"), _("Notices to the authorities"))

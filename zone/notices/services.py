@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import contains_eager
 
 from zone.accounts.models import User
 from zone.audit.services import record
@@ -27,6 +28,7 @@ from zone.events.services import head_seq
 from zone.extensions import db
 from zone.notices.models import Delivery, DeliveryStatus, Subscription
 from zone.notices.urls import check_subscription_url
+from zone.vocabulary import SIDES
 from zone.web.text import text_problem
 
 FAN_OUT_BATCH = 1000
@@ -143,21 +145,41 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=random.uniform(base / 2, base))  # jitter, not a secret
 
 
+def _failing(now: datetime | None):
+    since = (now or utcnow()) - timedelta(days=int(current_app.config.get("NOTICES_FAILING_DAYS", 1)))
+    return (Subscription.active, Subscription.failing_since.is_not(None), Subscription.failing_since <= since)
+
+
 def failing_subscriptions(now: datetime | None = None) -> list[Subscription]:
     """Active subscriptions that have failed for ``NOTICES_FAILING_DAYS`` days or more: shown to staff."""
-    since = (now or utcnow()) - timedelta(days=int(current_app.config.get("NOTICES_FAILING_DAYS", 1)))
-    return list(db.session.scalars(select(Subscription).where(
-        Subscription.active, Subscription.failing_since.is_not(None), Subscription.failing_since <= since)
-        .order_by(Subscription.failing_since)))
+    return list(db.session.scalars(select(Subscription).where(*_failing(now)).order_by(Subscription.failing_since)))
 
 
-def near_deadline(today: date | None = None) -> list[Delivery]:
-    """Undelivered notices due by the next working day of their side (or overdue): staff send a letter."""
+def _near_deadline(today: date | None):
+    """Pending deliveries to an active receiver due by the next working day of their event's side."""
     today = today or local_date()
-    rows = db.session.scalars(select(Delivery).join(Subscription).where(
-        Delivery.status == DeliveryStatus.PENDING, Subscription.active,
-        Delivery.due_on <= today + timedelta(days=7)).order_by(Delivery.due_on, Delivery.id).limit(500)).all()
-    return [d for d in rows if d.due_on <= working_days_after(d.event.side, today, 1)]
+    due_by_side = or_(*(and_(Event.side == side, Delivery.due_on <= working_days_after(side, today, 1))
+                        for side in SIDES))
+    return (Delivery.status == DeliveryStatus.PENDING, Subscription.active, due_by_side)
+
+
+def near_deadline(today: date | None = None, *, limit: int = 500) -> list[Delivery]:
+    """Undelivered notices due by the next working day of their side (or overdue), earliest first, at most
+    ``limit`` of them: staff send a letter."""
+    return list(db.session.scalars(
+        select(Delivery).join(Subscription).join(Event, Event.seq == Delivery.event_seq).where(*_near_deadline(today))
+        .options(contains_eager(Delivery.event)).order_by(Delivery.due_on, Delivery.id).limit(limit)))
+
+
+def attention_counts(today: date | None = None) -> tuple[dict[str, int], dict[str | None, int]]:
+    """How many notices are near or past their deadline, by side, and how many receivers have failed for
+    days, by side filter (``None``: every side): two grouped counts, whatever the backlog."""
+    late = dict(db.session.execute(
+        select(Event.side, func.count()).select_from(Delivery).join(Subscription)
+        .join(Event, Event.seq == Delivery.event_seq).where(*_near_deadline(today)).group_by(Event.side)).all())
+    failing = dict(db.session.execute(
+        select(Subscription.side, func.count()).where(*_failing(None)).group_by(Subscription.side)).all())
+    return late, failing
 
 
 def release_lease(subscription_id: int) -> None:
