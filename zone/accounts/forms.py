@@ -10,13 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from zone.accounts.passwords import password_problem
 from zone.accounts.roles import Role
 from zone.companies.taxid import normalise_tax_id, tax_id_error
-from zone.web.forms import options
-
-REQUIRED = _l("This field is required.")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from zone.web.forms import REQUIRED, options, strip
 
 
 class StrongPassword:
@@ -30,14 +24,14 @@ class StrongPassword:
 
 
 class RegistrationForm(FlaskForm):
-    company_name = StringField(_l("Company legal name"), filters=[_strip],
+    company_name = StringField(_l("Company legal name"), filters=[strip],
                                validators=[DataRequired(REQUIRED), Length(max=300)])
     registration_country = SelectField(_l("Country of registration"), validators=[DataRequired(REQUIRED)],
                                        validate_choice=True)
-    tax_id = StringField(_l("Tax identification number (BIN, STIR…)"), filters=[_strip],
+    tax_id = StringField(_l("Tax identification number (BIN, STIR…)"), filters=[strip],
                          validators=[DataRequired(REQUIRED), Length(max=40)])
-    full_name = StringField(_l("Your full name"), filters=[_strip], validators=[Optional(), Length(max=200)])
-    email = EmailField(_l("Work email"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=254)])
+    full_name = StringField(_l("Your full name"), filters=[strip], validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("Work email"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), StrongPassword()])
     password_confirm = PasswordField(_l("Repeat the password"), validators=[
         DataRequired(REQUIRED), EqualTo("password", message=_l("The passwords do not match."))])
@@ -48,7 +42,7 @@ class RegistrationForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=256)])
 
 
@@ -60,7 +54,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):
@@ -78,8 +72,8 @@ STAFF_ROLE_CHOICES = [
 
 
 class StaffForm(FlaskForm):
-    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=254)])
-    full_name = StringField(_l("Full name"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=200)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=254)])
+    full_name = StringField(_l("Full name"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=200)])
     role = SelectField(_l("Role"), choices=options(STAFF_ROLE_CHOICES), validators=[DataRequired(REQUIRED)])
 
 

@@ -13,9 +13,7 @@ from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from zone.web.forms import strip
 
 
 class CountersignForm(FlaskForm):
@@ -31,7 +29,7 @@ class VersionedForm(FlaskForm):
 class DecisionForm(VersionedForm):
     """Approve or reject a proposed amendment; a rejection needs a reason."""
 
-    reason = TextAreaField(_l("Reason (for a rejection)"), filters=[_strip], validators=[Optional(), Length(max=5000)])
+    reason = TextAreaField(_l("Reason (for a rejection)"), filters=[strip], validators=[Optional(), Length(max=5000)])
 
 
 def amendment_form(obligations: list[dict], formdata=None):
@@ -39,13 +37,13 @@ def amendment_form(obligations: list[dict], formdata=None):
     ``due-<i>`` for the i-th obligation), with the reason and the version seen."""
 
     class AmendmentForm(VersionedForm):
-        reason = TextAreaField(_l("Reason for the amendment"), filters=[_strip],
+        reason = TextAreaField(_l("Reason for the amendment"), filters=[strip],
                                validators=[Optional(), Length(max=5000)])
 
     for index in range(len(obligations)):
-        setattr(AmendmentForm, f"target-{index}", StringField(_l("New target"), filters=[_strip],
+        setattr(AmendmentForm, f"target-{index}", StringField(_l("New target"), filters=[strip],
                                                               validators=[Optional(), Length(max=40)]))
-        setattr(AmendmentForm, f"due-{index}", StringField(_l("New due date"), filters=[_strip],
+        setattr(AmendmentForm, f"due-{index}", StringField(_l("New due date"), filters=[strip],
                                                            validators=[Optional(), Length(max=20)],
                                                            render_kw={"type": "date"}))
     form = AmendmentForm() if formdata is None else AmendmentForm(formdata=formdata)

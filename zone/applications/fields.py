@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from zone.applications import kinds
 from zone.applications import values as v
 from zone.vocabulary import CURRENCIES, CURRENCY_LABELS, SECTOR_LABELS, SECTORS, SIDE_LABELS, SIDES
+from zone.web.forms import REQUIRED
 
 OPTIONAL_FOR_UZ = _l("Needed for the Kazakh part; optional for the Uzbek part.")
 
@@ -252,9 +253,9 @@ def missing(values: Mapping[str, Any], country: str | None, document_kinds: set[
             continue
         value = values.get(field.name)
         if value is None or value == [] or value == {}:
-            errors.add(field.name, v.REQUIRED)
+            errors.add(field.name, REQUIRED)
     for path in PRODUCTS.incomplete(values.get("products")):
-        errors.add(f"products.{path}", v.REQUIRED)
+        errors.add(f"products.{path}", REQUIRED)
     shares = values.get("capital_shares") or {}
     if shares and sum(Decimal(str(share)) for share in shares.values()) != 100:
         errors.add("capital_shares", _l("The shares must add up to 100 %."))

@@ -25,7 +25,6 @@ EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-REQUIRED = _l("This field is required.")
 MSG_NUMBER = _l("Enter a number, for example 1 500 000 or 12.5.")
 MSG_WHOLE = _l("Enter a whole number, for example 120.")
 MSG_PERCENT = _l("Enter a percentage from 0 to 100.")

@@ -22,13 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from zone.certificates.lifecycle import MAX_REASON
-from zone.web.forms import options
-
-REQUIRED = _l("This field is required.")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from zone.web.forms import REQUIRED, options, strip
 
 
 class StatusChangeForm(FlaskForm):
@@ -36,7 +30,7 @@ class StatusChangeForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Reason (the company will read it)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(REQUIRED), Length(max=MAX_REASON)],
     )
     effective_date = DateField(_l("Effective date"), validators=[Optional()])
@@ -55,7 +49,7 @@ class ReissueForm(FlaskForm):
     from the rules. A second approver or admin confirms it."""
 
     reason = TextAreaField(
-        _l("What was amended"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=MAX_REASON)]
+        _l("What was amended"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=MAX_REASON)]
     )
     basis = RadioField(
         _l("Benefits"),
@@ -74,7 +68,7 @@ class ReissueDecisionForm(FlaskForm):
 
     proposal = IntegerField(widget=HiddenInput(), validators=[Optional()])
     decision = HiddenField()
-    reason = TextAreaField(_l("Comment (optional)"), filters=[_strip], validators=[Optional(), Length(max=MAX_REASON)])
+    reason = TextAreaField(_l("Comment (optional)"), filters=[strip], validators=[Optional(), Length(max=MAX_REASON)])
 
 
 class LookupForm(FlaskForm):
@@ -84,10 +78,10 @@ class LookupForm(FlaskForm):
         csrf = False
 
     serial = StringField(
-        _l("Certificate number"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=40)]
+        _l("Certificate number"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=40)]
     )
     tax_id = StringField(
-        _l("Tax id of the company (BIN or STIR)"), filters=[_strip], validators=[DataRequired(REQUIRED), Length(max=40)]
+        _l("Tax id of the company (BIN or STIR)"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=40)]
     )
 
 

@@ -8,9 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo
 
-from zone.web.forms import options
-
-REQUIRED = _l("This field is required.")
+from zone.web.forms import REQUIRED, options
 
 
 class ProfileForm(FlaskForm):

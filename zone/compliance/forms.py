@@ -8,14 +8,11 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from zone.certificates.lifecycle import MAX_REASON
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from zone.web.forms import strip
 
 
 class ReasonForm(FlaskForm):
     """Propose the suspension or revocation a case is due for, or decline a proposal: a reason."""
 
-    reason = TextAreaField(_l("Reason (the company will read it)"), filters=[_strip],
+    reason = TextAreaField(_l("Reason (the company will read it)"), filters=[strip],
                            validators=[DataRequired(_l("This field is required.")), Length(max=MAX_REASON)])

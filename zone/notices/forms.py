@@ -8,9 +8,8 @@ from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
 from zone.events.models import EVENT_TYPES
-from zone.web.forms import options
+from zone.web.forms import REQUIRED, options, strip
 
-REQUIRED = _l("This field is required.")
 SIDE_CHOICES = {"": _l("Both sides"), "KZ": _l("Kazakhstan (KZ)"), "UZ": _l("Uzbekistan (UZ)")}
 EVENT_LABELS = {
     "certificate.issued": _l("Inclusion (certificate issued)"),
@@ -26,14 +25,10 @@ EVENT_LABELS = {
 assert set(EVENT_LABELS) == set(EVENT_TYPES)
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class SubscriptionForm(FlaskForm):
-    name = StringField(_l("Name (the authority)"), filters=[_strip],
+    name = StringField(_l("Name (the authority)"), filters=[strip],
                        validators=[DataRequired(REQUIRED), Length(max=120)])
-    url = StringField(_l("Receiver address (https)"), filters=[_strip],
+    url = StringField(_l("Receiver address (https)"), filters=[strip],
                       validators=[DataRequired(REQUIRED), Length(max=2000)])
     side = SelectField(_l("Side"), choices=options(SIDE_CHOICES.items()), validate_choice=False)
     events = SelectMultipleField(_l("Events"), choices=options(EVENT_LABELS.items()), default=list(EVENT_TYPES),
@@ -45,5 +40,5 @@ class EmptyForm(FlaskForm):
 
 
 class LetterSentForm(FlaskForm):
-    sent_to = StringField(_l("Sent to (authority, and how)"), filters=[_strip],
+    sent_to = StringField(_l("Sent to (authority, and how)"), filters=[strip],
                           validators=[DataRequired(REQUIRED), Length(max=300)])

@@ -16,9 +16,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from zone.applications.values import MSG_NUMBER, MSG_WHOLE, REQUIRED, parse_decimal, plain_decimal
+from zone.applications.values import MSG_NUMBER, MSG_WHOLE, parse_decimal, plain_decimal
 from zone.reports.workflow import Kind
 from zone.vocabulary import CURRENCIES, is_hs_code
+from zone.web.forms import REQUIRED
 from zone.web.text import normalise_newlines, text_problem
 
 OPINIONS = ("unmodified", "qualified", "adverse", "disclaimer")

@@ -18,14 +18,10 @@ from wtforms.widgets import HiddenInput
 
 from zone.applications.values import plain_decimal
 from zone.reports import figures
-from zone.web.forms import options
+from zone.web.forms import options, strip
 
 OUTPUT_ROWS_EXTRA = 3
 SCALARS = tuple(n for n in figures.FIGURES if n not in ("benefits_used", "output"))
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class VersionedForm(FlaskForm):
@@ -35,20 +31,20 @@ class VersionedForm(FlaskForm):
 
 
 class StartForm(FlaskForm):
-    agreement = StringField(widget=HiddenInput(), filters=[_strip])
-    period = StringField(widget=HiddenInput(), filters=[_strip])
+    agreement = StringField(widget=HiddenInput(), filters=[strip])
+    period = StringField(widget=HiddenInput(), filters=[strip])
 
 
 class QuestionForm(VersionedForm):
-    question = TextAreaField(_l("Question to the company"), filters=[_strip])
+    question = TextAreaField(_l("Question to the company"), filters=[strip])
 
 
 class AnswerForm(VersionedForm):
-    answer = TextAreaField(_l("Your answer"), filters=[_strip])
+    answer = TextAreaField(_l("Your answer"), filters=[strip])
 
 
 class AcceptForm(VersionedForm):
-    comment = TextAreaField(_l("Comment (optional)"), filters=[_strip])
+    comment = TextAreaField(_l("Comment (optional)"), filters=[strip])
 
 
 class UploadForm(FlaskForm):

@@ -25,13 +25,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from zone.review.checklist import CHECKLIST_ITEMS
 from zone.review.decision import REJECTION_GROUNDS
-from zone.web.forms import options
-
-REQUIRED = _l("This field is required.")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from zone.web.forms import REQUIRED, options, strip
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -49,24 +43,24 @@ class VersionedForm(FlaskForm):
 
 
 class StartReviewForm(VersionedForm):
-    comment = TextAreaField(_l("Comment (optional, the company sees it)"), filters=[_strip],
+    comment = TextAreaField(_l("Comment (optional, the company sees it)"), filters=[strip],
                             validators=[Optional(), Length(max=5000)])
 
 
 class RequestInfoForm(VersionedForm):
-    comment = TextAreaField(_l("What should the company send or explain?"), filters=[_strip],
+    comment = TextAreaField(_l("What should the company send or explain?"), filters=[strip],
                             validators=[Length(max=5000)])
     deadline = DateField(_l("Answer by"), validators=[Optional()])
 
 
 class RecommendApprovalForm(VersionedForm):
-    comment = TextAreaField(_l("Reasoning for the approver (internal)"), filters=[_strip],
+    comment = TextAreaField(_l("Reasoning for the approver (internal)"), filters=[strip],
                             validators=[Optional(), Length(max=5000)])
 
 
 class RecommendRejectionForm(VersionedForm):
     grounds = _grounds_field(_l("Grounds for rejection"))
-    comment = TextAreaField(_l("Reasoning for the approver (internal)"), filters=[_strip],
+    comment = TextAreaField(_l("Reasoning for the approver (internal)"), filters=[strip],
                             validators=[Length(max=5000)])
 
 
@@ -79,12 +73,12 @@ class BenefitChoiceForm(Form):
 class ApproveForm(VersionedForm):
     benefits = FieldList(FormField(BenefitChoiceForm))
     comment = TextAreaField(_l("Decision comment (the company sees it; required when you change a benefit)"),
-                            filters=[_strip], validators=[Optional(), Length(max=5000)])
+                            filters=[strip], validators=[Optional(), Length(max=5000)])
 
 
 class RejectForm(VersionedForm):
     grounds = _grounds_field(_l("Grounds for rejection (the company sees them)"))
-    comment = TextAreaField(_l("Explanation to the company"), filters=[_strip], validators=[Length(max=5000)])
+    comment = TextAreaField(_l("Explanation to the company"), filters=[strip], validators=[Length(max=5000)])
 
 
 class ReassignForm(VersionedForm):
@@ -92,12 +86,12 @@ class ReassignForm(VersionedForm):
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Internal note (staff only)"), filters=[_strip],
+    text = TextAreaField(_l("Internal note (staff only)"), filters=[strip],
                          validators=[DataRequired(REQUIRED), Length(max=5000)])
 
 
 class MessageForm(FlaskForm):
-    text = TextAreaField(_l("Message to the company"), filters=[_strip],
+    text = TextAreaField(_l("Message to the company"), filters=[strip],
                          validators=[DataRequired(REQUIRED), Length(max=5000)])
 
 

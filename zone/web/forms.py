@@ -7,10 +7,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from zone.errors import ZoneError
+
+REQUIRED = _l("This field is required.")  # the message of every required field
+
+
+def strip(value):
+    """A WTForms filter: text without the spaces around it (what people paste carries them)."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
