@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from zone.accounts.models import User
 from zone.audit.services import record
@@ -158,6 +158,20 @@ def near_deadline(today: date | None = None) -> list[Delivery]:
         Delivery.status == DeliveryStatus.PENDING, Subscription.active,
         Delivery.due_on <= today + timedelta(days=7)).order_by(Delivery.due_on, Delivery.id).limit(500)).all()
     return [d for d in rows if d.due_on <= working_days_after(d.event.side, today, 1)]
+
+
+def oldest_pending() -> datetime | None:
+    """When the oldest event an active receiver still waits for happened: an undelivered notice, or an event
+    not yet queued for it (None: nothing waits)."""
+    undelivered = db.session.scalar(
+        select(func.min(Event.occurred_at)).join(Delivery, Delivery.event_seq == Event.seq)
+        .join(Subscription, Subscription.id == Delivery.subscription_id)
+        .where(Delivery.status == DeliveryStatus.PENDING, Subscription.active))
+    fanned = db.session.scalar(select(func.min(Subscription.fanned_through)).where(Subscription.active))
+    unqueued = None if fanned is None else db.session.scalar(
+        select(func.min(Event.occurred_at)).where(Event.seq > fanned))
+    found = [moment for moment in (undelivered, unqueued) if moment is not None]
+    return min(found) if found else None
 
 
 def release_lease(subscription_id: int) -> None:
