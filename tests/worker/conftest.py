@@ -73,3 +73,7 @@ def job_runs(app, job: str) -> list:
         for row in rows:
             db.session.expunge(row)
         return rows
+
+
+# The notices' receiver and helpers, for two worker copies delivering at once.
+from tests.notices.conftest import admin, emit_events, make_receiver, subscribe  # noqa: E402, F401

@@ -87,3 +87,31 @@ def test_two_copies_run_each_scheduled_run_once_and_send_each_mail_once(app, onl
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(MailMessage)
                                  .where(MailMessage.status == "sent", MailMessage.attempts == 1)) == 60
+
+
+@pytest.mark.postgres_only
+def test_two_copies_deliver_each_notice_once(app, only_jobs, make_receiver, subscribe, emit_events):
+    from zone.extensions import db
+    from zone.notices.models import Delivery, DeliveryAttempt
+
+    only_jobs("notices.deliver")
+    receivers = [make_receiver() for _ in range(3)]
+    for number, receiver in enumerate(receivers):
+        subscribe(receiver, name=f"Receiver {number}")
+    ids = emit_events(15)
+
+    barrier = threading.Barrier(2)
+    errors: list = []
+    copies = [_copy(app, name, barrier, errors) for name in ("a", "b")]
+    for thread, _worker in copies:
+        thread.start()
+    for thread, _worker in copies:
+        thread.join(timeout=120)
+    assert not errors, errors
+
+    for receiver in receivers:
+        assert [entry["id"] for entry in receiver.received] == ids  # each once, in order
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Delivery)
+                                 .where(Delivery.status == "delivered", Delivery.attempts == 1)) == 45
+        assert db.session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 45
