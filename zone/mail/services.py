@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from zone.database import utcnow
 from zone.extensions import db
@@ -220,9 +220,14 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
     return sent, failed
 
 
+def oldest_queued_query() -> ScalarSelect:
+    """The SQL for when the oldest message still waiting to be sent was queued (NULL: nothing waits)."""
+    return select(func.min(MailMessage.created_at)).where(MailMessage.status == "queued").scalar_subquery()
+
+
 def oldest_queued() -> datetime | None:
     """When the oldest message still waiting to be sent was queued (None: nothing waits)."""
-    return db.session.scalar(select(func.min(MailMessage.created_at)).where(MailMessage.status == "queued"))
+    return db.session.scalar(select(oldest_queued_query()))
 
 
 def outbox_status() -> dict:

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import ScalarSelect, func, select, union_all, update
 
 from zone.accounts.models import User
 from zone.audit.services import record
@@ -160,18 +160,21 @@ def near_deadline(today: date | None = None) -> list[Delivery]:
     return [d for d in rows if d.due_on <= working_days_after(d.event.side, today, 1)]
 
 
+def oldest_pending_query() -> ScalarSelect:
+    """The SQL for when the oldest event an active receiver still waits for happened: an undelivered notice, or
+    an event not yet queued for it (NULL: nothing waits)."""
+    undelivered = (select(Event.occurred_at.label("at")).join(Delivery, Delivery.event_seq == Event.seq)
+                   .join(Subscription, Subscription.id == Delivery.subscription_id)
+                   .where(Delivery.status == DeliveryStatus.PENDING, Subscription.active))
+    fanned = select(func.min(Subscription.fanned_through)).where(Subscription.active).scalar_subquery()
+    unqueued = select(Event.occurred_at.label("at")).where(Event.seq > fanned)
+    waiting = union_all(undelivered, unqueued).subquery()
+    return select(func.min(waiting.c.at)).scalar_subquery()
+
+
 def oldest_pending() -> datetime | None:
-    """When the oldest event an active receiver still waits for happened: an undelivered notice, or an event
-    not yet queued for it (None: nothing waits)."""
-    undelivered = db.session.scalar(
-        select(func.min(Event.occurred_at)).join(Delivery, Delivery.event_seq == Event.seq)
-        .join(Subscription, Subscription.id == Delivery.subscription_id)
-        .where(Delivery.status == DeliveryStatus.PENDING, Subscription.active))
-    fanned = db.session.scalar(select(func.min(Subscription.fanned_through)).where(Subscription.active))
-    unqueued = None if fanned is None else db.session.scalar(
-        select(func.min(Event.occurred_at)).where(Event.seq > fanned))
-    found = [moment for moment in (undelivered, unqueued) if moment is not None]
-    return min(found) if found else None
+    """When the oldest event an active receiver still waits for happened (None: nothing waits)."""
+    return db.session.scalar(select(oldest_pending_query()))
 
 
 def release_lease(subscription_id: int) -> None:

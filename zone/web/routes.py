@@ -42,8 +42,8 @@ def healthz():
     # The worker reports beside the database: a stale one shows here, never in ``status`` or the 200.
     try:
         worker = health(current_app).to_json()
-    except Exception:  # e.g. a schema not upgraded yet: say so without failing the check
+    except Exception as error:  # e.g. a schema not upgraded yet: say so without failing the check
         db.session.rollback()
-        log.exception("The worker's health could not be read")
+        log.warning("The worker's health could not be read: %s", type(error).__name__)
         worker = {"status": "unknown"}
     return jsonify({"status": "ok", "database": "ok", "worker": worker})

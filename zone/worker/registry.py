@@ -3,19 +3,22 @@
 A **scheduled** job runs once per period of ``every`` across all copies of the worker: each run is
 claimed per (job, due time) under a unique key. A job that **drains a queue** (``drains_queue=True``:
 mail, notices) runs in every copy every ``every``, because it claims its own rows (``FOR UPDATE SKIP
-LOCKED``, leases). A **backlog** tells ``/healthz`` when the oldest thing waiting for the worker was queued.
+LOCKED``, leases). A **backlog** gives ``/healthz`` the SQL for when the oldest thing waiting for the worker was
+queued (all of them are read in one statement with the heartbeat, so the check stays cheap).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import Flask
+from sqlalchemy import ScalarSelect
 
 JOBS = "worker_jobs"
 BACKLOGS = "worker_backlogs"
+HEALTH_QUERY = "worker_health_query"  # built from the backlogs on first use
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class Job:
 @dataclass(frozen=True)
 class Backlog:
     name: str
-    oldest: Callable[[], datetime | None]
+    oldest: Callable[[], ScalarSelect]
 
 
 def register_job(app: Flask, name: str, run: Callable[[], object], *, every: timedelta,
@@ -43,12 +46,14 @@ def register_job(app: Flask, name: str, run: Callable[[], object], *, every: tim
     registered[name] = Job(name, run, every, drains_queue)
 
 
-def register_backlog(app: Flask, name: str, oldest: Callable[[], datetime | None]) -> None:
-    """Have ``/healthz`` report the age of ``oldest()``: when the oldest pending item was queued (or None)."""
+def register_backlog(app: Flask, name: str, oldest: Callable[[], ScalarSelect]) -> None:
+    """Have ``/healthz`` report the age of what ``oldest()`` selects: when the oldest pending item was queued
+    (a scalar subquery, NULL when nothing waits)."""
     registered = app.extensions.setdefault(BACKLOGS, {})
     if name in registered:
         raise ValueError(f"a worker backlog named {name!r} is already registered")
     registered[name] = Backlog(name, oldest)
+    app.extensions.pop(HEALTH_QUERY, None)
 
 
 def jobs(app: Flask) -> list[Job]:

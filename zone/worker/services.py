@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, bindparam, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zone.database import utcnow, write_intent
 from zone.extensions import db
 from zone.worker.models import DONE, FAILED, RUNNING, JobRun, WorkerHeartbeat
-from zone.worker.registry import backlogs
+from zone.worker.registry import HEALTH_QUERY, backlogs
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 KEEP_STOPPED = timedelta(days=7)  # heartbeats of copies gone this long are dropped at a copy's start
@@ -134,16 +134,27 @@ def _age(moment: datetime | None, now: datetime) -> float | None:
     return None if moment is None else round(max((now - moment).total_seconds(), 0.0), 1)
 
 
+def _health_query(app: Flask) -> Select:
+    """One statement for the whole report: the heartbeats and every backlog (built once per app)."""
+    query = app.extensions.get(HEALTH_QUERY)
+    if query is None:
+        recent = WorkerHeartbeat.beat_at >= bindparam("since", type_=WorkerHeartbeat.beat_at.type)
+        query = app.extensions[HEALTH_QUERY] = (
+            select(func.max(WorkerHeartbeat.beat_at), func.coalesce(func.sum(case((recent, 1), else_=0)), 0),
+                   *(backlog.oldest() for backlog in backlogs(app)))
+            .where(WorkerHeartbeat.stopped_at.is_(None)))
+    return query
+
+
 def health(app: Flask) -> Health:
     """The freshest heartbeat of a running copy, whether it is stale, and the age of each backlog's oldest
     pending item. No running copy at all counts as stale."""
     now = utcnow()
     stale_after = int(app.config["WORKER_STALE_AFTER"])
-    live = WorkerHeartbeat.stopped_at.is_(None)
-    last = db.session.scalar(select(func.max(WorkerHeartbeat.beat_at)).where(live))
-    fresh = db.session.scalar(select(func.count()).select_from(WorkerHeartbeat).where(
-        live, WorkerHeartbeat.beat_at >= now - timedelta(seconds=stale_after)))
-    pending = {backlog.name: _age(backlog.oldest(), now) for backlog in backlogs(app)}
+    queues = backlogs(app)
+    last, fresh, *oldest = db.session.execute(
+        _health_query(app), {"since": now - timedelta(seconds=stale_after)}).one()
+    pending = {backlog.name: _age(moment, now) for backlog, moment in zip(queues, oldest, strict=True)}
     ages = [age for age in pending.values() if age is not None]
     last_beat_s = _age(last, now)
     status = "ok" if last_beat_s is not None and last_beat_s <= stale_after else "stale"
