@@ -11,8 +11,8 @@ from tests.conftest import read_outbox
 from tests.worker.conftest import START, job_runs, queue_plain_mail
 
 
-def _work(runner, *args: str) -> str:
-    result = runner.invoke(args=["worker", "--interval", "1", *args])
+def _work(runner, interval: int = 1) -> str:
+    result = runner.invoke(args=["worker", "--interval", str(interval)])
     assert result.exit_code == 0, (result.output, result.exception)
     return result.output
 
@@ -57,12 +57,12 @@ def test_a_scheduled_run_happens_once_per_period(app, runner, pauses, only_jobs)
     only_jobs()
     ran = []
     register_job(app, "test.hourly", lambda: ran.append(1), every=timedelta(hours=1))
-    pauses.stop_after = 3 * 60 + 30  # 3.5 minutes of one-second rounds, across no hour
-    _work(runner)
+    pauses.stop_after = 30  # 30 minutes of one-minute rounds, across no hour
+    _work(runner, interval=60)
     assert len(ran) == 1
     pauses.clear()
-    pauses.stop_after = 3600  # an hour later: the next period's run, once
-    _work(runner)
+    pauses.stop_after = 60  # an hour later: the next period's run, once
+    _work(runner, interval=60)
     assert len(ran) == 2
     assert [run.status for run in job_runs(app, "test.hourly")] == ["done", "done"]
 
