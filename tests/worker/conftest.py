@@ -8,6 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+# The notices' receiver and helpers, for worker copies delivering notices.
+from tests.notices.conftest import admin, emit_events, make_receiver, subscribe  # noqa: F401
+
 START = datetime(2026, 3, 2, 9, 0, 30, tzinfo=UTC)
 
 
@@ -73,7 +76,3 @@ def job_runs(app, job: str) -> list:
         for row in rows:
             db.session.expunge(row)
         return rows
-
-
-# The notices' receiver and helpers, for two worker copies delivering at once.
-from tests.notices.conftest import admin, emit_events, make_receiver, subscribe  # noqa: E402, F401
