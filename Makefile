@@ -22,13 +22,9 @@ run: deps translations
 	$(FLASK) audit init-key
 	$(FLASK) certificates init-signing
 	$(FLASK) demo seed
-	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop; mail goes to instance/outbox/)"
+	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop; mail goes to instance/outbox/, the worker logs to instance/worker.log)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(FLASK) mail send --loop --interval 5 >/dev/null 2>&1 & \
-	  $(FLASK) notices deliver --loop --interval 2 >/dev/null 2>&1 & \
-	  $(FLASK) audit anchor --loop --interval 600 >/dev/null & \
-	  while true; do $(FLASK) reports remind >/dev/null 2>&1; sleep 3600; done & \
-	  while true; do $(FLASK) compliance run >/dev/null 2>&1; sleep 3600; done & \
+	  $(FLASK) worker >>instance/worker.log 2>&1 & \
 	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 --access-logfile - wsgi:app
 
 # Both passes always run, so one report shows everything; the target fails if either did. The PostgreSQL pass

@@ -162,6 +162,14 @@ class Config:
     NOTICES_FAILING_DAYS = _env_int("NOTICES_FAILING_DAYS", 1)  # failing this long: flagged to staff
     NOTICES_DEADLINE_WORKING_DAYS = _env_int("NOTICES_DEADLINE_WORKING_DAYS", 2)
 
+    # The background worker (`flask worker`): seconds between its rounds, the longest wait after failures in a
+    # row, how long a copy may hold a scheduled run before another takes it up, and when /healthz calls its
+    # heartbeat stale (longer than the longest job: a copy beats between jobs).
+    WORKER_INTERVAL = _env_int("WORKER_INTERVAL", 1)
+    WORKER_MAX_BACKOFF = _env_int("WORKER_MAX_BACKOFF", 300)
+    WORKER_JOB_LEASE = _env_int("WORKER_JOB_LEASE", 3600)
+    WORKER_STALE_AFTER = _env_int("WORKER_STALE_AFTER", 300)
+
     # Deadlines, in working days of the application's side (zone/calendar: the side's public holidays and
     # transferred days, plus the overrides admins keep on the calendar page or with `flask calendar`).
     REVIEW_LIMIT_WORKING_DAYS = _env_int("REVIEW_LIMIT_WORKING_DAYS", 10)

@@ -128,6 +128,7 @@ def register_models() -> None:
     from zone.rates import models as _rates  # noqa: F401
     from zone.reports import models as _reports  # noqa: F401
     from zone.review import models as _review  # noqa: F401
+    from zone.worker import models as _worker  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -149,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from zone.calendar import routes as calendar_routes
     from zone.certificates import api as certificates_api
     from zone.certificates import api_public as _certificates_api_public  # noqa: F401  (views on its api_bp)
+    from zone.certificates import hooks as certificates_hooks
     from zone.certificates import public as _certificates_public  # noqa: F401  (views on its bp)
     from zone.certificates import routes as certificates_routes
     from zone.companies import routes as companies_routes
@@ -158,12 +160,14 @@ def register_blueprints(app: Flask) -> None:
     from zone.eligibility import api as eligibility_api
     from zone.eligibility import routes as eligibility_routes
     from zone.extensions import csrf
+    from zone.mail import hooks as mail_hooks
     from zone.notices import api as notices_api
     from zone.notices import hooks as notices_hooks
     from zone.notices import routes as notices_routes
     from zone.registers import api as registers_api
     from zone.registers import routes as registers_routes
     from zone.reports import api as reports_api
+    from zone.reports import hooks as reports_hooks
     from zone.reports import routes as reports_routes
     from zone.review import api as review_api
     from zone.review import hooks as review_hooks
@@ -179,7 +183,8 @@ def register_blueprints(app: Flask) -> None:
                 agreements_api, reports_api, compliance_api, notices_api, registers_api, meta_api):
         csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(api.api_bp)
-    for hooks in (web_hooks, accounts_hooks, audit_hooks, review_hooks, api_hooks, compliance_hooks, notices_hooks):
+    for hooks in (web_hooks, accounts_hooks, audit_hooks, mail_hooks, review_hooks, certificates_hooks, reports_hooks,
+                  api_hooks, compliance_hooks, notices_hooks):
         hooks.init_app(app)
 
 
@@ -197,7 +202,8 @@ def register_commands(app: Flask) -> None:
     from zone.rates import cli as rates_cli
     from zone.reports import cli as reports_cli
     from zone.web import cli as web_cli
+    from zone.worker import cli as worker_cli
 
     for cli in (web_cli, accounts_cli, audit_cli, mail_cli, calendar_cli, rates_cli, eligibility_cli,
-                certificates_cli, agreements_cli, reports_cli, compliance_cli, notices_cli, demo_cli):
+                certificates_cli, agreements_cli, reports_cli, compliance_cli, notices_cli, demo_cli, worker_cli):
         cli.register(app)

@@ -15,6 +15,7 @@ tests/web/test_sqlite_write_lock.py walks the URL map and fails on a GET that wr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -69,6 +70,15 @@ def write_intent():
         yield
     finally:
         _write_intent.reset(token)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """A writing request context for work outside a request (commands, the worker): mails render their links
+    against BASE_URL, SQLite takes the write lock at BEGIN, and queue_mail() does not end the transaction
+    early by pushing its own."""
+    with current_app.test_request_context("/", method="POST", base_url=current_app.config["BASE_URL"]):
+        yield
 
 
 def _wants_write_lock() -> bool:

@@ -162,7 +162,9 @@ class TestErrors:
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    body = response.get_json()
+    assert (body["status"], body["database"]) == ("ok", "ok")
+    assert body["worker"]["status"] == "stale"  # no worker has run: reported beside, never in status
 
 
 def test_healthz_503_when_the_database_is_unreachable(tmp_path):

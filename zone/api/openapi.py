@@ -70,6 +70,7 @@ def array(items: dict, **extra) -> dict:
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
+NUMBER = {"type": "number"}
 BOOLEAN = {"type": "boolean"}
 DATE = {"type": "string", "format": "date"}
 DATETIME = {"type": "string", "format": "date-time"}
@@ -296,7 +297,15 @@ SCHEMAS: dict[str, dict] = {
                               "published_anchor": {"type": ["object", "null"], "description":
                                                    "The latest published anchor and whether the trail holds it."}},
                              ["ok", "length", "head_hash", "first_bad_seq"]),
-    "Health": obj({"status": STRING, "database": STRING}, ["status", "database"]),
+    "Health": obj({"status": STRING, "database": STRING, "worker": ref("WorkerHealth")}, ["status", "database"]),
+    "WorkerHealth": obj({
+        "status": {"type": "string", "enum": ["ok", "stale", "unknown"]},
+        "last_beat_s": nullable(NUMBER), "stale_after_s": INTEGER, "workers": INTEGER,
+        "oldest_pending_s": nullable(NUMBER),
+        "pending": {"type": "object", "additionalProperties": nullable(NUMBER),
+                    "description": "Per queue (mail, notices): seconds since its oldest pending item, or null."},
+    }, ["status"], description="The background worker: its freshest heartbeat (stale after stale_after_s "
+                               "seconds) and the age of the oldest job waiting for it."),
     "Obligation": obj({
         "id": STRING, "type": {"type": "string", "enum": OBLIGATION_TYPES},
         "target": {"type": ["string", "integer"], "description": "A decimal string (money, percent), a whole "

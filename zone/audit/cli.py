@@ -90,22 +90,16 @@ def _publish_round(output: Path | None, print_anchor: bool) -> bool:
     """One round of the anchor job; says what happened on stderr, the anchor on stdout or ``output``."""
     from zone.audit.anchors import AnchorError
     from zone.audit.keys import ChainKeyError
-    from zone.audit.publication import PublicationError, TrailBroken, publish_anchor
-    from zone.extensions import db
+    from zone.audit.publication import PublicationError, TrailBroken, publish_and_commit
 
     try:
-        publication = publish_anchor()
-        db.session.commit()
+        publication = publish_and_commit()
     except TrailBroken as broken:
-        db.session.rollback()
         click.echo(f"{_chain_line(broken.report)}; anchor not published", err=True)
         return False
     except (AnchorError, ChainKeyError, PublicationError) as error:
-        db.session.rollback()
         click.echo(f"anchor not published: {error}", err=True)
         return False
-    finally:
-        db.session.remove()  # a loop's next round starts a fresh transaction and snapshot
     anchor = publication.anchor
     if publication.published:
         click.echo(f"anchor of seq {anchor['seq']} published to {publication.path} and mailed to "

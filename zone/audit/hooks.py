@@ -4,20 +4,26 @@ Flask-Login announces every sign-out; the record is written after the response i
 transaction, because the sign-out itself changes no row. A request refused with 403 to a signed-in
 user is recorded as ``access.denied`` (anonymous refusals are not: they are the web's background
 noise). Whatever the refused request left in its session is rolled back first, never committed.
+
+The worker publishes a signed anchor of the chain's head every hour (nothing new: nothing published).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from types import SimpleNamespace
 
 from flask import Flask, g, request
 from flask_login import current_user, user_logged_out
 
+from zone.audit.publication import publish_and_commit
 from zone.audit.services import record
 from zone.extensions import db
+from zone.worker.registry import register_job
 
 log = logging.getLogger(__name__)
+ANCHOR_EVERY = timedelta(hours=1)
 
 
 def _on_logged_out(sender, user=None, **extra) -> None:
@@ -57,3 +63,4 @@ def _record_after_response(response):
 def init_app(app: Flask) -> None:
     user_logged_out.connect(_on_logged_out, app)
     app.after_request(_record_after_response)
+    register_job(app, "audit.anchor", publish_and_commit, every=ANCHOR_EVERY)

@@ -202,6 +202,20 @@ def publish_anchor(*, actor: Any = None) -> Publication:
     return Publication(anchor, True, path, tuple(recipients))
 
 
+def publish_and_commit() -> Publication:
+    """One round of the anchor job (the command and the worker): publish and commit, or roll back and raise.
+    The session is removed either way, so the next round starts a fresh transaction and snapshot."""
+    try:
+        publication = publish_anchor()
+        db.session.commit()
+        return publication
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.remove()
+
+
 def _nothing_new_since(latest: dict) -> bool:
     """Whether the trail holds nothing since ``latest`` but, perhaps, the record of its publication."""
     head = db.session.execute(select(AuditHead).where(AuditHead.id == 1)

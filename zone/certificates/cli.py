@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 certificates_cli = AppGroup("certificates", help="Certificates: expiry by date, signing identity.")
-
-
-@contextmanager
-def unit_of_work() -> Iterator[None]:
-    """A writing request context for CLI work: mails render their links against BASE_URL, SQLite takes
-    the write lock at BEGIN, and queue_mail() does not end the transaction early by pushing its own."""
-    with current_app.test_request_context("/", method="POST", base_url=current_app.config["BASE_URL"]):
-        yield
 
 
 @certificates_cli.command("expire")
@@ -31,13 +21,10 @@ def unit_of_work() -> Iterator[None]:
 )
 def expire_command(on_date) -> None:
     """Mark active and suspended certificates past their validity as expired (run daily)."""
-    from zone.certificates.lifecycle import expire_due
-    from zone.extensions import db
+    from zone.certificates.lifecycle import expire_and_commit
 
     day: date | None = on_date.date() if on_date else None
-    with unit_of_work():
-        serials = expire_due(day)
-        db.session.commit()
+    serials = expire_and_commit(day)
     for serial in serials:
         click.echo(f"expired {serial}")
     click.echo(f"{len(serials)} certificate(s) expired")

@@ -20,7 +20,7 @@ from zone.certificates.models import LIVE_STATUSES, Certificate, CertificateEven
 from zone.certificates.models import CertificateStatus as S
 from zone.certificates.notices import emit_certificate_event
 from zone.certificates.workflow import ACTION_LABELS, REASON_REQUIRED, STATUS_LABELS, TRANSITIONS, Action
-from zone.database import utcnow
+from zone.database import unit_of_work, utcnow
 from zone.errors import Conflict, Forbidden, ValidationFailed
 from zone.extensions import db
 from zone.mail.services import queue_mail
@@ -191,3 +191,11 @@ def expire_due(today: date | None = None) -> list[str]:
     for certificate in due:
         apply_action(certificate, Action.EXPIRE, None)
     return [certificate.serial for certificate in due]
+
+
+def expire_and_commit(today: date | None = None) -> list[str]:
+    """The daily expiry as a unit of work of its own (the command and the worker): expire, commit."""
+    with unit_of_work():
+        serials = expire_due(today)
+        db.session.commit()
+    return serials

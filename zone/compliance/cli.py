@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
-from flask_babel import force_locale
 
 from zone.calendar import today as zone_today
 
@@ -21,12 +20,10 @@ compliance_cli = AppGroup("compliance", help="Residents' compliance monitoring."
               help="Residents evaluated and committed together.")
 def run_command(on_date, batch_size: int) -> None:
     """Evaluate every resident, open cases with warnings, escalate, follow decisions, propose reinstatement."""
-    from zone.compliance.run import run
+    from zone.compliance.run import daily_run
 
     today: date = on_date.date() if on_date else zone_today()
-    with current_app.test_request_context("/", method="POST", base_url=current_app.config["BASE_URL"]), \
-            force_locale("en"):
-        counts = run(today, batch_size)
+    counts = daily_run(today, batch_size)
     summary = ", ".join(f"{key} {counts[key]}" for key in sorted(counts))
     click.echo(f"Compliance run as of {today.isoformat()}: {summary or 'no resident'}.")
 

@@ -12,6 +12,8 @@ compliance through the template function ``compliance_of(certificate)``.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from zone.accounts.models import User
@@ -19,7 +21,12 @@ from zone.calendar import today as zone_today
 from zone.certificates import sanctions
 from zone.certificates.models import Certificate
 from zone.compliance import chart, presenters, services
+from zone.compliance.run import daily_run
 from zone.review import dashboard
+from zone.worker.registry import register_job
+
+# The daily run, hourly: it is idempotent and catches the zone's new day within the hour.
+RUN_EVERY = timedelta(hours=1)
 
 
 def follow(certificate: Certificate, actor: User) -> None:
@@ -30,7 +37,9 @@ def follow(certificate: Certificate, actor: User) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the decision follower, the dashboard tile and the certificate pages' ``compliance_of``."""
+    """Register the decision follower, the dashboard tile, the certificate pages' ``compliance_of`` and the
+    worker's daily run."""
     sanctions.follow_decisions(app, follow)
     dashboard.register_tile(app, chart.dashboard_tile)
     app.jinja_env.globals["compliance_of"] = presenters.summary
+    register_job(app, "compliance.run", daily_run, every=RUN_EVERY)

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from zone.calendar import today as zone_today
 from zone.certificates.models import LIVE_STATUSES, Certificate
 from zone.compliance import facts as resident_facts
 from zone.compliance import services
@@ -21,6 +23,7 @@ from zone.compliance.engine import BREACHED, evaluate
 from zone.compliance.models import BenefitYearResult, ComplianceCase
 from zone.compliance.ruleset import registry
 from zone.compliance.workflow import Stage
+from zone.database import unit_of_work
 from zone.extensions import db
 
 BATCH = 500
@@ -121,3 +124,10 @@ def run(today: date, batch_size: int = BATCH) -> Counter:
         db.session.expunge_all()
     _end_dead_cases(today, counts)
     return counts
+
+
+def daily_run(today: date | None = None, batch_size: int = BATCH) -> Counter:
+    """The daily run as of ``today`` (default the zone's today) in a unit of work of its own (the command and
+    the worker); its letters and mails render their links against BASE_URL."""
+    with unit_of_work(), force_locale("en"):
+        return run(today or zone_today(), batch_size)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, func, select
 
 from zone.database import utcnow
 from zone.extensions import db
@@ -220,12 +220,20 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
     return sent, failed
 
 
+def oldest_queued_query() -> ScalarSelect:
+    """The SQL for when the oldest message still waiting to be sent was queued (NULL: nothing waits)."""
+    return select(func.min(MailMessage.created_at)).where(MailMessage.status == "queued").scalar_subquery()
+
+
+def oldest_queued() -> datetime | None:
+    """When the oldest message still waiting to be sent was queued (None: nothing waits)."""
+    return db.session.scalar(select(oldest_queued_query()))
+
+
 def outbox_status() -> dict:
     """Counts by status, the oldest queued message's age and the latest error (for operators)."""
-    from sqlalchemy import func
-
     counts = dict(db.session.execute(select(MailMessage.status, func.count()).group_by(MailMessage.status)).all())
-    oldest = db.session.scalar(select(func.min(MailMessage.created_at)).where(MailMessage.status == "queued"))
+    oldest = oldest_queued()
     last = db.session.execute(
         select(MailMessage.id, MailMessage.last_error).where(MailMessage.last_error.is_not(None))
         .order_by(MailMessage.id.desc()).limit(1)).first()

@@ -1,19 +1,24 @@
-"""What notices add to a lower floor at app creation: the staff dashboard's tile of what needs a person
+"""What notices add to lower floors at app creation: the staff dashboard's tile of what needs a person
 (receivers failing for days, notices near their side's 2-working-day deadline), so review imports nothing
-of notices."""
+of notices; and the worker's delivery job with its backlog for /healthz."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Flask, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from zone.notices import services
+from zone.notices.delivery import deliver_due
 from zone.review import dashboard
 from zone.review.charts import PALETTE, bar_chart
 from zone.vocabulary import SIDES
+from zone.worker.registry import register_backlog, register_job
+
+# Every copy of the worker delivers: a receiver is leased to one copy at a time.
+DELIVER_EVERY = timedelta(seconds=2)
 
 
 def _count(value: float) -> str:
@@ -38,3 +43,5 @@ def dashboard_tile(today: date) -> dashboard.Tile:
 
 def init_app(app: Flask) -> None:
     dashboard.register_tile(app, dashboard_tile)
+    register_job(app, "notices.deliver", deliver_due, every=DELIVER_EVERY, drains_queue=True)
+    register_backlog(app, "notices", services.oldest_pending_query)

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ScalarSelect, and_, func, or_, select, union_all, update
 from sqlalchemy.orm import contains_eager
 
 from zone.accounts.models import User
@@ -180,6 +180,23 @@ def attention_counts(today: date | None = None) -> tuple[dict[str, int], dict[st
     failing = dict(db.session.execute(
         select(Subscription.side, func.count()).where(*_failing(None)).group_by(Subscription.side)).all())
     return late, failing
+
+
+def oldest_pending_query() -> ScalarSelect:
+    """The SQL for when the oldest event an active receiver still waits for happened: an undelivered notice, or
+    an event not yet queued for it (NULL: nothing waits)."""
+    undelivered = (select(Event.occurred_at.label("at")).join(Delivery, Delivery.event_seq == Event.seq)
+                   .join(Subscription, Subscription.id == Delivery.subscription_id)
+                   .where(Delivery.status == DeliveryStatus.PENDING, Subscription.active))
+    fanned = select(func.min(Subscription.fanned_through)).where(Subscription.active).scalar_subquery()
+    unqueued = select(Event.occurred_at.label("at")).where(Event.seq > fanned)
+    waiting = union_all(undelivered, unqueued).subquery()
+    return select(func.min(waiting.c.at)).scalar_subquery()
+
+
+def oldest_pending() -> datetime | None:
+    """When the oldest event an active receiver still waits for happened (None: nothing waits)."""
+    return db.session.scalar(select(oldest_pending_query()))
 
 
 def release_lease(subscription_id: int) -> None:

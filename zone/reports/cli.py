@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
-from flask_babel import force_locale
 
 from zone.calendar import today as zone_today
 
@@ -19,14 +18,10 @@ reports_cli = AppGroup("reports", help="Residents' quarterly and annual reports.
               help="Act as of this date (default: the zone's today).")
 def remind_command(on_date) -> None:
     """Queue reminder mails: before a report is due and on the first day it is overdue, never twice."""
-    from zone.extensions import db
-    from zone.reports.reminders import remind
+    from zone.reports.reminders import remind_and_commit
 
     today: date = on_date.date() if on_date else zone_today()
-    with current_app.test_request_context("/", method="POST", base_url=current_app.config["BASE_URL"]), \
-            force_locale("en"):
-        sent = remind(today)
-        db.session.commit()
+    sent = remind_and_commit(today)
     for item in sent:
         click.echo(f"{item.agreement} {item.period}: {item.kind} reminder to {item.recipients} recipient(s)")
     click.echo(f"{len(sent)} reminder(s) queued as of {today.isoformat()}.")

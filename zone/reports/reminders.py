@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from zone.agreements.models import Agreement, AgreementStatus
 from zone.applications.services import company_users
 from zone.audit.services import record
+from zone.calendar import today as zone_today
+from zone.database import unit_of_work
 from zone.extensions import db
 from zone.mail.services import queue_mail
 from zone.reports import periods, queries, services
@@ -79,3 +82,12 @@ def _already(agreement_id: int, period: str, kind: str) -> bool:
     return db.session.scalar(select(ReportReminder.id).where(
         ReportReminder.agreement_id == agreement_id, ReportReminder.period == period,
         ReportReminder.kind == kind)) is not None
+
+
+def remind_and_commit(today: date | None = None) -> list[Sent]:
+    """Queue the reminders due on ``today`` (default the zone's today) in a unit of work of its own and commit
+    (the command and the worker); operators read its words in English."""
+    with unit_of_work(), force_locale("en"):
+        sent = remind(today or zone_today())
+        db.session.commit()
+    return sent
