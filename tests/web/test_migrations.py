@@ -64,3 +64,29 @@ def test_every_revision_id_fits_alembic_version_column():
     versions = Path(__file__).resolve().parents[2] / "migrations" / "versions"
     ids = [re.search(r'^revision = "([^"]+)"', path.read_text(), re.M).group(1) for path in versions.glob("*.py")]
     assert ids and all(len(revision) <= 32 for revision in ids), [r for r in ids if len(r) > 32]
+
+
+def test_the_authority_role_needs_a_side_after_the_upgrade(empty_database_url):
+    """0017 widens the role check and adds the side with its check, on SQLite (a rebuilt table) and PostgreSQL."""
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    insert = sa.text("INSERT INTO users (email, password_hash, role, side, locale, active, session_nonce, created_at) "
+                     "VALUES (:email, 'x', :role, :side, 'ru', true, 'n', CURRENT_TIMESTAMP)")
+    with app.app_context():
+        upgrade(revision="0016_notices")
+        upgrade(revision="0017_authority_role")
+        with db.engine.begin() as conn:
+            conn.execute(insert, {"email": "tax-kz@example.com", "role": "authority", "side": "KZ"})
+            conn.execute(insert, {"email": "staff@example.com", "role": "reviewer", "side": None})
+        for email, role, side in (("noside@example.com", "authority", None), ("far@example.com", "authority", "RU"),
+                                  ("sided@example.com", "auditor", "KZ")):
+            with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+                conn.execute(insert, {"email": email, "role": role, "side": side})
+        with db.engine.begin() as conn:
+            rows = conn.execute(sa.text("SELECT email, role, side FROM users ORDER BY email")).all()
+            assert [tuple(r) for r in rows] == [("staff@example.com", "reviewer", None),
+                                                ("tax-kz@example.com", "authority", "KZ")]
+            conn.execute(sa.text("DELETE FROM users WHERE role = 'authority'"))
+        downgrade(revision="0016_notices")
+        assert "side" not in {c["name"] for c in sa.inspect(db.engine).get_columns("users")}
+        db.session.remove()
+        db.engine.dispose()
