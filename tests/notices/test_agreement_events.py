@@ -110,3 +110,20 @@ def test_a_revocation_decided_by_a_second_person_terminates_the_agreement(client
     # The company sees the end of its agreement in its history, and can no longer sign it.
     history = client.get(f"/api/v1/agreements/{admitted.number}/history", headers=admitted.company).get_json()
     assert history["items"][-1]["action"] == "terminate"
+
+
+def test_revoking_a_reissued_certificate_terminates_the_same_agreement(client, admitted, make_user, api_token):
+    serial, other = admitted.seed.serials[0], api_token(make_user("approver"))
+    proposal = client.post(f"/api/v1/certificates/{serial}/reissue", headers=admitted.approver,
+                           json={"reason": "Смена наименования"}).get_json()["proposal"]
+    replacement = client.post(f"/api/v1/certificates/{serial}/reissue", headers=other,
+                              json={"proposal": proposal["id"], "decision": "confirm"})
+    assert replacement.status_code == 201, replacement.get_json()
+    new_serial = replacement.get_json()["serial"]
+    revoked = client.post(f"/api/v1/certificates/{new_serial}/revoke", headers=admitted.admin,
+                          json={"reason": "Ликвидация участника"})
+    assert revoked.status_code == 200, revoked.get_json()
+    agreement = client.get(f"/api/v1/agreements/{admitted.number}", headers=admitted.auditor).get_json()
+    assert agreement["status"] == "terminated"
+    (terminated,) = client.get("/api/v1/events?type=agreement.terminated", headers=admitted.auditor).get_json()["items"]
+    assert terminated["data"]["serial"] == new_serial and terminated["data"]["agreement"]["number"] == admitted.number

@@ -33,7 +33,7 @@ from zone.agreements.workflow import Action, next_status
 from zone.applications.models import Application
 from zone.audit.services import record
 from zone.calendar import local_date
-from zone.certificates.models import Certificate
+from zone.certificates.models import Certificate, CertificateStatus
 from zone.certificates.notices import event_data
 from zone.certificates.serials import take_number
 from zone.companies.proofs import record_agreement_proof
@@ -152,7 +152,7 @@ def terminate_with_certificate(certificate: Certificate, actor: User | None) -> 
     agreement's clause 5), in the revocation's transaction: the history, the audit entry and the
     ``agreement.terminated`` event carry the revocation's reason and effective date. Returns the agreement
     it terminated; None when there is none or it has already ended."""
-    if certificate.status != "revoked":
+    if certificate.status != CertificateStatus.REVOKED:
         return None
     found = queries.of_application(certificate.application_id)
     agreement = queries.for_update(found.number) if found is not None else None
