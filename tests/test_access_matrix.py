@@ -13,7 +13,10 @@ the table stays right as routes are added:
   (2xx/3xx), company A on its own objects too, and every reader through the API;
 - the auditor on any non-GET: refused (403/404/405) and nothing but the audit trail and the caller's
   own session changed; self-service account routes and declared read-only POSTs (checking a kept
-  audit anchor) may answer, but must change no data either.
+  audit anchor) may answer, but must change no data either;
+- an authority (a KZ tax or customs service) reaches only the routes that name its role (the events
+  feed) and its own account: 403 everywhere else, "any signed-in user" routes included, and it changes no
+  data; the feed it reads holds its side's events only (the world holds a UZ event too).
 
 URL arguments are built from seeded objects of company A, by argument name; an argument nobody
 seeded (a new route's ``<int:thing_id>``) gets a value that does not exist, and then an allowed caller
@@ -35,12 +38,14 @@ from flask import g
 from werkzeug.routing.converters import IntegerConverter
 
 from tests.conftest import PASSWORD
-from zone.accounts.roles import Role
+from zone.accounts.roles import OUTSIDE_ROLES, Role
 from zone.web.access import AccessRule
 
-CALLERS = ("anonymous", "applicant_a", "applicant_b", "reviewer", "approver", "auditor", "admin")
+CALLERS = ("anonymous", "applicant_a", "applicant_b", "reviewer", "approver", "auditor", "admin", "authority")
 ROLE_OF = {"applicant_a": Role.APPLICANT, "applicant_b": Role.APPLICANT, "reviewer": Role.REVIEWER,
-           "approver": Role.APPROVER, "auditor": Role.AUDITOR, "admin": Role.ADMIN}
+           "approver": Role.APPROVER, "auditor": Role.AUDITOR, "admin": Role.ADMIN, "authority": Role.AUTHORITY}
+# Callers who may change no data whatever they call.
+READ_ONLY_CALLERS = {"auditor", "authority"}
 READERS = {Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMIN}
 SKIPPED_ENDPOINTS = {"static"}
 # Arguments that name company A's objects: company B must get 404 for them.
@@ -98,6 +103,7 @@ def world(app, make_company, make_user, fresh_user_per_request):
         "applicant_a": make_user("applicant", company=company_a),
         "applicant_b": make_user("applicant", company=company_b),
         **{name: make_user(name) for name in ("reviewer", "approver", "auditor", "admin")},
+        "authority": make_user("authority", side="KZ"),
     }
     victim = make_user("reviewer")  # the admin's user routes act on this account, nobody else's
     now = datetime.now(UTC)
@@ -154,6 +160,9 @@ def world(app, make_company, make_user, fresh_user_per_request):
         # The certificate's inclusion, as notices tell the authorities of it (event 1: its letter).
         emit("certificate.issued", {"serial": certificate.serial, "side": "KZ", "status": "active",
                                     "company": {"name": company_a.name, "tax_id": company_a.tax_id}})
+        # A resident of the other side: the KZ authority must never read of it.
+        emit("certificate.issued", {"serial": "ICIC-UZ-2026-000001", "side": "UZ", "status": "active",
+                                    "company": {"name": "MChJ «Sirdaryo»", "tax_id": "301234567"}})
         db.session.commit()
         ids = SimpleNamespace(application=application.id, document=document.id, serial=certificate.serial,
                               verify_token=certificate.verify_token, victim=victim.id, company=company_a.id,
@@ -285,7 +294,7 @@ def judge(caller: str, rule, method: str, target: Target, status: int, location:
     if status >= 500:
         return "server error"
     if changed:
-        return "the auditor changed data"
+        return f"the {caller} changed data"
     if access.public:
         if caller == "anonymous" and status in (401, 403):
             return "a public route refused an anonymous caller"
@@ -297,11 +306,13 @@ def judge(caller: str, rule, method: str, target: Target, status: int, location:
     role = ROLE_OF[caller]
     if access.roles and role not in access.roles:
         return None if status == 403 else "a role the rule does not name was not refused with 403"
+    if not access.roles and role in OUTSIDE_ROLES and not access.own_account:
+        return None if status == 403 else "an outside body reached a route for the zone's own users"
     if status == 401:
         return "a signed-in caller the rule admits got 401"
     if caller == "applicant_b" and target.owned:
         return None if status == 404 else "company B reached company A's object (expected 404)"
-    if caller == "auditor" and method != "GET":
+    if caller in READ_ONLY_CALLERS and method != "GET":
         if blueprint in SELF_SERVICE_BLUEPRINTS or rule.endpoint in READ_ONLY_NON_GET:
             return None
         return None if status in (403, 404, 405) else "a write route did not refuse the auditor"
@@ -327,7 +338,7 @@ def test_access_matrix(app, world, caller_name):
             problems.append(f"{method} {rule.rule} [{rule.endpoint}]: no @allow(...) rule")
             continue
         target = build_target(rule, method, world.ids)
-        watch = caller_name == "auditor" and method != "GET"
+        watch = caller_name in READ_ONLY_CALLERS and method != "GET"
         before = data_fingerprint(app) if watch else None
         response = caller.call(method, target.path)
         status, location = response.status_code, response.headers.get("Location", "")
@@ -345,4 +356,14 @@ def test_access_matrix(app, world, caller_name):
 def _describe(rule: AccessRule) -> str:
     if rule.public:
         return "PUBLIC"
-    return ",".join(sorted(rule.roles)) or "AUTHENTICATED"
+    return ",".join(sorted(rule.roles)) or ("OWN_ACCOUNT" if rule.own_account else "AUTHENTICATED")
+
+
+def test_the_authority_reads_its_sides_events_only(app, world):
+    caller = Caller(app, "authority", world.users["authority"])
+    response = caller.call("GET", "/api/v1/events")
+    assert response.status_code == 200
+    items = response.get_json()["items"]
+    assert [e["data"]["side"] for e in items] == ["KZ"]
+    admin = Caller(app, "admin", world.users["admin"]).call("GET", "/api/v1/events").get_json()["items"]
+    assert [e["data"]["side"] for e in admin] == ["KZ", "UZ"]

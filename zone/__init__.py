@@ -137,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     from zone.accounts import hooks as accounts_hooks
     from zone.accounts import routes as accounts_routes
     from zone.agreements import api as agreements_api
+    from zone.agreements import hooks as agreements_hooks
     from zone.agreements import routes as agreements_routes
     from zone.api import api as meta_api
     from zone.api import hooks as api_hooks
@@ -184,7 +185,7 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(api.api_bp)
     for hooks in (web_hooks, accounts_hooks, audit_hooks, mail_hooks, review_hooks, certificates_hooks, reports_hooks,
-                  api_hooks, compliance_hooks, notices_hooks):
+                  api_hooks, agreements_hooks, compliance_hooks, notices_hooks):
         hooks.init_app(app)
 
 

@@ -58,9 +58,9 @@ def test_every_status_change_is_an_event_in_order(client, runner, make_company, 
         assert response.status_code == 200, response.get_json()
     items = client.get("/api/v1/events", headers=admin).get_json()["items"]
     assert [e["type"] for e in items] == ["certificate.issued", "certificate.suspended", "certificate.reinstated",
-                                         "certificate.revoked"]
-    assert [e["data"]["status"] for e in items] == ["active", "suspended", "active", "revoked"]
-    assert items[3]["data"]["reason"] == "revoke reason"
+                                         "certificate.revoked", "agreement.terminated"]
+    assert [e["data"]["status"] for e in items] == ["active", "suspended", "active", "revoked", "revoked"]
+    assert items[3]["data"]["reason"] == items[4]["data"]["reason"] == "revoke reason"
 
 
 def test_expiry_is_an_event(client, runner, make_company, make_user, api_token, admin):

@@ -12,7 +12,7 @@ from zone.api.common import company_json, iso, json_body, require_fields, user_j
 from zone.companies import registration
 from zone.errors import Unauthorized
 from zone.extensions import db
-from zone.web.access import AUTHENTICATED, PUBLIC, allow
+from zone.web.access import OWN_ACCOUNT, PUBLIC, allow
 
 api_bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 
@@ -50,7 +50,7 @@ def create_token():
 
 
 @api_bp.delete("/tokens/current")
-@allow(AUTHENTICATED)
+@allow(OWN_ACCOUNT)
 def revoke_token():
     services.revoke_api_token(g.api_token, current_user)
     db.session.commit()

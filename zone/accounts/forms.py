@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from zone.accounts.passwords import password_problem
 from zone.accounts.roles import Role
 from zone.companies.taxid import normalise_tax_id, tax_id_error
+from zone.vocabulary import SIDE_LABELS
 from zone.web.forms import REQUIRED, options, strip
 
 
@@ -71,10 +72,18 @@ STAFF_ROLE_CHOICES = [
 ]
 
 
+# An admin also makes the accounts of the tax and customs services, which read the events feed only.
+NEW_ACCOUNT_ROLE_CHOICES = [*STAFF_ROLE_CHOICES, (Role.AUTHORITY.value, _l("Tax or customs authority"))]
+SIDE_CHOICES = [("", _l("— none (staff) —")), *((side, label) for side, label in SIDE_LABELS.items())]
+
+
 class StaffForm(FlaskForm):
+    """A new account made by an admin: staff, or an authority of one side (the service checks the pair)."""
+
     email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=254)])
     full_name = StringField(_l("Full name"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=200)])
-    role = SelectField(_l("Role"), choices=options(STAFF_ROLE_CHOICES), validators=[DataRequired(REQUIRED)])
+    role = SelectField(_l("Role"), choices=options(NEW_ACCOUNT_ROLE_CHOICES), validators=[DataRequired(REQUIRED)])
+    side = SelectField(_l("Side (authorities only)"), choices=options(SIDE_CHOICES), default="")
 
 
 class RoleForm(FlaskForm):

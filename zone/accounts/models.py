@@ -27,7 +27,13 @@ class User(UserMixin, db.Model):
             name="applicant_has_company",
         ),
         CheckConstraint(
-            "role IN ('applicant', 'reviewer', 'approver', 'auditor', 'admin')", name="role_known"
+            "role IN ('applicant', 'reviewer', 'approver', 'auditor', 'admin', 'authority')", name="role_known"
+        ),
+        # An authority serves one side's tax or customs; nobody else has a side.
+        CheckConstraint(
+            "(role = 'authority' AND side IS NOT NULL AND side IN ('KZ', 'UZ'))"
+            " OR (role <> 'authority' AND side IS NULL)",
+            name="authority_has_side",
         ),
     )
 
@@ -37,6 +43,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.APPLICANT, index=True)  # staff lists by role
     full_name: Mapped[str | None] = mapped_column(String(200))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    side: Mapped[str | None] = mapped_column(String(2))  # an authority's side (KZ or UZ); None for the others
     locale: Mapped[str] = mapped_column(String(5), default="ru")
     active: Mapped[bool] = mapped_column(default=True)
     # Rotated on sign-out, password change, role change and disabling: every session and token issued before dies.

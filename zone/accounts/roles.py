@@ -9,10 +9,14 @@ class Role(StrEnum):
     APPROVER = "approver"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    AUTHORITY = "authority"  # a tax or customs service of one side: reads the events feed, nothing else
 
 
 STAFF_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.ADMIN})
 READER_ROLES = STAFF_ROLES | {Role.AUDITOR}  # may read every application and certificate
+# Accounts of bodies outside the zone: only the routes that name their role admit them (not even
+# "any signed-in user"), apart from their own account (password, sign-out, their token).
+OUTSIDE_ROLES = frozenset({Role.AUTHORITY})
 ALL_ROLES = frozenset(Role)
 
 
@@ -25,5 +29,6 @@ def role_label(role: str) -> str:
         Role.APPROVER: _("Approver"),
         Role.AUDITOR: _("Auditor"),
         Role.ADMIN: _("Administrator"),
+        Role.AUTHORITY: _("Tax or customs authority"),
     }
     return labels.get(role, role)

@@ -28,7 +28,7 @@ from zone.companies import registration
 from zone.errors import ZoneError
 from zone.extensions import db
 from zone.vocabulary import country_choices
-from zone.web.access import AUTHENTICATED, PUBLIC, allow
+from zone.web.access import OWN_ACCOUNT, PUBLIC, allow
 from zone.web.forms import apply_service_errors, options
 from zone.web.security import safe_next
 
@@ -94,7 +94,7 @@ def login():
 
 
 @bp.post("/logout")
-@allow(AUTHENTICATED)
+@allow(OWN_ACCOUNT)
 def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -111,7 +111,7 @@ def logout():
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@allow(AUTHENTICATED)
+@allow(OWN_ACCOUNT)
 def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -192,7 +192,7 @@ def new_user():
     if form.validate_on_submit():
         try:
             user = services.create_user(email=form.email.data, role=form.role.data, full_name=form.full_name.data,
-                                        actor=current_user, locale=str(get_locale()))
+                                        side=form.side.data or None, actor=current_user, locale=str(get_locale()))
         except ZoneError as error:
             db.session.rollback()
             apply_service_errors(form, error)

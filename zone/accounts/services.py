@@ -18,12 +18,13 @@ from sqlalchemy.exc import IntegrityError
 
 from zone.accounts.models import ApiToken, User, new_session_nonce
 from zone.accounts.passwords import dummy_verify, hash_password, needs_rehash, password_problem, verify_password
-from zone.accounts.roles import Role
+from zone.accounts.roles import OUTSIDE_ROLES, Role
 from zone.audit.services import record
 from zone.database import utcnow
 from zone.errors import Conflict, ValidationFailed
 from zone.extensions import db
 from zone.mail.services import queue_mail
+from zone.vocabulary import SIDES
 
 RESET_SALT = "zone.password-reset"
 
@@ -152,9 +153,12 @@ def add_user(user: User, taken: Conflict) -> None:
 
 
 def create_user(*, email: str, role: str, actor: User | None, password: str | None = None,
-                full_name: str | None = None, company_id: int | None = None, locale: str = "ru") -> User:
-    """Create an account (staff by an admin or the CLI). Without a password, a set-password link is mailed."""
+                full_name: str | None = None, company_id: int | None = None, side: str | None = None,
+                locale: str = "ru") -> User:
+    """Create an account (staff or an authority by an admin or the CLI). An authority (a tax or customs
+    service) names its ``side``; nobody else has one. Without a password, a set-password link is mailed."""
     email = normalise_email(email)
+    side = (side or "").strip().upper() or None
     fields: dict[str, list] = {}
     if problem := email_problem(email):
         fields["email"] = [problem]
@@ -166,6 +170,10 @@ def create_user(*, email: str, role: str, actor: User | None, password: str | No
         fields["password"] = [problem]
     if role == Role.APPLICANT and company_id is None:
         fields["company_id"] = [_l("An applicant belongs to a company.")]
+    if role == Role.AUTHORITY and side not in SIDES:
+        fields["side"] = [_l("Choose the side (KZ or UZ) whose tax or customs service this account serves.")]
+    elif role != Role.AUTHORITY and side is not None:
+        fields["side"] = [_l("Only an authority's account has a side.")]
     if fields:
         raise ValidationFailed(_l("Some values are not valid."), fields=fields)
     taken = Conflict(_l("An account with this email already exists."), code="email_taken",
@@ -173,10 +181,10 @@ def create_user(*, email: str, role: str, actor: User | None, password: str | No
     if find_user_by_email(email) is not None:
         raise taken
     user = User(email=email, role=role, full_name=(full_name or "").strip() or None,
-                company_id=company_id if role == Role.APPLICANT else None, locale=locale,
+                company_id=company_id if role == Role.APPLICANT else None, side=side, locale=locale,
                 password_hash=hash_password(password or secrets.token_urlsafe(32)))
     add_user(user, taken)
-    record("user.create", user, actor=actor, details={"email": email, "role": role})
+    record("user.create", user, actor=actor, details={"email": email, "role": role, "side": side})
     if password is None:
         request_password_reset(email, kind="account_created")
     return user
@@ -197,6 +205,9 @@ def change_role(user: User, role: str, actor: User) -> None:
     role = Role(role)
     if user.role == Role.APPLICANT or role == Role.APPLICANT:
         raise Conflict(_l("Company accounts and staff accounts cannot be converted into each other."))
+    if (user.role in OUTSIDE_ROLES) != (role in OUTSIDE_ROLES):
+        # An authority is an outside body with a side; make a new account rather than widen or narrow one.
+        raise Conflict(_l("Authority accounts and staff accounts cannot be converted into each other."))
     if user.id == actor.id:
         raise Conflict(_l("You cannot change your own role."))
     if user.role == role:

@@ -126,7 +126,7 @@ def get_agreement(number: str):
 def agreement_history(number: str):
     agreement = _visible(number)
     staff = policies.can_list_all(current_user)
-    events = [e for e in queries.history(agreement) if staff or e.action in ("create", "countersign", "approve")]
+    events = [e for e in queries.history(agreement) if staff or e.action in presenters.COMPANY_SEES]
     return jsonify({"items": [presenters.event_json(e, staff=staff) for e in events]})
 
 

@@ -37,6 +37,10 @@ def unit_label(unit: str) -> str:
     return {"jobs": _("jobs"), "percent": "%", "date": ""}.get(unit, unit)
 
 
+# The steps of an agreement's history its company sees (proposals and rejections stay internal).
+COMPANY_SEES = ("create", "countersign", "approve", "terminate")
+
+
 def event_label(action: str) -> str:
     return {
         "create": _("Made and signed by the zone"),
@@ -44,6 +48,7 @@ def event_label(action: str) -> str:
         "propose": _("Amendment proposed"),
         "approve": _("Amendment approved: new revision signed by the zone"),
         "reject": _("Amendment rejected"),
+        "terminate": _("Terminated: the certificate was revoked"),
     }.get(action, action)
 
 

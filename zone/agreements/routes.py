@@ -61,7 +61,7 @@ def _detail_page(agreement: Agreement, *, countersign_form=None, amend_form=None
     amendments = queries.amendments(agreement)
     pending = next((a for a in amendments if a.status == "proposed"), None)
     revisions = queries.revisions(agreement)
-    events = [e for e in queries.history(agreement) if staff or e.action in ("create", "countersign", "approve")]
+    events = [e for e in queries.history(agreement) if staff or e.action in presenters.COMPANY_SEES]
     return render_template(
         "agreements/detail.html",
         agreement=agreement, revisions=revisions, current=revisions[-1] if revisions else None,

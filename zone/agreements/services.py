@@ -29,10 +29,11 @@ from zone.agreements.models import (
 )
 from zone.agreements.models import AgreementStatus as S
 from zone.agreements.obligations import amended, obligations_for, terms_on
+from zone.agreements.workflow import Action, next_status
 from zone.applications.models import Application
 from zone.audit.services import record
 from zone.calendar import local_date
-from zone.certificates.models import Certificate
+from zone.certificates.models import Certificate, CertificateStatus
 from zone.certificates.notices import event_data
 from zone.certificates.serials import take_number
 from zone.companies.proofs import record_agreement_proof
@@ -120,9 +121,9 @@ def countersign(agreement: Agreement, actor: User, data: bytes) -> AgreementRevi
     digest = _sha256(data)
     current.concluded_pdf, current.concluded_sha256, current.concluded_size = data, digest, len(data)
     current.company_signed_at, current.company_signer, current.countersigned_by_id = now, accepted.signer, actor.id
-    concluding = agreement.status == S.AWAITING_COMPANY_SIGNATURE
-    if concluding:
-        agreement.status = S.CONCLUDED
+    concluded = next_status(agreement.status, Action.CONCLUDE)
+    if concluded is not None:
+        agreement.status = concluded
         agreement.company_signed_at = now
         emit("agreement.concluded", event_data(agreement.certificate, reason=None, effective_from=local_date(now),
                                                agreement=agreement.number))
@@ -142,6 +143,37 @@ def countersign(agreement: Agreement, actor: User, data: bytes) -> AgreementRevi
 def upload_limit() -> int:
     """The largest countersigned PDF accepted, in bytes."""
     return int(current_app.config["AGREEMENT_UPLOAD_MAX_BYTES"])
+
+
+# --- termination ---------------------------------------------------------------------------------------------
+
+def terminate_with_certificate(certificate: Certificate, actor: User | None) -> Agreement | None:
+    """End the agreement made with ``certificate``'s application once the certificate is revoked (the
+    agreement's clause 5), in the revocation's transaction: the history, the audit entry and the
+    ``agreement.terminated`` event carry the revocation's reason and effective date. Returns the agreement
+    it terminated; None when there is none or it has already ended."""
+    if certificate.status != CertificateStatus.REVOKED:
+        return None
+    found = queries.of_application(certificate.application_id)
+    agreement = queries.for_update(found.number) if found is not None else None
+    if agreement is None:
+        return None
+    terminated = next_status(agreement.status, Action.TERMINATE)
+    if terminated is None:
+        return None
+    reason, effective = certificate.revoked_reason, certificate.revoked_at
+    previous = agreement.status
+    agreement.status = terminated
+    _event(agreement, "terminate", actor, comment=reason, details={
+        "certificate": certificate.serial, "from": previous, "effective_date": effective.isoformat()})
+    record("agreement.terminate", agreement, actor=actor, details={
+        "number": agreement.number, "certificate": certificate.serial, "from": previous, "reason": reason,
+        "effective_date": effective})
+    data = event_data(certificate, reason=reason, effective_from=effective)
+    data["agreement"] = {"number": agreement.number, "date": agreement.decided_on.isoformat(),
+                         "status": str(agreement.status)}
+    emit("agreement.terminated", data)
+    return agreement
 
 
 # --- amendments (supplementary agreements) -------------------------------------------------------------------

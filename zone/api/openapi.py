@@ -791,7 +791,7 @@ def _paths() -> dict:
                 body=_json(ref("Delivery")), errors=(404,), roles="admin")},
         "/api/v1/events": {"get": op(
             "notices", "The events for the authorities, oldest first, gap-free", body=_json(ref("EventList")),
-            errors=(422,), roles="auditor, admin",
+            errors=(422,), roles="auditor, admin (both sides), authority (its own side's events only)",
             params=[query("after", STRING, "An event id; the items after it."),
                     query("type", {"type": "string", "enum": EVENT_TYPES}),
                     query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "Page size.")],

@@ -12,7 +12,7 @@ from zone.api.common import ListOf, decode_cursor, encode_cursor, json_body, pag
 from zone.database import writes
 from zone.errors import ValidationFailed
 from zone.extensions import db
-from zone.notices import eaeu, presenters, queries, services
+from zone.notices import eaeu, policies, presenters, queries, services
 from zone.notices.models import Subscription
 from zone.web.access import allow
 
@@ -72,14 +72,16 @@ def replay(subscription_id: int, delivery_id: int):
 
 
 @api_bp.get("/events")
-@allow(Role.AUDITOR, Role.ADMIN)
+@allow(*policies.FEED_ROLES)
 def events():
-    """The events, oldest first, gap-free: ``?after=`` an event id (exclusive), ``?type=``.
+    """The events, oldest first, gap-free: ``?after=`` an event id (exclusive), ``?type=``. An authority
+    reads its own side's events only (``policies.feed_sides``).
 
     ``next_cursor`` is the id of the last item (pass it as ``after``); null when the page is empty, so a
     poller keeps its last id and asks again later.
     """
-    rows = queries.feed(request.args.get("after") or None, request.args.get("type") or None, page_limit())
+    rows = queries.feed(request.args.get("after") or None, request.args.get("type") or None, page_limit(),
+                        policies.feed_sides(current_user))
     return jsonify({"items": [e.payload() for e in rows], "next_cursor": rows[-1].id if rows else None})
 
 

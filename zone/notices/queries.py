@@ -11,20 +11,21 @@ from zone.extensions import db
 from zone.notices.models import Delivery, DeliveryAttempt
 
 
-def feed(after: str | None, type_: str | None, limit: int) -> list[Event]:
-    """Events after the one with id ``after`` (exclusive; from the first when None), oldest first.
+def feed(after: str | None, type_: str | None, limit: int, sides: frozenset[str]) -> list[Event]:
+    """Events of ``sides`` after the one with id ``after`` (exclusive; from the first when None), oldest first.
 
     Numbers are gap-free and handed out in commit order, so a poller that resumes from the last id it saw
-    never misses an event that committed later with a smaller number.
+    never misses an event that committed later with a smaller number. ``after`` must be an event the reader
+    may see: the id of another side's event is "no such event", as if it did not exist.
     """
     if type_ is not None and type_ not in EVENT_TYPES:
         raise ValidationFailed(_l("Some values are not valid."), fields={"type": [_l("Not a valid event type.")]})
     start = 0
     if after:
-        start = db.session.scalar(select(Event.seq).where(Event.id == after))
+        start = db.session.scalar(select(Event.seq).where(Event.id == after, Event.side.in_(sorted(sides))))
         if start is None:
             raise ValidationFailed(_l("Some values are not valid."), fields={"after": [_l("No such event.")]})
-    stmt = select(Event).where(Event.seq > start)
+    stmt = select(Event).where(Event.seq > start, Event.side.in_(sorted(sides)))
     if type_ is not None:
         stmt = stmt.where(Event.type == type_)
     return list(db.session.scalars(stmt.order_by(Event.seq).limit(limit)))

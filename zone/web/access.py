@@ -5,8 +5,12 @@ walk ``app.url_map`` and fail for any endpoint without a declared rule. Object-l
 company's application) live in each domain's ``policies.py``.
 
     @allow(PUBLIC)                        anyone, signed in or not
-    @allow(AUTHENTICATED)                 any signed-in user
+    @allow(AUTHENTICATED)                 any signed-in user of the zone: a company's or staff
+    @allow(OWN_ACCOUNT)                   any signed-in user at all, on their own account (password, sign-out)
     @allow(Role.REVIEWER, Role.ADMIN)     signed-in users with one of these roles
+
+Outside bodies (``OUTSIDE_ROLES``: the tax and customs authorities) reach only the routes that name their
+role and their own account: ``AUTHENTICATED`` views assume a company or staff and do not admit them.
 """
 
 from __future__ import annotations
@@ -17,28 +21,34 @@ from dataclasses import dataclass
 from flask import abort
 from flask_login import current_user
 
-from zone.accounts.roles import Role
+from zone.accounts.roles import OUTSIDE_ROLES, Role
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
+OWN_ACCOUNT = "own account"
 
 
 @dataclass(frozen=True)
 class AccessRule:
     public: bool
-    roles: frozenset[Role]  # empty with public=False: any signed-in user
+    roles: frozenset[Role]  # empty with public=False: any signed-in user of the zone
+    own_account: bool = False  # any signed-in user, outside bodies too (self-service on one's own account)
 
     def permits(self, user) -> bool:
         if self.public:
             return True
         if user is None or not user.is_authenticated:
             return False
-        return not self.roles or user.role in self.roles
+        if self.roles:
+            return user.role in self.roles
+        return self.own_account or user.role not in OUTSIDE_ROLES
 
 
 def allow(*who: str | Role):
     if PUBLIC in who:
         rule = AccessRule(public=True, roles=frozenset())
+    elif OWN_ACCOUNT in who:
+        rule = AccessRule(public=False, roles=frozenset(), own_account=True)
     elif AUTHENTICATED in who or not who:
         rule = AccessRule(public=False, roles=frozenset())
     else:

@@ -1,14 +1,14 @@
 """Worker: one heartbeat per running copy, and scheduled runs claimed per (job, due time) under a unique key
 
-Revision ID: 0017_worker
-Revises: 0016_notices
+Revision ID: 0018_worker
+Revises: 0017_authority_role
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0017_worker"
-down_revision = "0016_notices"
+revision = "0018_worker"
+down_revision = "0017_authority_role"
 branch_labels = None
 depends_on = None
 
