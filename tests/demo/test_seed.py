@@ -23,7 +23,8 @@ def test_seed_is_complete_and_idempotent(runner, ctx):
     assert counts == (db.session.scalar(select(func.count()).select_from(User)),
                       db.session.scalar(select(func.count()).select_from(Application)),
                       db.session.scalar(select(func.count()).select_from(Certificate)))
-    assert set(db.session.scalars(select(User.role))) == {"applicant", "reviewer", "approver", "auditor", "admin"}
+    roles = {"applicant", "reviewer", "approver", "auditor", "admin", "authority"}
+    assert set(db.session.scalars(select(User.role))) == roles
     assert set(db.session.scalars(select(Application.status))) == set(Status)
     serials = db.session.scalars(select(Certificate.serial).order_by(Certificate.serial)).all()
     year = db.session.scalar(select(Certificate.issued_at)).year
@@ -52,3 +53,14 @@ def test_demo_logins_work(runner, client):
     runner.invoke(args=["demo", "seed"])
     response = client.post("/login", data={"email": "reviewer@icic-demo.kz", "password": "demo-password-2026"})
     assert response.status_code == 302
+
+
+def test_the_demo_authority_reads_its_sides_feed_and_nothing_else(runner, client):
+    runner.invoke(args=["demo", "seed"])
+    token = client.post("/api/v1/tokens", json={"email": "tax-kz@icic-demo.kz", "password": "demo-password-2026"})
+    assert token.status_code == 201, token.get_json()
+    headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    feed = client.get("/api/v1/events?limit=100", headers=headers)
+    assert feed.status_code == 200
+    assert feed.get_json()["items"] and {e["data"]["side"] for e in feed.get_json()["items"]} == {"KZ"}
+    assert client.get("/api/v1/applications", headers=headers).status_code == 403

@@ -48,12 +48,14 @@ UZ_COMPANY = {
     "email": "info@syrdarya-textile.uz",
 }
 UZ_APPLICANT_EMAIL = "company@syrdarya-textile.uz"
+# The Kazakh side's tax service: reads the events feed of the KZ part and nothing else.
+AUTHORITY = (Role.AUTHORITY, "tax-kz@icic-demo.kz", "Департамент госдоходов (демо)", "KZ")
 
 
-def _user(email: str, role: str, name: str, company_id: int | None = None) -> User:
+def _user(email: str, role: str, name: str, company_id: int | None = None, side: str | None = None) -> User:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
-        user = User(email=email, role=role, full_name=name, company_id=company_id,
+        user = User(email=email, role=role, full_name=name, company_id=company_id, side=side,
                     password_hash=hash_password(DEMO_PASSWORD))
         db.session.add(user)
         db.session.flush()
@@ -78,6 +80,8 @@ def seed() -> list[tuple[str, str]]:
     uz_company = _company(UZ_COMPANY)
     uz_applicant = _user(UZ_APPLICANT_EMAIL, Role.APPLICANT, "Дилноза Юсупова", uz_company.id)
     staff = {role: _user(email, role, name) for role, email, name in STAFF}
+    authority_role, authority_email, authority_name, authority_side = AUTHORITY
+    _user(authority_email, authority_role, authority_name, side=authority_side)
     db.session.commit()
     seed_applications({"KZ": (company, applicant), "UZ": (uz_company, uz_applicant)}, staff)
     db.session.commit()
@@ -88,4 +92,5 @@ def seed() -> list[tuple[str, str]]:
     seed_compliance(uz_company, staff[Role.REVIEWER])
     db.session.commit()
     return ([(Role.APPLICANT.value, APPLICANT_EMAIL), (Role.APPLICANT.value, UZ_APPLICANT_EMAIL)]
-            + [(role.value, email) for role, email, _ in STAFF])
+            + [(role.value, email) for role, email, _ in STAFF]
+            + [(f"{authority_role.value} (KZ tax service, API only)", authority_email)])
