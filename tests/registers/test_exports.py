@@ -190,10 +190,12 @@ def test_exports_of_an_empty_selection_are_valid_files(client, login_as, ctx):
     assert _read_zip(client.get(EXPORTS["zip"])) == ({}, [])
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning", "error::ResourceWarning")
 def test_abandoned_downloads_hold_no_request_context(app, client, login_as, register):
     """A body nobody reads (or reads halfway) holds no request context: collecting it later, in the
     middle of another request, must not run a request's teardown again (which would close that other
-    request's database session)."""
+    request's database session). Closing it closes its cursor (on PostgreSQL a server-side one) at once,
+    never left to the garbage collector."""
     import gc
 
     teardowns = []

@@ -69,9 +69,12 @@ def csv_line(values: Iterable[Any]) -> str:
 
 def csv_lines(header: list[str], rows: Iterable[Iterable[Any]], *, bom: bool = True) -> Iterator[str]:
     """The CSV text, one line at a time (the header first)."""
-    yield (BOM if bom else "") + csv_line(header)
-    for row in rows:
-        yield csv_line(row)
+    try:
+        yield (BOM if bom else "") + csv_line(header)
+        for row in rows:
+            yield csv_line(row)
+    finally:
+        _close(rows)
 
 
 def rows_of(engine: Engine, statement: Executable, *, batch_size: int = 1000, scalars: bool = False) -> Iterator:
@@ -79,13 +82,30 @@ def rows_of(engine: Engine, statement: Executable, *, batch_size: int = 1000, sc
     server-side cursor on a session of its own. Nothing runs until the first row is asked for."""
     with Session(bind=engine) as session:
         result = session.execute(statement.execution_options(yield_per=batch_size))
-        yield from (result.scalars() if scalars else result)
+        try:
+            yield from (result.scalars() if scalars else result)
+        finally:
+            result.close()  # the server-side cursor, before its connection goes back to the pool
 
 
 def stream_response(body: Iterable[bytes], mimetype: str, filename: str) -> Response:
     """A streamed attachment; ``body`` must not need the request (see the module's note)."""
-    chunks = (chunk for chunk in body if chunk)
-    return Response(chunks, mimetype=mimetype, headers=_attachment(filename))
+    return Response(_chunks(body), mimetype=mimetype, headers=_attachment(filename))
+
+
+def _chunks(body: Iterable[bytes]) -> Iterator[bytes]:
+    """The non-empty chunks of ``body``; closing the response (a download abandoned halfway) closes
+    ``body`` at once, and with it the cursor it reads, rather than leaving both to the garbage collector."""
+    try:
+        yield from (chunk for chunk in body if chunk)
+    finally:
+        _close(body)
+
+
+def _close(iterable: Iterable) -> None:
+    close = getattr(iterable, "close", None)
+    if close is not None:
+        close()
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]) -> Response:
