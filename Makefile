@@ -16,16 +16,21 @@ BENCH_DEBS := wrk
 
 .PHONY: run test test-fast lock bench load lint system-deps system-deps-test deps deps-dev translations db demo clean
 
+# The address that certificates' QR codes, mails and links point at: the port served, unless set.
+ZONE_BASE_URL ?= http://127.0.0.1:$(PORT)
+RUN_FLASK := ZONE_BASE_URL=$(ZONE_BASE_URL) $(FLASK)
+
 run: deps translations
 	@mkdir -p instance
-	$(FLASK) db upgrade
-	$(FLASK) audit init-key
-	$(FLASK) certificates init-signing
-	$(FLASK) demo seed
-	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop; mail goes to instance/outbox/, the worker logs to instance/worker.log)"
+	$(RUN_FLASK) db upgrade
+	$(RUN_FLASK) audit init-key
+	$(RUN_FLASK) certificates init-signing
+	$(RUN_FLASK) demo seed
+	@echo "Serving $(ZONE_BASE_URL)  (Ctrl-C to stop; mail goes to instance/outbox/, the worker logs to instance/worker.log)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(FLASK) worker >>instance/worker.log 2>&1 & \
-	  $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 --access-logfile - wsgi:app
+	  $(RUN_FLASK) worker >>instance/worker.log 2>&1 & \
+	  ZONE_BASE_URL=$(ZONE_BASE_URL) $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 \
+	    --access-logfile - wsgi:app
 
 # Both passes always run, so one report shows everything; the target fails if either did. The PostgreSQL pass
 # leaves out what does not depend on the database: the browser journeys and the HTML form fuzzing (pages reach
