@@ -223,3 +223,31 @@ def test_an_approval_evaluates_once_and_stores_that_evaluation(app, recommended,
         (snapshot,) = db.session.scalars(sa.select(EligibilitySnapshot).where(
             EligibilitySnapshot.application_id == app_id, EligibilitySnapshot.kind == "decision"))
         assert snapshot.result == runs[0].to_snapshot()
+
+
+def test_an_approval_is_one_mail_to_each_company_user_with_certificate_and_agreement(recommended, make_user, act,
+                                                                                     outbox, app):
+    """Approval, certificate and agreement happen at once, so the company reads of them in one message: the
+    certificate's validity, where to download and verify it, and the agreement to countersign by its date."""
+    from zone.agreements.models import Agreement
+    from zone.applications.models import Application
+    from zone.extensions import db
+
+    app_id = recommended()
+    approver = make_user("approver")
+    before = len(outbox())
+    response = act(approver, app_id, "approve", 2, comment="Одобрено")
+    assert response.status_code == 200, response.get_json()
+    serial = response.get_json()["certificate"]["serial"]
+    with app.app_context():
+        from zone.review.notifications import company_recipients
+
+        company_users = sorted(email for email, _locale in company_recipients(db.session.get(Application, app_id)))
+        agreement = db.session.query(Agreement).filter_by(application_id=app_id).one()
+        number, due = agreement.number, agreement.countersign_due
+    sent = outbox()[before:]
+    to_company = [m for m in sent if m[0] in company_users]
+    assert sorted(m[0] for m in to_company) == company_users and {m[1] for m in to_company} == {"approved"}
+    (body,) = {m[3] for m in to_company}
+    assert serial in body and "/verify/" in body and f"/certificates/{serial}" in body
+    assert number in body and f"/agreements/{number}" in body and due.strftime("%d.%m.%Y") in body

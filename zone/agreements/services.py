@@ -93,8 +93,7 @@ def create_agreement(application: Application, certificate: Certificate, *, acto
         "number": agreement.number, "application_id": application.id, "certificate": certificate.serial,
         "sha256": digest, "countersign_due": agreement.countersign_due, "rule_set": terms.rule_set_version,
         "obligations": [o["id"] for o in obligations]})
-    _notify_company(agreement, "agreements/mail/created.txt")
-    return agreement
+    return agreement  # the company reads of it in the approval's message (review), one mail for one event
 
 
 # --- the company's countersignature --------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from zone.certificates import grants, sanctions
 from zone.certificates.benefits import validity
 from zone.certificates.document import render_and_sign
 from zone.certificates.grants import Grant, signed_summary
-from zone.certificates.lifecycle import add_event, apply_action, notify_company
+from zone.certificates.lifecycle import add_event, apply_action
 from zone.certificates.models import LIVE_STATUSES, Certificate
 from zone.certificates.models import CertificateStatus as S
 from zone.certificates.periods import benefits_half_open, ends_on, to_stored
@@ -139,8 +139,7 @@ def issue_certificate(
         actor=actor,
         details={"application_id": application.id, **signed_details(certificate, grant)},
     )
-    notify_company(certificate, "certificates/mail/issued.txt")
-    return certificate
+    return certificate  # the company reads of it in the approval's message (review), one mail for one event
 
 
 def _decide(certificate: Certificate, action: Action, actor: User, reason: str,

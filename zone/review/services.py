@@ -231,7 +231,7 @@ def approve(application: Application, actor: User, *, version: int | None, comme
     store_snapshot(application, "decision", basis.evaluation, actor)  # the evaluation decided on, not a second one
     admission = admit(application, Decision(decided_at=decided_at, granted_benefits=granted), actor)
     notifications.notify_company(application, "review/mail/approved.txt", benefits=granted,
-                                 comment=text, certificate=admission.certificate,
+                                 comment=text, certificate=admission.certificate, agreement=admission.agreement,
                                  benefit_name=lambda code: basis.benefit_name(code, str(get_locale() or "ru")))
     return ActionResult(application, event, admission.certificate, admission.agreement)
 
