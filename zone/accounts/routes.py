@@ -30,13 +30,10 @@ from zone.extensions import db
 from zone.vocabulary import country_choices
 from zone.web.access import OWN_ACCOUNT, PUBLIC, allow
 from zone.web.forms import apply_service_errors, options
+from zone.web.navigation import home_for
 from zone.web.security import safe_next
 
 bp = Blueprint("accounts", __name__)
-
-
-def home_for(user) -> str:
-    return url_for("web.index")
 
 
 def _start_session(user: User) -> None:

@@ -1,12 +1,15 @@
-"""The main menu: which pages each role sees. Entries whose endpoint does not exist are hidden."""
+"""The main menu (which pages each role sees; entries whose endpoint does not exist are hidden) and where each
+role lands after signing in: where its daily work is."""
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from zone.accounts.roles import Role
 
 A, R, P, U, D = Role.APPLICANT, Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMIN
+AUTH = Role.AUTHORITY
 ANONYMOUS = "anonymous"
 
 # (endpoint, label, who sees it)
@@ -38,3 +41,22 @@ MENU = [
 def menu_for(user, endpoint_exists) -> list[tuple[str, str]]:
     who = user.role if user is not None and user.is_authenticated else ANONYMOUS
     return [(endpoint, label) for endpoint, label, roles in MENU if who in roles and endpoint_exists(endpoint)]
+
+
+# Where each role's work is: a company's applications and residency, the review queue, the decisions
+# waiting for an approver, the registers for an auditor, the zone's dashboard for an admin, and for a tax or
+# customs service its account page (which explains the events feed it reads through the API).
+LANDING = {
+    A: ("applications.dashboard", {}),
+    R: ("review.queue", {}),
+    P: ("review.queue", {"status": "recommended"}),
+    U: ("registers.certificates", {}),
+    D: ("review.dashboard", {}),
+    AUTH: ("accounts.account", {}),
+}
+
+
+def home_for(user) -> str:
+    """Where ``user`` lands after signing in (the home page for anyone else)."""
+    endpoint, args = LANDING.get(getattr(user, "role", None), ("web.index", {}))
+    return url_for(endpoint, **args)
