@@ -6,7 +6,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from zone.web import errors, formatting, security
+from zone.web import errors, formatting, security, static_files
 from zone.web.forms import install_safe_formdata, install_text_rules
 from zone.web.i18n import LANGUAGE_NAMES
 from zone.web.navigation import menu_for
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
+    static_files.init_app(app)
 
     @app.context_processor
     def _globals():
