@@ -94,6 +94,13 @@ class Config:
     MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 10)
     MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024  # the multipart envelope needs a margin
     UPLOAD_DIR = Path(_env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")))
+    # Where stored files live: "local" (UPLOAD_DIR, one server) or "s3" (a bucket every app server shares;
+    # credentials from boto3's usual chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, a role).
+    STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
+    S3_BUCKET = _env("S3_BUCKET")
+    S3_PREFIX = _env("S3_PREFIX", "")
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")  # another S3-compatible store (MinIO, Ceph…); unset for AWS
+    S3_REGION = _env("S3_REGION")
     # The public verification reads no more than a certificate can be (an issued one is about 40 KB).
     VERIFY_UPLOAD_MAX_KB = _env_int("VERIFY_UPLOAD_MAX_KB", 256)
     # Every uploaded PDF is parsed in a child process under these limits (zone.pdfcheck): address space
@@ -210,6 +217,11 @@ class Config:
         hops = config.get("TRUSTED_PROXY_HOPS")
         if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
             raise ConfigurationError(f"TRUSTED_PROXY_HOPS must be a whole number of proxies (0 or more), not {hops!r}")
+        backend = config.get("STORAGE_BACKEND")
+        if backend not in ("local", "s3"):
+            raise ConfigurationError(f"STORAGE_BACKEND must be local or s3, not {backend!r}")
+        if backend == "s3" and not config.get("S3_BUCKET"):
+            raise ConfigurationError("STORAGE_BACKEND=s3 needs S3_BUCKET, the bucket the stored files go to")
 
 
 class DevelopmentConfig(Config):

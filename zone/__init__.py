@@ -94,6 +94,7 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from zone import database
     from zone.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from zone.storage import services as storage
     from zone.web import i18n
 
     db.init_app(app)
@@ -108,6 +109,7 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=";".join(i18n.translation_directories()),
     )
     limiter.init_app(app)
+    storage.init_app(app)
 
 
 def register_models() -> None:
@@ -143,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
     from zone.api import hooks as api_hooks
     from zone.applications import api as applications_api
     from zone.applications import document_routes as _application_documents  # noqa: F401  (views on its bp)
+    from zone.applications import hooks as applications_hooks
     from zone.applications import routes as applications_routes
     from zone.applications import section_routes as _application_sections  # noqa: F401  (views on its bp)
     from zone.audit import api as audit_api
@@ -184,8 +187,8 @@ def register_blueprints(app: Flask) -> None:
                 agreements_api, reports_api, compliance_api, notices_api, registers_api, meta_api):
         csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(api.api_bp)
-    for hooks in (web_hooks, accounts_hooks, audit_hooks, mail_hooks, review_hooks, certificates_hooks, reports_hooks,
-                  api_hooks, agreements_hooks, compliance_hooks, notices_hooks):
+    for hooks in (web_hooks, accounts_hooks, audit_hooks, mail_hooks, applications_hooks, review_hooks,
+                  certificates_hooks, reports_hooks, api_hooks, agreements_hooks, compliance_hooks, notices_hooks):
         hooks.init_app(app)
 
 
@@ -202,9 +205,11 @@ def register_commands(app: Flask) -> None:
     from zone.notices import cli as notices_cli
     from zone.rates import cli as rates_cli
     from zone.reports import cli as reports_cli
+    from zone.storage import cli as storage_cli
     from zone.web import cli as web_cli
     from zone.worker import cli as worker_cli
 
     for cli in (web_cli, accounts_cli, audit_cli, mail_cli, calendar_cli, rates_cli, eligibility_cli,
-                certificates_cli, agreements_cli, reports_cli, compliance_cli, notices_cli, demo_cli, worker_cli):
+                certificates_cli, agreements_cli, reports_cli, compliance_cli, notices_cli, demo_cli, worker_cli,
+                storage_cli):
         cli.register(app)

@@ -62,3 +62,10 @@ class TooLarge(ZoneError):
 class Unauthorized(ZoneError):
     status = 401
     code = "unauthorized"
+
+
+class Unavailable(ZoneError):
+    """Something the request needs (the file storage) does not answer at the moment (503)."""
+
+    status = 503
+    code = "unavailable"

@@ -443,9 +443,12 @@ ERROR_TEXT = {
     413: "Too large.",
     422: "Invalid values: `error.fields` names each one.",
     429: "Throttled.",
-    503: "The zone's signing key is not configured.",
+    503: "Something zone needs is not there at the moment (the zone's signing key, the file storage).",
 }
 JSON = "application/json"
+DOWNLOAD_TEXT = ("The stored file, byte for byte, streamed by zone (there is no direct link to the storage). "
+                 "Its SHA-256 is checked first: 409 `file_damaged` when the stored bytes are not the ones uploaded "
+                 "(nothing is sent), 404 `file_missing` when the file is gone, 503 when the storage does not answer.")
 
 
 def _json(schema: dict) -> dict:
@@ -580,11 +583,12 @@ def _paths() -> dict:
         },
         "/api/v1/applications/{id}/documents": {"parameters": [APP_ID], "post": op(
             "applications", "Upload a document", ok=201, body=_json(ref("Document")),
-            request={"multipart/form-data": {"schema": ref("DocumentUpload")}}, errors=(400, 404, 409, 413, 422),
+            request={"multipart/form-data": {"schema": ref("DocumentUpload")}},
+            errors=(400, 404, 409, 413, 422, 503),
             roles="applicant")},
         "/api/v1/applications/{id}/documents/{doc_id}": {"parameters": [
             APP_ID, path_param("doc_id", {"type": "integer", "minimum": 1})], "get": op(
-            "applications", "Download a document", errors=(404,), description="The stored file, byte for byte.",
+            "applications", "Download a document", errors=(404, 409, 503), description=DOWNLOAD_TEXT,
             body={"application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
                   "application/pdf": {"schema": {"type": "string", "format": "binary"}},
                   "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
@@ -713,7 +717,7 @@ def _paths() -> dict:
         "/api/v1/reports/{report_id}/documents": {"parameters": [REPORT_ID], "post": op(
             "reports", "Upload a document (`audited_statements` for the annual report)", ok=201,
             body=_json(ref("ReportDocument")), request={"multipart/form-data": {"schema": ref("ReportDocumentUpload")}},
-            errors=(400, 404, 409, 413, 422), roles="applicant",
+            errors=(400, 404, 409, 413, 422, 503), roles="applicant",
             description="Checked by its content as application documents are (PDF, PNG or JPEG; a PDF must be "
                         "readable within safe limits).")},
         "/api/v1/certificates/{serial}/compliance": {"parameters": [SERIAL], "get": op(
@@ -749,7 +753,7 @@ def _paths() -> dict:
             roles="approver, admin (not the proposer)")},
         "/api/v1/reports/{report_id}/documents/{file_id}": {
             "parameters": [REPORT_ID, path_param("file_id", {"type": "integer", "minimum": 1})], "get": op(
-                "reports", "Download a report's document", errors=(404,), description="The stored file, byte for byte.",
+                "reports", "Download a report's document", errors=(404, 409, 503), description=DOWNLOAD_TEXT,
                 body={"application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
                       "application/pdf": {"schema": {"type": "string", "format": "binary"}},
                       "image/jpeg": {"schema": {"type": "string", "format": "binary"}},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from flask import Blueprint, jsonify, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -162,15 +164,17 @@ def download(application_id: int, document_id: int):
     document = documents.find_document(application.id, document_id)
     if document is None or not policies.can_download(current_user, document, application):
         raise NotFound(_("There is no such document."))
-    path = documents.document_path(document)
-    documents.record_download(document, current_user)
-    db.session.commit()
-    return send_document(document, path)
+    data = documents.open_document(document)
+    with documents.closed_on_error(data):
+        documents.record_download(document, current_user)
+        db.session.commit()
+    return send_document(document, data)
 
 
-def send_document(document: Document, path):
-    """The stored file as an attachment that no browser will render or sniff."""
-    response = send_file(path, mimetype=document.content_type, as_attachment=True,
+def send_document(document: Document, data: BinaryIO):
+    """The stored file (opened and checked by ``documents.open_document``) as an attachment that no browser
+    will render or sniff; streamed, and closed when the response is."""
+    response = send_file(data, mimetype=document.content_type, as_attachment=True,
                          download_name=documents.download_name(document), max_age=0, etag=False)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -93,7 +93,8 @@ def download(application_id: int, document_id: int):
     document = documents.find_document(application.id, document_id)
     if document is None or not policies.can_download(current_user, document, application):
         abort(404)
-    path = documents.document_path(document)
-    documents.record_download(document, current_user)
-    db.session.commit()
-    return send_document(document, path)
+    data = documents.open_document(document)
+    with documents.closed_on_error(data):
+        documents.record_download(document, current_user)
+        db.session.commit()
+    return send_document(document, data)

@@ -2,19 +2,22 @@
 
 A file is accepted by what it is (its first bytes; a PDF must also be readable within the limits of
 :mod:`zone.pdfcheck`), never by its name or the browser's content type. It is
-stored under ``UPLOAD_DIR`` (outside the web root) with a random server-made name; the uploader's name is
-cleaned and kept for display only. Every upload is kept: the newest of a kind is the current one.
+stored through :mod:`zone.storage` (``UPLOAD_DIR`` outside the web root, or a private bucket) under a random
+server-made key, and read back only if its SHA-256 is the one recorded; the uploader's name is cleaned and
+kept for display only. Every upload is kept: the newest of a kind is the current one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
-import secrets
+import tempfile
 import unicodedata
-from pathlib import Path
-from typing import BinaryIO
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO, Protocol
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -29,8 +32,13 @@ from zone.applications.models import Application, Document
 from zone.applications.services import NOT_EDITABLE
 from zone.applications.workflow import EDITABLE_STATUSES
 from zone.audit.services import record
-from zone.errors import Conflict, NotFound, TooLarge, ValidationFailed
+from zone.errors import Conflict, NotFound, TooLarge, Unavailable, ValidationFailed
 from zone.extensions import db
+from zone.storage import services as storage
+from zone.storage.backends import Damaged, Missing, new_key
+from zone.storage.backends import Unavailable as StorageUnavailable
+
+log = logging.getLogger(__name__)
 
 # (magic bytes, content type, extension)
 SIGNATURES = (
@@ -42,6 +50,14 @@ EXTENSIONS = {content_type: ext for _magic, content_type, ext in SIGNATURES}
 MAX_NAME = 120
 CHUNK = 64 * 1024
 _NEW_FILES = "zone_new_upload_files"
+
+
+class StoredDocument(Protocol):
+    """What a row of a stored file has (application documents, reports' documents)."""
+
+    id: int
+    storage_name: str
+    sha256: str
 
 
 def max_upload_bytes() -> int:
@@ -79,17 +95,33 @@ def detect_type(head: bytes) -> str | None:
     return None
 
 
-def upload_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
+def open_document(document: Document | StoredDocument) -> BinaryIO:
+    """The stored file of ``document`` (an application's or another domain's stored document), at its start,
+    only if its bytes are the ones recorded (SHA-256). Raises NotFound (no such file), Conflict (the stored
+    bytes differ: never sent, logged) or Unavailable (the storage does not answer). The caller closes it."""
+    try:
+        return storage.open_verified(document.storage_name, document.sha256)
+    except Missing:
+        log.error("The stored file %s of %s %s is missing", document.storage_name, type(document).__name__,
+                  document.id)
+        raise NotFound(_l("The file of this document is not available."), code="file_missing") from None
+    except Damaged:
+        raise Conflict(_l("The stored file of this document does not match the one uploaded, so it is not sent. "
+                          "The staff have been told; ask them to restore it or upload the document again."),
+                       code="file_damaged") from None
+    except StorageUnavailable:
+        log.exception("The storage did not answer for %s", document.storage_name)
+        raise Unavailable(_l("Stored documents cannot be read at the moment. Try again in a few minutes.")) from None
 
 
-def document_path(document: Document) -> Path:
-    """Where the stored file is; refuses any storage name that would leave ``UPLOAD_DIR``."""
-    base = upload_dir().resolve()
-    path = (base / document.storage_name).resolve()
-    if base not in path.parents or not path.is_file():
-        raise NotFound(_l("The file of this document is not available."))
-    return path
+@contextmanager
+def closed_on_error(stream: BinaryIO) -> Iterator[BinaryIO]:
+    """Close an opened stored file if what comes before sending it (the audit entry, the commit) fails."""
+    try:
+        yield stream
+    except BaseException:
+        stream.close()
+        raise
 
 
 def download_name(document: Document) -> str:
@@ -102,24 +134,19 @@ def download_name(document: Document) -> str:
 
 
 def _store(stream: BinaryIO) -> tuple[str, int, str, str]:
-    """Copy the upload to a new server-named file, checking size and type on the way.
-    Returns (storage name, size, sha256, content type)."""
+    """Check the upload's size and type while copying it to a temporary file, then store it under a new
+    server-made key. Returns (storage name, size, sha256, content type)."""
     limit = max_upload_bytes()
-    storage_name = f"{secrets.token_hex(1)}/{secrets.token_hex(16)}"
-    final = upload_dir() / storage_name
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_name(final.name + ".part")
     digest, size, head = hashlib.sha256(), 0, b""
-    try:
-        with partial.open("xb") as out:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise too_large_error()
-                if len(head) < 16:
-                    head += chunk[: 16 - len(head)]
-                digest.update(chunk)
-                out.write(chunk)
+    with tempfile.TemporaryFile(prefix="zone-upload-") as spooled:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise too_large_error()
+            if len(head) < 16:
+                head += chunk[: 16 - len(head)]
+            digest.update(chunk)
+            spooled.write(chunk)
         if size == 0:
             raise ValidationFailed(_l("The file is empty."), fields={"file": [_l("The file is empty. Choose the "
                                                                                    "right file and try again.")]})
@@ -128,12 +155,17 @@ def _store(stream: BinaryIO) -> tuple[str, int, str, str]:
             message = _l("Only PDF, PNG and JPEG files are accepted, and this file is none of them (we check the "
                          "content, not the name). Save or scan the document as PDF.")
             raise ValidationFailed(message, code="unsupported_type", fields={"file": [message]})
+        spooled.seek(0)
         if content_type == "application/pdf":
-            check_pdf(partial.read_bytes())
-        os.replace(partial, final)
-    finally:
-        partial.unlink(missing_ok=True)
-    db.session.info.setdefault(_NEW_FILES, []).append(final)
+            check_pdf(spooled.read())
+            spooled.seek(0)
+        target, storage_name = storage.current(), new_key()
+        try:
+            target.put(storage_name, spooled)
+        except StorageUnavailable:
+            log.exception("The storage did not take an upload")
+            raise Unavailable(_l("Documents cannot be stored at the moment. Try again in a few minutes.")) from None
+    db.session.info.setdefault(_NEW_FILES, []).append((target, storage_name))
     return storage_name, size, digest.hexdigest(), content_type
 
 
@@ -158,8 +190,11 @@ def check_pdf(data: bytes) -> None:
 @event.listens_for(Session, "after_rollback")
 def _remove_uncommitted_files(session: Session) -> None:
     # A rolled-back upload leaves no orphan file behind.
-    for path in session.info.pop(_NEW_FILES, []):
-        Path(path).unlink(missing_ok=True)
+    for target, key in session.info.pop(_NEW_FILES, []):
+        try:
+            target.delete(key)
+        except StorageUnavailable:
+            log.exception("Could not remove the uncommitted upload %s", key)
 
 
 @event.listens_for(Session, "after_commit")

@@ -213,7 +213,8 @@ def download_document(report_id: int, file_id: int):
     document = queries.document(report, file_id)
     if document is None:
         raise NotFound(_("There is no such document."))
-    path = stored_files.document_path(document)
-    services.record_download(document, current_user)
-    db.session.commit()
-    return send_document(document, path)
+    data = stored_files.open_document(document)
+    with stored_files.closed_on_error(data):
+        services.record_download(document, current_user)
+        db.session.commit()
+    return send_document(document, data)

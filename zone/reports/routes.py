@@ -210,10 +210,11 @@ def upload(report_id: int):
 def download(report_id: int, file_id: int):
     report = _visible(report_id)
     document = queries.document(report, file_id) or abort(404)
-    path = stored_files.document_path(document)
-    services.record_download(document, current_user)
-    db.session.commit()
-    return send_document(document, path)
+    data = stored_files.open_document(document)
+    with stored_files.closed_on_error(data):
+        services.record_download(document, current_user)
+        db.session.commit()
+    return send_document(document, data)
 
 
 @bp.post("/reports/<int:report_id>/resubmit")

@@ -265,14 +265,15 @@ def document(application_id: int, document_id: int):
                                                    Document.application_id == application.id))
     if doc is None:
         abort(404)
-    from zone.applications.documents import document_path, download_name
+    from zone.applications.documents import closed_on_error, download_name, open_document
 
-    path = document_path(doc)
+    data = open_document(doc)
     inline = request.args.get("download") != "1" and doc.content_type in review_page.INLINE_TYPES
-    record("document.view" if inline else "document.download", doc, actor=current_user,
-           details={"application_id": application.id, "kind": doc.kind, "sha256": doc.sha256})
-    db.session.commit()
-    response = make_response(send_file(path, mimetype=doc.content_type, as_attachment=not inline,
+    with closed_on_error(data):
+        record("document.view" if inline else "document.download", doc, actor=current_user,
+               details={"application_id": application.id, "kind": doc.kind, "sha256": doc.sha256})
+        db.session.commit()
+    response = make_response(send_file(data, mimetype=doc.content_type, as_attachment=not inline,
                                        download_name=download_name(doc), max_age=0, conditional=False,
                                        etag=False))
     response.headers["X-Content-Type-Options"] = "nosniff"

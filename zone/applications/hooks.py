@@ -1,0 +1,18 @@
+"""What applications add at app creation: where their uploaded documents are, for ``flask storage migrate``."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from zone.applications.models import Document
+from zone.extensions import db
+from zone.storage.services import register_files
+
+
+def stored_documents():
+    return db.session.execute(select(Document.storage_name, Document.sha256).order_by(Document.id))
+
+
+def init_app(app: Flask) -> None:
+    register_files(app, "applications.documents", stored_documents)
