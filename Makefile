@@ -40,7 +40,7 @@ run: deps translations
 # Measured here: SQLite pass 6.5 minutes, PostgreSQL pass 6.3 minutes, `.ci/run` 13 minutes in all.
 NOT_DATABASE_BOUND = --ignore=tests/fuzz/test_forms.py --ignore=tests/fuzz/test_claim_forms.py \
 	--ignore=tests/pdfcheck --ignore=tests/api/test_generated_client.py --ignore=tests/api/test_malformed_json.py \
-	--ignore=tests/web/test_proxy.py --ignore=tests/web/test_production.py
+	--ignore=tests/web/test_proxy.py --ignore=tests/web/test_production.py --ignore=tests/web/test_shared_limits.py
 test: deps-dev translations
 	@status=0; \
 	echo "== SQLite pass"; \
