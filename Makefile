@@ -55,6 +55,7 @@ bench: deps-dev translations
 	@dpkg -s $(BENCH_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BENCH_DEBS); }
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.notices
+	$(BIN)/python -m bench.metrics
 
 load: deps-dev translations
 	$(BIN)/python -m bench.load
