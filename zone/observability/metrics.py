@@ -22,7 +22,6 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Histogram,
-    Summary,
     disable_created_metrics,
     generate_latest,
     multiprocess,
@@ -38,9 +37,10 @@ log = logging.getLogger(__name__)
 METRICS = "zone_metrics"
 UNMATCHED = "<unmatched>"  # every path no rule serves shares one label: a scan cannot add series
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-# Latency: per route its count and sum (a Summary: the mean, and which route got slower), and the distribution
-# of all requests in buckets (a Histogram: the percentiles). A histogram per route would cost a scrape one series
-# per bucket per route, and rendering is what a scrape costs (docs/benchmarks.md, "/metrics").
+# Latency: per route the seconds spent answering (a counter: divided by the route's requests, its mean, and which
+# route got slower), and the distribution of all requests in buckets (a histogram: the percentiles). A histogram
+# per route would cost a scrape one series per bucket per route, and rendering (and under gunicorn, reading every
+# worker's files) is what a scrape costs (docs/benchmarks.md, "/metrics").
 BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -48,7 +48,7 @@ BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 class RequestMetrics:
     registry: CollectorRegistry
     requests: Counter
-    route_duration: Summary
+    route_seconds: Counter
     duration: Histogram
     allowed: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
 
@@ -105,8 +105,8 @@ def init_app(app: Flask) -> None:
         registry=registry,
         requests=Counter("zone_http_requests", "HTTP requests answered, by url rule, method and status.",
                          ["route", "method", "status"], registry=registry),
-        route_duration=Summary("zone_http_route_duration_seconds", "Time to answer, by url rule and method.",
-                               ["route", "method"], registry=registry),
+        route_seconds=Counter("zone_http_route_seconds", "Seconds spent answering, by url rule and method.",
+                              ["route", "method"], registry=registry),
         duration=Histogram("zone_http_request_duration_seconds", "Time to answer any request, in buckets.",
                            buckets=BUCKETS, registry=registry),
         allowed=tuple(ipaddress.ip_network(entry, strict=False) for entry in app.config["METRICS_ALLOW"]),
@@ -126,7 +126,7 @@ def init_app(app: Flask) -> None:
             method = request.method if request.method in METHODS else "OTHER"
             elapsed = time.perf_counter() - started
             metrics.requests.labels(route, method, str(response.status_code)).inc()
-            metrics.route_duration.labels(route, method).observe(elapsed)
+            metrics.route_seconds.labels(route, method).inc(elapsed)
             metrics.duration.observe(elapsed)
         return response
 
