@@ -297,6 +297,10 @@ class ProductionConfig(Config):
         if not (len(chain_key) >= 32 if chain_key else chain_key_file and Path(chain_key_file).is_file()):
             problems.append("AUDIT_CHAIN_KEY (at least 32 characters) or AUDIT_CHAIN_KEY_FILE (an existing key "
                             "file) must be set: the audit chain's key, kept outside the database")
+        metrics_token = config.get("METRICS_TOKEN") or ""
+        if metrics_token and len(metrics_token) < MIN_SECRET_KEY_LENGTH:
+            problems.append(f"METRICS_TOKEN is shorter than {MIN_SECRET_KEY_LENGTH} characters (anyone who guesses "
+                            "it reads /metrics); leave it empty or make it random")
         if problems:
             raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
 
