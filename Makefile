@@ -35,12 +35,14 @@ run: deps translations
 # Both passes always run, so one report shows everything; the target fails if either did. The PostgreSQL pass
 # leaves out what does not depend on the database: the browser journeys and the HTML form fuzzing (pages reach
 # the database only through the services that the API contract fuzzing drives on PostgreSQL too), the PDF
-# sandbox, the generated API client, malformed JSON, and the proxy and production settings. It shares its
-# tests out one by one (worksteal), so the long contract fuzzing file does not leave one core idle at the end.
+# sandbox, the generated API client, malformed JSON, the proxy, production and served-observability settings
+# (their servers use SQLite files of their own), and the rate limits shared through Redis. It shares its tests out one by one (worksteal), so the long
+# contract fuzzing file does not leave one core idle at the end.
 # Measured here: SQLite pass 6.5 minutes, PostgreSQL pass 6.3 minutes, `.ci/run` 13 minutes in all.
 NOT_DATABASE_BOUND = --ignore=tests/fuzz/test_forms.py --ignore=tests/fuzz/test_claim_forms.py \
 	--ignore=tests/pdfcheck --ignore=tests/api/test_generated_client.py --ignore=tests/api/test_malformed_json.py \
-	--ignore=tests/web/test_proxy.py --ignore=tests/web/test_production.py --ignore=tests/web/test_shared_limits.py
+	--ignore=tests/web/test_proxy.py --ignore=tests/web/test_production.py --ignore=tests/web/test_shared_limits.py \
+	--ignore=tests/web/test_observability.py
 test: deps-dev translations
 	@status=0; \
 	echo "== SQLite pass"; \
@@ -60,6 +62,7 @@ bench: deps-dev translations
 	@dpkg -s $(BENCH_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BENCH_DEBS); }
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.notices
+	$(BIN)/python -m bench.metrics
 
 load: deps-dev translations
 	$(BIN)/python -m bench.load

@@ -8,6 +8,7 @@ checks the settings the application actually ends up with.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from datetime import timedelta
@@ -211,6 +212,18 @@ class Config:
     # 0 believes none: a client could otherwise claim any address and escape its rate limit.
     TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
 
+    # Observability (README, "Observability"): log lines as text or one JSON object each, and their level;
+    # who may scrape /metrics (a bearer token, and/or addresses or networks; neither: nobody); the directory
+    # prometheus_client shares between gunicorn's workers is PROMETHEUS_MULTIPROC_DIR, read by the library
+    # itself; error reports to Sentry only when SENTRY_DSN is set.
+    LOG_FORMAT = (_env("LOG_FORMAT", "text") or "text").lower()
+    LOG_LEVEL = (_env("LOG_LEVEL", "INFO") or "INFO").upper()
+    METRICS_TOKEN = _env("METRICS_TOKEN", "")
+    METRICS_ALLOW = _env_list("METRICS_ALLOW")
+    SENTRY_DSN = _env("SENTRY_DSN", "")
+    SENTRY_RELEASE = _env("SENTRY_RELEASE", "")
+    SENTRY_ENVIRONMENT = _env("SENTRY_ENVIRONMENT", "")  # default: ZONE_ENV
+
     @classmethod
     def check(cls, config: Mapping[str, Any]) -> None:
         """Refuse settings no environment can run with (the effective ones, after overrides)."""
@@ -222,6 +235,16 @@ class Config:
             raise ConfigurationError(f"STORAGE_BACKEND must be local or s3, not {backend!r}")
         if backend == "s3" and not config.get("S3_BUCKET"):
             raise ConfigurationError("STORAGE_BACKEND=s3 needs S3_BUCKET, the bucket the stored files go to")
+        if config.get("LOG_FORMAT") not in ("text", "json"):
+            raise ConfigurationError(f"LOG_FORMAT must be text or json, not {config.get('LOG_FORMAT')!r}")
+        if config.get("LOG_LEVEL") not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ConfigurationError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, "
+                                     f"not {config.get('LOG_LEVEL')!r}")
+        for entry in config.get("METRICS_ALLOW") or ():
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ConfigurationError(f"METRICS_ALLOW holds {entry!r}, which is no address or network") from None
 
 
 class DevelopmentConfig(Config):
@@ -259,6 +282,7 @@ class ProductionConfig(Config):
     HSTS = True
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
     TRUST_DEV_NATIONAL_CA = False  # production trusts COMPANY_SIGNING_CA_PATHS only
+    LOG_FORMAT = (_env("LOG_FORMAT", "json") or "json").lower()  # one JSON object per line for the collector
 
     @classmethod
     def check(cls, config: Mapping[str, Any]) -> None:
@@ -285,6 +309,10 @@ class ProductionConfig(Config):
         if not (len(chain_key) >= 32 if chain_key else chain_key_file and Path(chain_key_file).is_file()):
             problems.append("AUDIT_CHAIN_KEY (at least 32 characters) or AUDIT_CHAIN_KEY_FILE (an existing key "
                             "file) must be set: the audit chain's key, kept outside the database")
+        metrics_token = config.get("METRICS_TOKEN") or ""
+        if metrics_token and len(metrics_token) < MIN_SECRET_KEY_LENGTH:
+            problems.append(f"METRICS_TOKEN is shorter than {MIN_SECRET_KEY_LENGTH} characters (anyone who guesses "
+                            "it reads /metrics); leave it empty or make it random")
         if problems:
             raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
 

@@ -5,6 +5,8 @@ expected outcome of each call is derived from that rule and from who owns the ob
 the table stays right as routes are added:
 
 - nobody ever gets a 500;
+- a route for a machine's credential (the metrics scraper) answers every caller 404: no user, whatever
+  their role, holds that credential;
 - a public route never answers an anonymous caller with 401/403;
 - anonymous on anything else: the sign-in page (302) for HTML, 401 under ``/api/``;
 - a signed-in caller whose role the rule does not name: 403;
@@ -295,6 +297,8 @@ def judge(caller: str, rule, method: str, target: Target, status: int, location:
         return "server error"
     if changed:
         return f"the {caller} changed data"
+    if access.machine:
+        return None if status == 404 else "a route for a machine credential answered a caller without it"
     if access.public:
         if caller == "anonymous" and status in (401, 403):
             return "a public route refused an anonymous caller"
@@ -354,6 +358,8 @@ def test_access_matrix(app, world, caller_name):
 
 
 def _describe(rule: AccessRule) -> str:
+    if rule.machine:
+        return "MACHINE_CREDENTIAL"
     if rule.public:
         return "PUBLIC"
     return ",".join(sorted(rule.roles)) or ("OWN_ACCOUNT" if rule.own_account else "AUTHENTICATED")

@@ -67,11 +67,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 
 def register_logging(app: Flask) -> None:
-    if not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-        logging.getLogger("alembic").setLevel(logging.WARNING)
-        logging.getLogger("weasyprint").setLevel(logging.WARNING)
-        logging.getLogger("fontTools").setLevel(logging.WARNING)
+    """Log lines (text, or JSON with the request id, user and route), metrics of every request, and error
+    reports when ``SENTRY_DSN`` is set; first, so every later hook's lines carry the request id."""
+    from zone.observability import errors, logs, metrics
+
+    logs.init_app(app)
+    metrics.init_app(app)
+    errors.init_app(app)
     if app.config["ENV_NAME"] == DevelopmentConfig.ENV_NAME:
         log.warning("DEVELOPMENT CONFIGURATION: not for real use (no secure cookies, no HSTS; its defaults publish "
                     "the secret key and write mail to files). Run real deployments with ZONE_ENV=production.")
@@ -168,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
     from zone.notices import api as notices_api
     from zone.notices import hooks as notices_hooks
     from zone.notices import routes as notices_routes
+    from zone.observability import routes as observability_routes
     from zone.registers import api as registers_api
     from zone.registers import routes as registers_routes
     from zone.reports import api as reports_api
@@ -181,7 +184,8 @@ def register_blueprints(app: Flask) -> None:
 
     for pages in (web_routes, accounts_routes, companies_routes, audit_routes, calendar_routes,
                   applications_routes, eligibility_routes, review_routes, certificates_routes,
-                  agreements_routes, reports_routes, compliance_routes, notices_routes, registers_routes):
+                  agreements_routes, reports_routes, compliance_routes, notices_routes, registers_routes,
+                  observability_routes):
         app.register_blueprint(pages.bp)
     for api in (accounts_api, audit_api, applications_api, eligibility_api, review_api, certificates_api,
                 agreements_api, reports_api, compliance_api, notices_api, registers_api, meta_api):

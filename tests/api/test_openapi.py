@@ -12,7 +12,9 @@ from werkzeug.routing import RequestRedirect
 from zone.api.openapi import documented_operations
 
 API_PREFIX = "/api/v1/"
-DOCUMENTED_OUTSIDE_API = {"/healthz", "/verify/{}"}  # API.md lists them next to the JSON endpoints
+DOCUMENTED_OUTSIDE_API = {"/healthz", "/metrics", "/verify/{}"}  # API.md lists them next to the JSON endpoints
+# Routes for a machine's credential answer whoever lacks it 404, never 401: they are not advertised.
+REFUSED_AS_NOT_FOUND = {"/metrics"}
 
 
 def _shape(path: str) -> str:
@@ -78,5 +80,7 @@ def test_every_operation_documents_the_error_envelope_and_its_security(client):
             content = operation["responses"]["default"]["content"]
             if path.startswith("/api/"):
                 assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}, (method, path)
-            if operation.get("security") != []:
+            if path in REFUSED_AS_NOT_FOUND:
+                assert "404" in operation["responses"], f"{method} {path} hides itself but documents no 404"
+            elif operation.get("security") != []:
                 assert "401" in operation["responses"], f"{method} {path} needs a token but documents no 401"

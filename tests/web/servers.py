@@ -118,10 +118,11 @@ class Process:
             self._log.close()
 
 
-def gunicorn(env: dict[str, str], workdir: Path, port: int | None = None) -> Process:
+def gunicorn(env: dict[str, str], workdir: Path, port: int | None = None, workers: int = 1) -> Process:
+    """gunicorn with the repository's gunicorn.conf.py, as deploy/systemd/zone-web.service starts it."""
     port = port or free_port()
-    args = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
-            "--graceful-timeout", "5", "wsgi:app"]
+    args = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", "4", "--graceful-timeout", "5", "wsgi:app"]
     return Process("gunicorn", args, env, workdir / f"gunicorn-{port}.log", port)
 
 
@@ -146,6 +147,10 @@ http {{
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto {scheme};
+            proxy_set_header X-Request-ID $request_id;
+        }}
+        location = /metrics {{
+            return 404;
         }}
     }}
 }}

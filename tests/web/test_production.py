@@ -129,6 +129,14 @@ def test_the_check_refuses_to_start_without_the_audit_chain_key(tmp_path):
         _production(AUDIT_CHAIN_KEY="", AUDIT_CHAIN_KEY_FILE=tmp_path / "missing.key")
 
 
+def test_the_check_refuses_a_guessable_metrics_token():
+    from config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="METRICS_TOKEN"):
+        _production(METRICS_TOKEN="metrics")
+    assert _production(METRICS_TOKEN=secrets.token_urlsafe(32)).config["METRICS_TOKEN"]
+
+
 def test_proxy_hops_must_be_a_count():
     from config import ConfigurationError
     from zone import create_app

@@ -538,12 +538,24 @@ def _reissue_operation() -> dict:
     return operation
 
 
+def _metrics_operation() -> dict:
+    operation = op("meta", "Prometheus metrics", errors=(404,), public=True, html=True, description=(
+        "For the metrics scraper only: served to a request bearing `METRICS_TOKEN` (`Authorization: Bearer …`) "
+        "or coming from an address of `METRICS_ALLOW`; everyone else, users of every role included, gets 404. "
+        "Request counts and latencies by url rule and status, the worker's heartbeat age and backlogs."))
+    operation["security"] = [{"metricsToken": []}, {}]
+    operation["responses"]["200"] = {"description": "The Prometheus text format.",
+                                     "content": {"text/plain": {"schema": {"type": "string"}}}}
+    return operation
+
+
 def _paths() -> dict:
     staff = "reviewer, approver, admin"
     readers = "reviewer, approver, admin, auditor"
     return {
         "/healthz": {"get": op("meta", "Health check", body=_json(ref("Health")), public=True,
                                description="503 when the database is unreachable.")},
+        "/metrics": {"get": _metrics_operation()},
         "/api/v1/openapi.json": {"get": op("meta", "This document", body=_json({"type": "object"}), public=True)},
         "/api/v1/tokens": {"post": op(
             "accounts", "Issue an API token", ok=201, body=_json(ref("Token")), request=_json(ref("TokenRequest")),
@@ -849,7 +861,9 @@ def _document() -> dict:
         "components": {
             "securitySchemes": {"bearerAuth": {
                 "type": "http", "scheme": "bearer",
-                "description": "`POST /api/v1/tokens` with email and password gives a token."}},
+                "description": "`POST /api/v1/tokens` with email and password gives a token."},
+                "metricsToken": {"type": "http", "scheme": "bearer",
+                                 "description": "`METRICS_TOKEN` of the deployment (`/metrics` only)."}},
             "schemas": SCHEMAS,
         },
     }

@@ -15,4 +15,4 @@ EVERY = timedelta(seconds=5)
 
 def init_app(app: Flask) -> None:
     register_job(app, "mail.send", services.deliver_due, every=EVERY, drains_queue=True)
-    register_backlog(app, "mail", services.oldest_queued_query)
+    register_backlog(app, "mail", services.oldest_queued_query, services.queued_count_query)

@@ -225,6 +225,11 @@ def oldest_queued_query() -> ScalarSelect:
     return select(func.min(MailMessage.created_at)).where(MailMessage.status == "queued").scalar_subquery()
 
 
+def queued_count_query() -> ScalarSelect:
+    """The SQL for how many messages wait to be sent."""
+    return select(func.count()).where(MailMessage.status == "queued").scalar_subquery()
+
+
 def oldest_queued() -> datetime | None:
     """When the oldest message still waiting to be sent was queued (None: nothing waits)."""
     return db.session.scalar(select(oldest_queued_query()))

@@ -44,4 +44,4 @@ def dashboard_tile(today: date) -> dashboard.Tile:
 def init_app(app: Flask) -> None:
     dashboard.register_tile(app, dashboard_tile)
     register_job(app, "notices.deliver", deliver_due, every=DELIVER_EVERY, drains_queue=True)
-    register_backlog(app, "notices", services.oldest_pending_query)
+    register_backlog(app, "notices", services.oldest_pending_query, services.pending_count_query)

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ScalarSelect, and_, func, or_, select, union_all, update
+from sqlalchemy import ScalarSelect, Subquery, and_, func, or_, select, union_all, update
 from sqlalchemy.orm import contains_eager
 
 from zone.accounts.models import User
@@ -182,16 +182,27 @@ def attention_counts(today: date | None = None) -> tuple[dict[str, int], dict[st
     return late, failing
 
 
-def oldest_pending_query() -> ScalarSelect:
-    """The SQL for when the oldest event an active receiver still waits for happened: an undelivered notice, or
-    an event not yet queued for it (NULL: nothing waits)."""
+def _waiting() -> Subquery:
+    """When each event an active receiver still waits for happened: an undelivered notice (one row per
+    receiver), or an event not yet queued for the receivers (one row per event)."""
     undelivered = (select(Event.occurred_at.label("at")).join(Delivery, Delivery.event_seq == Event.seq)
                    .join(Subscription, Subscription.id == Delivery.subscription_id)
                    .where(Delivery.status == DeliveryStatus.PENDING, Subscription.active))
     fanned = select(func.min(Subscription.fanned_through)).where(Subscription.active).scalar_subquery()
     unqueued = select(Event.occurred_at.label("at")).where(Event.seq > fanned)
-    waiting = union_all(undelivered, unqueued).subquery()
+    return union_all(undelivered, unqueued).subquery()
+
+
+def oldest_pending_query() -> ScalarSelect:
+    """The SQL for when the oldest event an active receiver still waits for happened: an undelivered notice, or
+    an event not yet queued for it (NULL: nothing waits)."""
+    waiting = _waiting()
     return select(func.min(waiting.c.at)).scalar_subquery()
+
+
+def pending_count_query() -> ScalarSelect:
+    """The SQL for how many notices wait: undelivered ones, and events not yet queued for the receivers."""
+    return select(func.count()).select_from(_waiting()).scalar_subquery()
 
 
 def oldest_pending() -> datetime | None:

@@ -8,6 +8,8 @@ company's application) live in each domain's ``policies.py``.
     @allow(AUTHENTICATED)                 any signed-in user of the zone: a company's or staff
     @allow(OWN_ACCOUNT)                   any signed-in user at all, on their own account (password, sign-out)
     @allow(Role.REVIEWER, Role.ADMIN)     signed-in users with one of these roles
+    @allow(MACHINE_CREDENTIAL)            no user at all: the view checks a machine's credential (the metrics
+                                          scraper's token or address) and answers everyone else 404
 
 Outside bodies (``OUTSIDE_ROLES``: the tax and customs authorities) reach only the routes that name their
 role and their own account: ``AUTHENTICATED`` views assume a company or staff and do not admit them.
@@ -26,6 +28,7 @@ from zone.accounts.roles import OUTSIDE_ROLES, Role
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 OWN_ACCOUNT = "own account"
+MACHINE_CREDENTIAL = "machine credential"
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,11 @@ class AccessRule:
     public: bool
     roles: frozenset[Role]  # empty with public=False: any signed-in user of the zone
     own_account: bool = False  # any signed-in user, outside bodies too (self-service on one's own account)
+    machine: bool = False  # no user of any role: only the credential the view itself checks
 
     def permits(self, user) -> bool:
+        if self.machine:
+            return False
         if self.public:
             return True
         if user is None or not user.is_authenticated:
@@ -45,7 +51,9 @@ class AccessRule:
 
 
 def allow(*who: str | Role):
-    if PUBLIC in who:
+    if MACHINE_CREDENTIAL in who:
+        rule = AccessRule(public=False, roles=frozenset(), machine=True)
+    elif PUBLIC in who:
         rule = AccessRule(public=True, roles=frozenset())
     elif OWN_ACCOUNT in who:
         rule = AccessRule(public=False, roles=frozenset(), own_account=True)
@@ -57,7 +65,7 @@ def allow(*who: str | Role):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if not rule.public:
+            if not rule.public and not rule.machine:
                 if not current_user.is_authenticated:
                     abort(401)
                 if not rule.permits(current_user):

@@ -16,6 +16,7 @@ from flask import Flask
 
 from zone.database import utcnow
 from zone.extensions import db
+from zone.observability.logs import job_context
 from zone.worker import services
 from zone.worker.registry import Job, jobs
 
@@ -105,24 +106,25 @@ class Worker:
     def _run(self, job: Job, due_at: datetime | None) -> None:
         self.current_job = job.name
         services.beat(self.identity, job.name)
-        try:
-            job.run()
-        except Exception as error:
-            failures = self.failures[job.name] = self.failures.get(job.name, 0) + 1
-            wait = services.backoff(failures, self.max_backoff)
-            log.exception("Job %s failed (%s in a row); trying again in %s s", job.name, failures, wait)
-            _reset_session()
-            retry_at = utcnow() + timedelta(seconds=wait)
-            self.next_at[job.name] = retry_at
-            if due_at is not None:
-                services.finish_run(job.name, due_at, self.identity.worker_id,
-                                    error=f"{type(error).__name__}: {error}", retry_at=retry_at)
-        else:
-            self.failures.pop(job.name, None)
-            if due_at is not None:
-                services.finish_run(job.name, due_at, self.identity.worker_id)
-        finally:
-            self.current_job = None
+        with job_context(job.name):  # every line of the job, its failure too, names it
+            try:
+                job.run()
+            except Exception as error:
+                failures = self.failures[job.name] = self.failures.get(job.name, 0) + 1
+                wait = services.backoff(failures, self.max_backoff)
+                log.exception("Job %s failed (%s in a row); trying again in %s s", job.name, failures, wait)
+                _reset_session()
+                retry_at = utcnow() + timedelta(seconds=wait)
+                self.next_at[job.name] = retry_at
+                if due_at is not None:
+                    services.finish_run(job.name, due_at, self.identity.worker_id,
+                                        error=f"{type(error).__name__}: {error}", retry_at=retry_at)
+            else:
+                self.failures.pop(job.name, None)
+                if due_at is not None:
+                    services.finish_run(job.name, due_at, self.identity.worker_id)
+            finally:
+                self.current_job = None
 
 
 def _reset_session() -> None:

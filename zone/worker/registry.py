@@ -4,7 +4,8 @@ A **scheduled** job runs once per period of ``every`` across all copies of the w
 claimed per (job, due time) under a unique key. A job that **drains a queue** (``drains_queue=True``:
 mail, notices) runs in every copy every ``every``, because it claims its own rows (``FOR UPDATE SKIP
 LOCKED``, leases). A **backlog** gives ``/healthz`` the SQL for when the oldest thing waiting for the worker was
-queued (all of them are read in one statement with the heartbeat, so the check stays cheap).
+queued, and how many items wait (all of them are read in one statement with the heartbeat, so the check stays
+cheap; ``/metrics`` reads the same statement).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Job:
 class Backlog:
     name: str
     oldest: Callable[[], ScalarSelect]
+    depth: Callable[[], ScalarSelect]
 
 
 def register_job(app: Flask, name: str, run: Callable[[], object], *, every: timedelta,
@@ -46,13 +48,15 @@ def register_job(app: Flask, name: str, run: Callable[[], object], *, every: tim
     registered[name] = Job(name, run, every, drains_queue)
 
 
-def register_backlog(app: Flask, name: str, oldest: Callable[[], ScalarSelect]) -> None:
+def register_backlog(app: Flask, name: str, oldest: Callable[[], ScalarSelect],
+                     depth: Callable[[], ScalarSelect]) -> None:
     """Have ``/healthz`` report the age of what ``oldest()`` selects: when the oldest pending item was queued
-    (a scalar subquery, NULL when nothing waits)."""
+    (a scalar subquery, NULL when nothing waits); and ``/metrics`` that too and how many items wait, which
+    ``depth()`` counts (a scalar subquery)."""
     registered = app.extensions.setdefault(BACKLOGS, {})
     if name in registered:
         raise ValueError(f"a worker backlog named {name!r} is already registered")
-    registered[name] = Backlog(name, oldest)
+    registered[name] = Backlog(name, oldest, depth)
     app.extensions.pop(HEALTH_QUERY, None)
 
 

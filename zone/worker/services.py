@@ -123,6 +123,7 @@ class Health:
     workers: int
     oldest_pending_s: float | None
     pending: dict[str, float | None] = field(default_factory=dict)
+    depths: dict[str, int] = field(default_factory=dict)  # items waiting per queue (metrics; not in the JSON)
 
     def to_json(self) -> dict:
         return {"status": self.status, "last_beat_s": self.last_beat_s, "stale_after_s": self.stale_after_s,
@@ -141,21 +142,24 @@ def _health_query(app: Flask) -> Select:
         recent = WorkerHeartbeat.beat_at >= bindparam("since", type_=WorkerHeartbeat.beat_at.type)
         query = app.extensions[HEALTH_QUERY] = (
             select(func.max(WorkerHeartbeat.beat_at), func.coalesce(func.sum(case((recent, 1), else_=0)), 0),
-                   *(backlog.oldest() for backlog in backlogs(app)))
+                   *(backlog.oldest() for backlog in backlogs(app)),
+                   *(backlog.depth() for backlog in backlogs(app)))
             .where(WorkerHeartbeat.stopped_at.is_(None)))
     return query
 
 
 def health(app: Flask) -> Health:
     """The freshest heartbeat of a running copy, whether it is stale, and the age of each backlog's oldest
-    pending item. No running copy at all counts as stale."""
+    pending item and how many wait. No running copy at all counts as stale."""
     now = utcnow()
     stale_after = int(app.config["WORKER_STALE_AFTER"])
     queues = backlogs(app)
-    last, fresh, *oldest = db.session.execute(
+    last, fresh, *backlog_columns = db.session.execute(
         _health_query(app), {"since": now - timedelta(seconds=stale_after)}).one()
+    oldest, depths = backlog_columns[:len(queues)], backlog_columns[len(queues):]
     pending = {backlog.name: _age(moment, now) for backlog, moment in zip(queues, oldest, strict=True)}
+    waiting = {backlog.name: int(depth or 0) for backlog, depth in zip(queues, depths, strict=True)}
     ages = [age for age in pending.values() if age is not None]
     last_beat_s = _age(last, now)
     status = "ok" if last_beat_s is not None and last_beat_s <= stale_after else "stale"
-    return Health(status, last_beat_s, stale_after, int(fresh or 0), max(ages) if ages else None, pending)
+    return Health(status, last_beat_s, stale_after, int(fresh or 0), max(ages) if ages else None, pending, waiting)
