@@ -197,6 +197,16 @@ def test_restore_refuses_a_database_or_storage_that_is_not_empty(app, runner, re
         db.engine.dispose()
 
 
+def test_a_restore_checked_with_another_chain_key_fails(app, runner, restored, tmp_path):
+    _seed(runner)
+    directory = tmp_path / "backup_other_key"
+    _create(runner, directory)
+    restored.config["AUDIT_CHAIN_KEY"] = "another-installation-s-chain-key-0123456789"
+    result = restored.test_cli_runner().invoke(args=["backup", "restore", str(directory)])
+    assert result.exit_code == 1
+    assert "RESTORED ZONE DIFFERS FROM THE BACKUP: the audit chain does not verify" in result.output
+
+
 def test_a_backup_goes_only_into_a_new_or_empty_directory(runner, tmp_path):
     directory = tmp_path / "backup_taken"
     directory.mkdir()

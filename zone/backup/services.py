@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from flask import Flask
 
+from zone.audit.keys import ChainKeyError
 from zone.audit.models import AuditHead
 from zone.audit.publication import verify_with_anchor
 from zone.database import utcnow, write_intent
@@ -331,7 +332,11 @@ def _compare(app: Flask, manifest: dict[str, Any], report: RestoreReport) -> Non
     for stored in storage.stored_files(app):
         if (stored.key, stored.sha256) not in listed:
             report.problems.append(f"the restored database names stored file {stored.key}, not in the backup")
-    chain, _anchor = verify_with_anchor(None)
+    try:
+        chain, _anchor = verify_with_anchor(None)
+    except ChainKeyError as error:
+        report.problems.append(f"the audit chain cannot be verified: {error}")
+        return
     if not chain.ok:
         report.problems.append(f"the audit chain does not verify: problem {chain.problem} at seq "
                                f"{chain.first_bad_seq} ({chain.length} entries); is AUDIT_CHAIN_KEY the "
