@@ -214,3 +214,11 @@ def test_a_backup_goes_only_into_a_new_or_empty_directory(runner, tmp_path):
     result = runner.invoke(args=["backup", "create", str(directory)])
     assert result.exit_code == 1 and "is not an empty directory" in result.output
     assert os.listdir(directory) == ["notes.txt"]
+
+
+def test_pg_dump_gets_a_libpq_address_and_the_password_only_in_its_environment():
+    from zone.backup.services import libpq_address
+
+    address, env = libpq_address("postgresql+psycopg://zone:s%40cret@db-host:5433/zone?options=-csearch_path%3Dx")
+    assert address == "postgresql://zone@db-host:5433/zone?options=-csearch_path%3Dx"
+    assert env["PGPASSWORD"] == "s@cret" and "cret" not in address

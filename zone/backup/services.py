@@ -82,7 +82,8 @@ def libpq_address(url: str) -> tuple[str, dict[str, str]]:
     env = dict(os.environ)
     if parsed.password is not None:
         env["PGPASSWORD"] = str(parsed.password)
-    address = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    # URL.set() takes None for "unchanged": the named tuple's _replace() really drops the password.
+    address = parsed._replace(drivername="postgresql", password=None).render_as_string(hide_password=False)
     return address, env
 
 
@@ -145,9 +146,9 @@ def _prepare_target(directory: Path) -> None:
     (directory / FILES).mkdir(parents=True, exist_ok=True)
 
 
-def _copy_stored_files(app: Flask, directory: Path) -> list[dict[str, Any]]:
+def _copy_stored_files(stored_files: list[storage.StoredFile], directory: Path) -> list[dict[str, Any]]:
     files: dict[str, dict[str, Any]] = {}
-    for stored in storage.stored_files(app):
+    for stored in stored_files:
         if stored.key in files:
             continue
         target = _file_path(directory, stored.key)
@@ -162,8 +163,8 @@ def _copy_stored_files(app: Flask, directory: Path) -> list[dict[str, Any]]:
     return list(files.values())
 
 
-def _dump_postgresql(app: Flask, directory: Path) -> tuple[dict, str | None, list[dict]]:
-    """pg_dump in the snapshot the session reads the head and the stored files from."""
+def _dump_postgresql(app: Flask, directory: Path) -> tuple[dict, str | None, list[storage.StoredFile]]:
+    """pg_dump in the snapshot the session reads the head and the list of stored files in."""
     dump = directory / DUMP_NAMES["postgresql"]
     connection = db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     snapshot = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
@@ -172,12 +173,12 @@ def _dump_postgresql(app: Flask, directory: Path) -> tuple[dict, str | None, lis
     address, env = libpq_address(app.config["SQLALCHEMY_DATABASE_URI"])
     _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
           f"--file={dump}", f"--dbname={address}"], env)
-    return head, revision, _copy_stored_files(app, directory)
+    return head, revision, list(storage.stored_files(app))
 
 
-def _dump_sqlite(app: Flask, directory: Path) -> tuple[dict, str | None, list[dict]]:
-    """SQLite's online backup while this session holds the write lock: nobody writes until the files are
-    copied too, and readers (WAL) go on."""
+def _dump_sqlite(app: Flask, directory: Path) -> tuple[dict, str | None, list[storage.StoredFile]]:
+    """SQLite's online backup while this session holds the write lock, so that the head and the list of
+    stored files read in it are the copy's; readers (WAL) go on, writers wait for the copy only."""
     source_path = _sqlite_path(app)
     with write_intent():
         connection = db.session.connection()  # BEGIN IMMEDIATE: the write lock
@@ -191,7 +192,7 @@ def _dump_sqlite(app: Flask, directory: Path) -> tuple[dict, str | None, list[di
     finally:
         target.close()
         source.close()
-    return head, revision, _copy_stored_files(app, directory)
+    return head, revision, list(storage.stored_files(app))
 
 
 def create_backup(app: Flask, directory: Path) -> dict[str, Any]:
@@ -202,9 +203,11 @@ def create_backup(app: Flask, directory: Path) -> dict[str, Any]:
     db.session.rollback()
     try:
         dump = _dump_postgresql if kind == "postgresql" else _dump_sqlite
-        head, revision, files = dump(app, directory)
+        head, revision, stored_files = dump(app, directory)
     finally:
         db.session.rollback()
+    # Copied after the snapshot ends (writers go on): a committed file is never changed or removed.
+    files = _copy_stored_files(stored_files, directory)
     sha256, size = file_digest(directory / DUMP_NAMES[kind])
     manifest = {
         "format": FORMAT,
