@@ -8,9 +8,10 @@ FLASK := $(BIN)/flask --app wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: WeasyPrint's rendering stack (Pango, HarfBuzz subsetting for fast, small PDFs), fonts.
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-# For tests: the browser Playwright drives, pdftoppm to read QR codes from rendered certificates, and nginx
-# in front of the app for the proxy tests (started by the tests themselves on 127.0.0.1).
-TEST_DEBS := chromium poppler-utils nginx
+# For tests: the browser Playwright drives, pdftoppm to read QR codes from rendered certificates, nginx in front
+# of the app for the proxy tests (started by the tests themselves on 127.0.0.1), and pg_dump / pg_restore for the
+# backup tests on PostgreSQL.
+TEST_DEBS := chromium poppler-utils nginx postgresql-client
 # For benchmarks: wrk measures throughput (a slower Python client is used without it).
 BENCH_DEBS := wrk
 

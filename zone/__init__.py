@@ -200,6 +200,7 @@ def register_commands(app: Flask) -> None:
     from zone.accounts import cli as accounts_cli
     from zone.agreements import cli as agreements_cli
     from zone.audit import cli as audit_cli
+    from zone.backup import cli as backup_cli
     from zone.calendar import cli as calendar_cli
     from zone.certificates import cli as certificates_cli
     from zone.compliance import cli as compliance_cli
@@ -215,5 +216,5 @@ def register_commands(app: Flask) -> None:
 
     for cli in (web_cli, accounts_cli, audit_cli, mail_cli, calendar_cli, rates_cli, eligibility_cli,
                 certificates_cli, agreements_cli, reports_cli, compliance_cli, notices_cli, demo_cli, worker_cli,
-                storage_cli):
+                storage_cli, backup_cli):
         cli.register(app)
