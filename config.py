@@ -188,6 +188,11 @@ class Config:
     SIGNING_P12_PATH = Path(_env("SIGNING_P12_PATH", str(INSTANCE_DIR / "signing" / "signer.p12")))
     SIGNING_P12_PASSPHRASE = _env("SIGNING_P12_PASSPHRASE", "")
     SIGNING_CA_PATH = Path(_env("SIGNING_CA_PATH", str(INSTANCE_DIR / "signing" / "ca.pem")))
+    # RFC 3161 timestamp authority for every zone signature (PAdES B-T/B-LT); empty: no timestamp (B-B).
+    # SIGNING_TSA_CA_PATH: the CA the TSA's certificate leads to, when it is not SIGNING_CA_PATH.
+    SIGNING_TSA_URL = _env("SIGNING_TSA_URL", "")
+    SIGNING_TSA_TIMEOUT = _env_int("SIGNING_TSA_TIMEOUT", 10)  # seconds per request to the TSA
+    SIGNING_TSA_CA_PATH = _env("SIGNING_TSA_CA_PATH", "")
     SIGNATORY_NAME = _env("SIGNATORY_NAME", "А. Б. Исполнительный")
     SIGNATORY_TITLE = _env("SIGNATORY_TITLE", "Director of the ICIC Administration")
 
