@@ -202,6 +202,9 @@ class Config:
     AUDIT_CHAIN_KEY_FILE = Path(_env("AUDIT_CHAIN_KEY_FILE", str(INSTANCE_DIR / "audit" / "chain.key")))
     AUDIT_ANCHOR_DIR = Path(_env("AUDIT_ANCHOR_DIR", str(INSTANCE_DIR / "anchors")))
     AUDIT_ANCHOR_MAIL_TO = _env_list("AUDIT_ANCHOR_MAIL_TO")  # besides every active auditor
+    # The only signers an anchor is trusted from: certificate files or SHA-256 fingerprints (comma separated);
+    # empty: the current signing certificate at SIGNING_P12_PATH. Keep the old one listed after a key rotation.
+    AUDIT_ANCHOR_PINNED_CERTS = _env_list("AUDIT_ANCHOR_PINNED_CERTS")
     # Activity agreements: companies countersign with their qualified certificates. Production trusts only
     # the national CAs listed here (PEM or DER files, comma separated); development and tests also trust
     # the development national CA kept in DEV_NATIONAL_CA_DIR (`flask agreements demo-signer`).
