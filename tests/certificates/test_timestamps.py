@@ -134,3 +134,12 @@ def test_without_a_tsa_the_signature_has_no_timestamp(app, applicant, local_tsa)
     check = validate_signature(cert.pdf, app.config["SIGNING_CA_PATH"])
     assert check.ok and check.timestamped_at is None and not check.timestamp_valid
     assert local_tsa.requests == 0 and b"/DSS" not in cert.pdf
+
+
+def test_the_limited_check_of_an_upload_reads_the_timestamp_as_in_process(kz_pdf, timestamp_identity, local_tsa):
+    from zone.certificates.signing import validate_signature
+    from zone.pdfcheck import Limits, check_signature
+
+    signed = _sign(kz_pdf, timestamp_identity, local_tsa.url)
+    check = check_signature(signed, timestamp_identity.ca_pem, limits=Limits())
+    assert check.ok and check.timestamp_valid and check == validate_signature(signed, timestamp_identity.ca_pem)
