@@ -76,6 +76,20 @@ def test_a_timestamp_from_an_untrusted_tsa_does_not_validate(kz_pdf, timestamp_i
     assert check.timestamped_at is not None and not check.timestamp_valid and not check.ok
 
 
+def test_a_tsa_under_its_own_ca_is_trusted_through_that_ca(kz_pdf, timestamp_identity, tmp_path):
+    from zone.certificates.signing import TimestampAuthority, sign_pdf, validate_signature
+
+    national = create_timestamp_identity(tmp_path / "tsa_national", ca_name="Test National Root CA")
+    with LocalTimestampAuthority(national) as authority:
+        signed = sign_pdf(kz_pdf, timestamp_identity.signer_p12, "", timestamp=TimestampAuthority(
+            url=authority.url, timeout=5, trust_roots=(str(timestamp_identity.ca_pem), str(national.ca_pem))))
+    check = validate_signature(signed, timestamp_identity.ca_pem, timestamp_ca_pem_path=national.ca_pem)
+    assert check.ok and check.timestamp_valid
+    # Without the TSA's CA the zone's signature still checks out; only the timestamp is not vouched for.
+    alone = validate_signature(signed, timestamp_identity.ca_pem)
+    assert alone.ok and alone.timestamped_at == check.timestamped_at and not alone.timestamp_valid
+
+
 def test_one_changed_byte_still_fails(kz_pdf, timestamp_identity, local_tsa):
     from zone.certificates.signing import validate_signature
 

@@ -56,11 +56,11 @@ def _usage(*, sign: bool = False, ca: bool = False) -> x509.KeyUsage:
                          encipher_only=False, decipher_only=False)
 
 
-def create_timestamp_identity(folder: Path) -> TimestampIdentity:
+def create_timestamp_identity(folder: Path, ca_name: str = "Test Root CA") -> TimestampIdentity:
     """A test CA, two signing identities (PKCS#12, no passphrase) and a TSA certificate, all issued by it."""
     folder.mkdir(parents=True, exist_ok=True)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    _key, ca_cert = _issue(None, None, "Test Root CA", extensions=[(_usage(ca=True), True)], ca=True, key=ca_key)
+    _key, ca_cert = _issue(None, None, ca_name, extensions=[(_usage(ca=True), True)], ca=True, key=ca_key)
     paths = []
     for number in (1, 2):
         key, cert = _issue(ca_key, ca_cert.subject, f"Test Certificate Signing {number}",

@@ -249,8 +249,11 @@ def sign_pdf(
     return output.getvalue()
 
 
-def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike) -> SignatureCheck:
-    """Check the first signature in ``pdf_bytes`` against the CA in ``ca_pem_path``.
+def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike, *,
+                       timestamp_ca_pem_path: str | os.PathLike | None = None) -> SignatureCheck:
+    """Check the first signature in ``pdf_bytes`` against the CA in ``ca_pem_path``, and its timestamp, if
+    any, against that CA or the one in ``timestamp_ca_pem_path`` (a TSA under another CA,
+    ``SIGNING_TSA_CA_PATH``). A timestamp that cannot be vouched for leaves ``timestamp_valid`` False.
 
     Never raises for a malformed or unsigned upload: the result says what failed (only running out of
     memory is raised, for :mod:`zone.pdfcheck` to report as a limit). Parse uploads through
@@ -266,7 +269,11 @@ def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike) -> Sign
     if not embedded:
         return SignatureCheck(signed=False, error="the PDF carries no signature")
     try:
-        status = without_running_loop(validate_pdf_signature, embedded[0], _validation_context(str(ca_pem_path)))
+        timestamp_context = None
+        if timestamp_ca_pem_path:
+            timestamp_context = _offline_context((str(ca_pem_path), str(timestamp_ca_pem_path)))
+        status = without_running_loop(validate_pdf_signature, embedded[0], _validation_context(str(ca_pem_path)),
+                                      ts_validation_context=timestamp_context)
     except Exception as exc:  # a broken signature must be reported, not raised
         if ran_out_of_memory(exc):
             raise MemoryError from exc
