@@ -188,6 +188,11 @@ class Config:
     SIGNING_P12_PATH = Path(_env("SIGNING_P12_PATH", str(INSTANCE_DIR / "signing" / "signer.p12")))
     SIGNING_P12_PASSPHRASE = _env("SIGNING_P12_PASSPHRASE", "")
     SIGNING_CA_PATH = Path(_env("SIGNING_CA_PATH", str(INSTANCE_DIR / "signing" / "ca.pem")))
+    # RFC 3161 timestamp authority for every zone signature (PAdES B-T/B-LT); empty: no timestamp (B-B).
+    # SIGNING_TSA_CA_PATH: the CA the TSA's certificate leads to, when it is not SIGNING_CA_PATH.
+    SIGNING_TSA_URL = _env("SIGNING_TSA_URL", "")
+    SIGNING_TSA_TIMEOUT = _env_int("SIGNING_TSA_TIMEOUT", 10)  # seconds per request to the TSA
+    SIGNING_TSA_CA_PATH = _env("SIGNING_TSA_CA_PATH", "")
     SIGNATORY_NAME = _env("SIGNATORY_NAME", "А. Б. Исполнительный")
     SIGNATORY_TITLE = _env("SIGNATORY_TITLE", "Director of the ICIC Administration")
 
@@ -197,6 +202,9 @@ class Config:
     AUDIT_CHAIN_KEY_FILE = Path(_env("AUDIT_CHAIN_KEY_FILE", str(INSTANCE_DIR / "audit" / "chain.key")))
     AUDIT_ANCHOR_DIR = Path(_env("AUDIT_ANCHOR_DIR", str(INSTANCE_DIR / "anchors")))
     AUDIT_ANCHOR_MAIL_TO = _env_list("AUDIT_ANCHOR_MAIL_TO")  # besides every active auditor
+    # The only signers an anchor is trusted from: certificate files or SHA-256 fingerprints (comma separated);
+    # empty: the current signing certificate at SIGNING_P12_PATH. Keep the old one listed after a key rotation.
+    AUDIT_ANCHOR_PINNED_CERTS = _env_list("AUDIT_ANCHOR_PINNED_CERTS")
     # Activity agreements: companies countersign with their qualified certificates. Production trusts only
     # the national CAs listed here (PEM or DER files, comma separated); development and tests also trust
     # the development national CA kept in DEV_NATIONAL_CA_DIR (`flask agreements demo-signer`).

@@ -14,7 +14,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from zone.agreements.models import Agreement
-from zone.certificates.document import DEFAULT_SIGNATORY_TITLE_RU, SigningUnavailable, signing_paths
+from zone.certificates.document import (
+    DEFAULT_SIGNATORY_TITLE_RU,
+    SigningUnavailable,
+    signing_paths,
+    timestamp_authority,
+)
 from zone.certificates.verification import sha256_hex
 from zone.esign.countersignature import COMPANY_FIELD
 
@@ -61,7 +66,8 @@ def render_and_sign(context: dict) -> tuple[bytes, str]:
     try:
         signed = sign_pdf(rendered.pdf, p12, passphrase,
                           reason=f"Activity agreement {context['number']} signed by the ICIC \"Central Asia\"",
-                          permissions=_form_filling(), open_fields=(COMPANY_FIELD,), prepare=prepare)
+                          permissions=_form_filling(), open_fields=(COMPANY_FIELD,), prepare=prepare,
+                          timestamp=timestamp_authority())
     except SigningError as error:
         current_app.logger.error("Agreement %s not signed: %s", context.get("number"), error)
         raise SigningUnavailable(

@@ -4,15 +4,22 @@ A hash chain proves that no entry was changed *relative to the entries around it
 rewrite the table could re-hash every entry after the one they changed. An anchor closes that gap: it
 records one (seq, hash) pair signed with the zone's private key (the PKCS#12 at ``SIGNING_P12_PATH``).
 Kept elsewhere (printed, mailed to the supervisors), it later proves that the chain still holds that
-exact entry: ``verify_anchor()`` checks the signature, that the signer is the zone (the configured
-signing certificate or one issued by ``SIGNING_CA_PATH``), and that entry ``seq`` still has ``hash``.
+exact entry: ``verify_anchor()`` checks the signature, that the signer is the zone, and that entry ``seq``
+still has ``hash``.
+
+The zone is its pinned signing certificate(s) only (``AUDIT_ANCHOR_PINNED_CERTS``; by default the current
+one at ``SIGNING_P12_PATH``), never any certificate of the CA: whoever got another signing certificate from
+the same CA must not be able to vouch for a rewritten history.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,26 +144,63 @@ def parse_anchor(raw: bytes | str | dict) -> dict:
     return data
 
 
+_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
+
+
+def _public_key_bytes(certificate: x509.Certificate) -> bytes:
+    return certificate.public_key().public_bytes(serialization.Encoding.DER,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def _pinned_certificate_file(path: Path) -> x509.Certificate | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    for load in (x509.load_pem_x509_certificate, x509.load_der_x509_certificate):
+        try:
+            return load(data)
+        except ValueError:
+            continue
+    return None
+
+
+def pinned_signers() -> tuple[set[bytes], set[str]]:
+    """What anchors may be signed with: ``(public keys, certificate SHA-256 fingerprints)``.
+
+    ``AUDIT_ANCHOR_PINNED_CERTS`` lists certificate files (PEM or DER: a certificate with the same key is
+    trusted, so a renewed certificate of that key too) or SHA-256 fingerprints of certificates (hex, colons
+    allowed: that exact certificate). Unset, the zone's current signing certificate is the only pin. An
+    entry that is neither pins nothing (and is logged), so a mistyped pin fails closed.
+    """
+    pins = current_app.config.get("AUDIT_ANCHOR_PINNED_CERTS") or []
+    keys: set[bytes] = set()
+    fingerprints: set[str] = set()
+    if not pins:
+        with contextlib.suppress(AnchorError):  # no usable key: nothing is pinned, no anchor is trusted
+            keys.add(_public_key_bytes(load_signing_identity().certificate))
+        return keys, fingerprints
+    for pin in pins:
+        text = str(pin).strip()
+        compact = text.replace(":", "").lower()
+        if _FINGERPRINT.fullmatch(compact):
+            fingerprints.add(compact)
+            continue
+        certificate = _pinned_certificate_file(Path(text))
+        if certificate is None:
+            current_app.logger.warning("AUDIT_ANCHOR_PINNED_CERTS entry %r is neither a readable certificate "
+                                       "file nor a SHA-256 fingerprint: it pins nothing", text)
+            continue
+        keys.add(_public_key_bytes(certificate))
+    return keys, fingerprints
+
+
 def _trusted_signer(certificate: x509.Certificate) -> bool:
-    """The zone's own signing certificate (same key), or a certificate issued by the zone's CA."""
-    try:
-        own = load_signing_identity().certificate
-    except AnchorError:
-        own = None
-    if own is not None and own.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo) == \
-            certificate.public_key().public_bytes(
-                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo):
+    """One of the zone's pinned signing certificates (:func:`pinned_signers`); no other from its CA."""
+    keys, fingerprints = pinned_signers()
+    if _public_key_bytes(certificate) in keys:
         return True
-    ca_path = Path(current_app.config.get("SIGNING_CA_PATH") or "")
-    if not ca_path.is_file():
-        return False
-    try:
-        ca = x509.load_pem_x509_certificate(ca_path.read_bytes())
-        certificate.verify_directly_issued_by(ca)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
+    return hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest() in fingerprints
 
 
 @dataclass

@@ -46,6 +46,21 @@ def signing_paths() -> tuple[Path, str, Path]:
     return p12, config.get("SIGNING_P12_PASSPHRASE") or "", ca
 
 
+def timestamp_authority():
+    """The :class:`~zone.certificates.signing.TimestampAuthority` from ``SIGNING_TSA_URL`` (its timeout and
+    the CAs its chains lead to), or None when no TSA is configured and signatures carry no timestamp."""
+    config = current_app.config
+    url = (config.get("SIGNING_TSA_URL") or "").strip()
+    if not url:
+        return None
+    from zone.certificates.signing import TimestampAuthority
+
+    roots = [str(signing_paths()[2])]
+    if config.get("SIGNING_TSA_CA_PATH"):
+        roots.append(str(config["SIGNING_TSA_CA_PATH"]))
+    return TimestampAuthority(url=url, timeout=float(config.get("SIGNING_TSA_TIMEOUT") or 10), trust_roots=tuple(roots))
+
+
 def ca_path() -> Path:
     """The CA certificate uploads are checked against."""
     return signing_paths()[2]
@@ -93,7 +108,8 @@ def render_and_sign(certificate: Certificate) -> None:
 
     p12, passphrase, _ca = signing_paths()
     try:
-        signed = sign_pdf(render_certificate_pdf(pdf_context(certificate)), p12, passphrase)
+        signed = sign_pdf(render_certificate_pdf(pdf_context(certificate)), p12, passphrase,
+                          timestamp=timestamp_authority())
     except SigningError as error:
         current_app.logger.error("Certificate %s not issued: %s", certificate.serial, error)
         raise SigningUnavailable(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from zone.certificates.document import SigningUnavailable, signing_paths
+from zone.certificates.document import SigningUnavailable, signing_paths, timestamp_authority
 from zone.certificates.pdf import SandboxedDocument
 from zone.certificates.verification import sha256_hex
 
@@ -31,7 +31,7 @@ class ZoneLetter:
         pdf = self.document.render(self.document.html("letter_pdf.html", context))
         p12, passphrase, _ca = signing_paths()
         try:
-            signed = sign_pdf(pdf, p12, passphrase, reason=reason)
+            signed = sign_pdf(pdf, p12, passphrase, reason=reason, timestamp=timestamp_authority())
         except SigningError as error:
             current_app.logger.error("Letter not signed (%s): %s", reason, error)
             raise SigningUnavailable("The letter cannot be signed right now.") from error

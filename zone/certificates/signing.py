@@ -2,8 +2,13 @@
 
 The zone signs every certificate with its key and certificate from a PKCS#12 file; the
 signature certifies the document (DocMDP: no changes allowed), so any later edit, even an
-incremental update a PDF editor would append, is reported. No timestamp authority is
-contacted: nothing at run time may reach the network.
+incremental update a PDF editor would append, is reported.
+
+Without a timestamp authority the signature is PAdES B-B: its time is the zone's own clock. With one
+(:class:`TimestampAuthority`, from ``SIGNING_TSA_URL``) every signature carries an RFC 3161 signature
+timestamp (B-T), and the certificates that validate the signer and the TSA are embedded in the same
+revision (B-LT, built offline: the zone's and the TSA's CAs are the trust roots and nothing is fetched).
+The TSA is the only network call signing makes; when it fails, signing fails.
 
 For development and tests :func:`create_dev_signing_identity` makes a throw-away CA and a
 signing certificate issued by it.
@@ -14,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import fcntl
+import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +37,8 @@ from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -44,11 +52,24 @@ DEV_PASSPHRASE = ""
 kept readable by its owner only. Never use a development identity in production."""
 
 # Room for the CMS blob in /Contents. Given explicitly so pyHanko signs once instead of
-# signing a dummy first to measure; 8 KiB holds an RSA-4096 signer plus a CA certificate.
+# signing a dummy first to measure; 8 KiB holds an RSA-4096 signer plus a CA certificate, and
+# 24 KiB that plus a timestamp token with the TSA's certificate chain.
 _SIGNATURE_BYTES = 8 * 1024
+_TIMESTAMPED_SIGNATURE_BYTES = 24 * 1024
 
 _signers: dict[tuple[str, bytes | None, int], ZoneSigner] = {}
 _signers_lock = threading.Lock()
+
+
+class _OfflineEmbeddingNotice(logging.Filter):
+    """Drops pyHanko's warning, on every timestamped signature, that validation info is embedded without
+    fetching: building it offline from the configured CAs is what the zone means to do."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Validation/revocation info will be embedded, but fetching")
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_OfflineEmbeddingNotice())
 
 
 class SigningError(RuntimeError):
@@ -65,12 +86,27 @@ class DevSigningIdentity:
 
 
 @dataclass(frozen=True)
+class TimestampAuthority:
+    """The RFC 3161 timestamp authority every signature gets its timestamp from.
+
+    ``trust_roots``: PEM or DER files of the CAs the signer's and the TSA's certificates lead to (the
+    zone's CA, and the TSA's if it is another); their chains are embedded with the signature.
+    """
+
+    url: str
+    timeout: float = 10.0
+    trust_roots: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SignatureCheck:
     """What pyHanko found about the signature embedded in a PDF.
 
     ``intact``: the signed bytes are unchanged; ``valid``: the cryptographic signature is
     correct; ``trusted``: the signer's chain leads to the given CA; ``covers_whole_file``:
-    nothing was appended after signing. :attr:`ok` is all four.
+    nothing was appended after signing. :attr:`ok` is all four. ``timestamped_at`` is the time of the
+    signature timestamp (None without one) and ``timestamp_valid`` says that the token matches the
+    signature and its TSA leads to a trusted CA.
     """
 
     signed: bool
@@ -80,6 +116,8 @@ class SignatureCheck:
     covers_whole_file: bool = False
     signer: str | None = None
     signed_at: dt.datetime | None = None
+    timestamped_at: dt.datetime | None = None
+    timestamp_valid: bool = False
     error: str | None = None
 
     @property
@@ -165,8 +203,10 @@ def sign_pdf(
     permissions: fields.MDPPerm = fields.MDPPerm.NO_CHANGES,
     open_fields: tuple[str, ...] = (),
     prepare=None,
+    timestamp: TimestampAuthority | None = None,
 ) -> bytes:
-    """Return ``pdf_bytes`` with a PAdES (B-B) certification signature by the zone's key.
+    """Return ``pdf_bytes`` with a PAdES certification signature by the zone's key: B-B, or B-LT with a
+    signature timestamp from ``timestamp`` (a failing TSA is a :class:`SigningError`).
 
     ``permissions`` is what the certification allows afterwards: nothing for a certificate;
     ``FILL_FORMS`` for a document another party still signs, in the empty signature fields named in
@@ -174,6 +214,17 @@ def sign_pdf(
     ``prepare(writer)``, if given, completes the document in that same signed revision first.
     """
     signer = load_signer(p12_path, passphrase)
+    timestamper, long_term = None, {}
+    if timestamp is not None:
+        timestamper = HTTPTimeStamper(timestamp.url, timeout=timestamp.timeout)
+        long_term = {
+            "embed_validation_info": True,
+            "validation_context": _offline_context(timestamp.trust_roots),
+            # In the signed revision itself: a later DSS revision would leave the signature short of the
+            # whole file, which the zone's verification rightly reports as a change.
+            "dss_settings": DSSContentSettings(placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE,
+                                               include_vri=False),
+        }
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
@@ -182,6 +233,7 @@ def sign_pdf(
         docmdp_permissions=permissions,
         reason=reason,
         location=location,
+        **long_term,
     )
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
@@ -189,15 +241,19 @@ def sign_pdf(
             prepare(writer)
         for name in open_fields:
             fields.append_signature_field(writer, fields.SigFieldSpec(name))
-        output = without_running_loop(signers.sign_pdf, writer, metadata, signer=signer,
-                                      bytes_reserved=_SIGNATURE_BYTES)
+        output = without_running_loop(
+            signers.sign_pdf, writer, metadata, signer=signer, timestamper=timestamper,
+            bytes_reserved=_TIMESTAMPED_SIGNATURE_BYTES if timestamper is not None else _SIGNATURE_BYTES)
     except Exception as exc:  # pyHanko raises many types; the caller needs one.
         raise SigningError(f"cannot sign PDF: {exc}") from exc
     return output.getvalue()
 
 
-def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike) -> SignatureCheck:
-    """Check the first signature in ``pdf_bytes`` against the CA in ``ca_pem_path``.
+def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike, *,
+                       timestamp_ca_pem_path: str | os.PathLike | None = None) -> SignatureCheck:
+    """Check the first signature in ``pdf_bytes`` against the CA in ``ca_pem_path``, and its timestamp, if
+    any, against that CA or the one in ``timestamp_ca_pem_path`` (a TSA under another CA,
+    ``SIGNING_TSA_CA_PATH``). A timestamp that cannot be vouched for leaves ``timestamp_valid`` False.
 
     Never raises for a malformed or unsigned upload: the result says what failed (only running out of
     memory is raised, for :mod:`zone.pdfcheck` to report as a limit). Parse uploads through
@@ -213,11 +269,16 @@ def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike) -> Sign
     if not embedded:
         return SignatureCheck(signed=False, error="the PDF carries no signature")
     try:
-        status = without_running_loop(validate_pdf_signature, embedded[0], _validation_context(str(ca_pem_path)))
+        timestamp_context = None
+        if timestamp_ca_pem_path:
+            timestamp_context = _offline_context((str(ca_pem_path), str(timestamp_ca_pem_path)))
+        status = without_running_loop(validate_pdf_signature, embedded[0], _validation_context(str(ca_pem_path)),
+                                      ts_validation_context=timestamp_context)
     except Exception as exc:  # a broken signature must be reported, not raised
         if ran_out_of_memory(exc):
             raise MemoryError from exc
         return SignatureCheck(signed=True, error=f"signature cannot be validated: {exc}")
+    timestamp = status.timestamp_validity
     return SignatureCheck(
         signed=True,
         intact=bool(status.intact),
@@ -226,6 +287,8 @@ def validate_signature(pdf_bytes: bytes, ca_pem_path: str | os.PathLike) -> Sign
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         signer=status.signing_cert.subject.human_friendly if status.signing_cert else None,
         signed_at=status.signer_reported_dt,
+        timestamped_at=timestamp.timestamp if timestamp is not None else None,
+        timestamp_valid=bool(timestamp is not None and timestamp.intact and timestamp.valid and timestamp.trusted),
     )
 
 
@@ -235,8 +298,13 @@ def _trust_root(ca_pem_path: str):
 
 
 def _validation_context(ca_pem_path: str) -> ValidationContext:
+    return _offline_context((ca_pem_path,))
+
+
+def _offline_context(ca_pem_paths) -> ValidationContext:
     # Dev and zone certificates carry no OCSP/CRL endpoints, and nothing may go online.
-    return ValidationContext(trust_roots=[_trust_root(ca_pem_path)], allow_fetching=False, revocation_mode="soft-fail")
+    return ValidationContext(trust_roots=[_trust_root(str(path)) for path in ca_pem_paths], allow_fetching=False,
+                             revocation_mode="soft-fail")
 
 
 def create_dev_signing_identity(directory: str | os.PathLike) -> DevSigningIdentity:

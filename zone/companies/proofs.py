@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from zone.audit.services import record
 from zone.calendar import local_date
-from zone.certificates.document import SigningUnavailable, signing_paths
+from zone.certificates.document import SigningUnavailable, signing_paths, timestamp_authority
 from zone.certificates.pdf import SandboxedDocument, format_date, plain
 from zone.certificates.verification import sha256_hex
 from zone.companies.models import ClaimProof, ClaimStatus, Company
@@ -125,7 +125,8 @@ def _render_and_sign(company: Company, number: str, issued_at: datetime) -> byte
     try:
         return sign_pdf(STATEMENT.render(html), p12, passphrase,
                         reason=f"Statement {number} issued by the ICIC \"Central Asia\"",
-                        permissions=_form_filling(), open_fields=(COMPANY_FIELD,))
+                        permissions=_form_filling(), open_fields=(COMPANY_FIELD,),
+                        timestamp=timestamp_authority())
     except SigningError as error:
         current_app.logger.error("Claim statement %s not signed: %s", number, error)
         raise SigningUnavailable(_l("The statement cannot be signed right now. Try again later or tell the "
