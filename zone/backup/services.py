@@ -38,7 +38,7 @@ from zone.audit.publication import verify_with_anchor
 from zone.database import utcnow, write_intent
 from zone.extensions import db
 from zone.storage import services as storage
-from zone.storage.backends import CHUNK, StorageError, check_key
+from zone.storage.backends import CHUNK, LocalStorage, StorageError, check_key
 
 log = logging.getLogger(__name__)
 
@@ -306,17 +306,20 @@ def _restore_database(app: Flask, kind: str, dump: Path) -> None:
 
 
 def _restore_files(directory: Path, manifest: dict[str, Any]) -> int:
+    """Every file of the backup into the app's storage, through the storage's own move between backends (the
+    backup's ``files/`` is laid out as a local storage): each read back and checked once put."""
+    entries = [storage.StoredFile(entry["key"], entry["sha256"]) for entry in manifest["files"]]
+    for entry in entries:
+        _file_path(directory, entry.key)  # every key a storage key before anything is put
     target = storage.current()
-    for entry in manifest["files"]:
-        with _file_path(directory, entry["key"]).open("rb") as data:
-            target.put(entry["key"], data)
-        try:
-            with storage.open_verified(entry["key"], entry["sha256"], storage=target):
-                pass
-        except StorageError as error:
-            raise BackupError(f"stored file {entry['key']} did not read back from {target.describe()} "
-                              f"({type(error).__name__})") from error
-    return len(manifest["files"])
+    try:
+        report = storage.migrate(entries, LocalStorage(directory / FILES), target)
+    except StorageError as error:  # a file did not read back from the target
+        raise BackupError(f"stored files did not reach {target.describe()}: {error}") from error
+    if not report.ok:
+        raise BackupError(f"stored files did not reach {target.describe()}: missing {report.missing}, "
+                          f"damaged {report.damaged}")
+    return len(entries)
 
 
 def _compare(app: Flask, manifest: dict[str, Any], report: RestoreReport) -> None:
