@@ -26,6 +26,8 @@ from config import normalise_database_url
 BACKEND = os.environ.get("ZONE_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("ZONE_TEST_DATABASE_URL")
 PASSWORD = "correct-horse-battery"
+# Fixtures kept beside their helpers: the local timestamp authority (certificates and agreements use it).
+pytest_plugins = ["tests.certificates.tsa"]
 
 
 def pytest_configure(config):

@@ -7,18 +7,6 @@ import pytest
 
 from tests.agreements.helpers import sign_as_company
 from tests.agreements.test_countersign import upload
-from tests.certificates.tsa import LocalTimestampAuthority, create_timestamp_identity
-
-
-@pytest.fixture(scope="module")
-def timestamp_identity(tmp_path_factory):
-    return create_timestamp_identity(tmp_path_factory.mktemp("tsa_agreements"))
-
-
-@pytest.fixture
-def local_tsa(timestamp_identity):
-    with LocalTimestampAuthority(timestamp_identity) as authority:
-        yield authority
 
 
 @pytest.fixture

@@ -12,17 +12,6 @@ from tests.certificates.factories import approved_application, certificate, issu
 from tests.certificates.tsa import LocalTimestampAuthority, create_timestamp_identity
 
 
-@pytest.fixture(scope="module")
-def timestamp_identity(tmp_path_factory):
-    return create_timestamp_identity(tmp_path_factory.mktemp("tsa_identity"))
-
-
-@pytest.fixture
-def local_tsa(timestamp_identity):
-    with LocalTimestampAuthority(timestamp_identity) as authority:
-        yield authority
-
-
 @pytest.fixture
 def app_overrides(timestamp_identity, local_tsa):
     return {"SIGNING_P12_PATH": timestamp_identity.signer_p12, "SIGNING_CA_PATH": timestamp_identity.ca_pem,

@@ -1,6 +1,7 @@
 """A local timestamp authority for the tests: a CA whose key is kept, the zone's signing identity and a
 TSA certificate issued by it, and an RFC 3161 server on 127.0.0.1 answering with pyHanko's
-``DummyTimeStamper``."""
+``DummyTimeStamper``. Its fixtures (``timestamp_identity``, ``local_tsa``) are registered for every test
+by ``tests/conftest.py``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
@@ -123,3 +125,15 @@ class LocalTimestampAuthority:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+@pytest.fixture(scope="module")
+def timestamp_identity(tmp_path_factory) -> TimestampIdentity:
+    """A CA, the zone's signing identity under it and a TSA certificate, made once per test module."""
+    return create_timestamp_identity(tmp_path_factory.mktemp("tsa_identity"))
+
+
+@pytest.fixture
+def local_tsa(timestamp_identity):
+    with LocalTimestampAuthority(timestamp_identity) as authority:
+        yield authority
