@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.certificates.factories import approved_application, certificate, issue, today_in_zone
+from tests.certificates.factories import approved_application, certificate, issue
+from zone.calendar import today as today_in_zone
 
 
 @pytest.fixture

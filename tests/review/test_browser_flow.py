@@ -3,9 +3,10 @@ with an information request in between, and the company sees every step and gets
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.review.forms import read_form
+from zone.calendar import today as zone_today
 
 
 def _submit(client, page: str, form_id: str, **changes):
@@ -47,7 +48,7 @@ def test_submitted_to_approved_in_the_browser(app, make_company, make_applicatio
 
     # ... asks for more information ...
     page = rc.get(url).get_data(as_text=True)
-    answer_by = (date.today() + timedelta(days=10)).isoformat()
+    answer_by = (zone_today() + timedelta(days=10)).isoformat()
     response = _submit(rc, page, "form-request_info", **{"request_info-comment": "Приложите выписку банка.",
                                                           "request_info-deadline": answer_by})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
