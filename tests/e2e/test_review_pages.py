@@ -58,6 +58,10 @@ def test_queue_dashboard_and_a_shortened_approval(page, live_server, shot, sign_
     shot(page, "approval-needs-a-reason")
     page.fill("#form-approve textarea", "Срок аренды участка — три года.")
     submit(page, "#form-approve button[type=submit]")
+    facts = page.locator(".confirmation dl").inner_text()  # what will be signed: the shortened period, no lease
+    assert str(shorter.year) in facts and "аренд" not in facts.lower()
+    shot(page, "approval-confirmation")
+    submit(page, "#form-confirm button[type=submit]")
     main = page.locator("main").inner_text()
     assert "ICIC-KZ-" in main and "Одобрена" in main
     shot(page, "approved")

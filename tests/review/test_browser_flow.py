@@ -72,7 +72,10 @@ def test_submitted_to_approved_in_the_browser(app, make_company, make_applicatio
     offered = [v[0] for k, v in fields.items() if k.endswith("-code")]
     assert "KZ_CIT" in offered and all(fields[k.replace("-code", "-granted")] == ["y"]
                                        for k in fields if k.endswith("-code"))
-    response = ac.post(action, data={**fields, "approve-comment": ["Одобрено комиссией."]}, follow_redirects=True)
+    asked = ac.post(action, data={**fields, "approve-comment": ["Одобрено комиссией."]}).get_data(as_text=True)
+    assert "ICIC-KZ-" not in asked and "корпоративного подоходного налога" in asked  # what is signed, stated
+    action, fields = read_form(asked, "form-confirm")  # confirming carries everything back
+    response = ac.post(action, data=fields, follow_redirects=True)
     assert response.status_code == 200
     assert "Выдано свидетельство ICIC-KZ-" in response.get_data(as_text=True)
 
@@ -116,6 +119,8 @@ def test_rejection_in_the_browser(app, make_application, make_user, login, outbo
     page = ac.get(url).get_data(as_text=True)
     action, fields = read_form(page, "form-reject")
     assert fields["reject-grounds"] == ["NO_SITE_AVAILABLE"]  # the reviewer's grounds are preset
-    response = ac.post(action, data={**fields, "reject-comment": ["Свободных участков нет до 2027 года."]})
+    asked = ac.post(action, data={**fields, "reject-comment": ["Свободных участков нет до 2027 года."]})
+    action, fields = read_form(asked.get_data(as_text=True), "form-confirm")
+    response = ac.post(action, data=fields)
     assert response.status_code == 302
     assert [kind for _to, kind, _s, _b in outbox()].count("rejected") >= 1
