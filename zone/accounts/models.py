@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zone.accounts.roles import STAFF_ROLES, Role
@@ -88,3 +88,23 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class FormResume(db.Model):
+    """What someone typed into a form when their session had ended (an idle sign-out, an expired cookie or
+    form token), kept until they sign in again and send it once more (``zone.accounts.resume``).
+
+    Only the browser that typed it can take it back: ``browser_hash`` is the SHA-256 of a secret in that
+    browser's cookie. One use, and gone after ``RESUME_HOURS`` at the latest.
+    """
+
+    __tablename__ = "form_resumes"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    method: Mapped[str] = mapped_column(String(8), default="POST")
+    path: Mapped[str] = mapped_column(String(2000))
+    fields: Mapped[list] = mapped_column(JSON)
+    files_dropped: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from zone.accounts import resume as resume_forms
 from zone.accounts import services
 from zone.accounts.forms import (
     ChangePasswordForm,
@@ -25,10 +26,11 @@ from zone.accounts.models import User
 from zone.accounts.roles import Role, role_label
 from zone.accounts.throttle import registration_throttled, reset_throttled, sign_in_throttled
 from zone.companies import registration
+from zone.database import writes
 from zone.errors import ZoneError
 from zone.extensions import db
 from zone.vocabulary import country_choices
-from zone.web.access import OWN_ACCOUNT, PUBLIC, allow
+from zone.web.access import AUTHENTICATED, OWN_ACCOUNT, PUBLIC, allow
 from zone.web.confirm import Confirmation, ask, is_confirmed
 from zone.web.forms import apply_service_errors, options
 from zone.web.navigation import home_for
@@ -161,6 +163,20 @@ def reset_password(token: str):
 
 
 # --- staff administration -------------------------------------------------------------------------
+
+@bp.get("/resume/<token>")
+@allow(AUTHENTICATED)
+@writes
+def resume(token: str):
+    """What was typed when the session ended, ready to be sent again (once)."""
+    kept = resume_forms.take(token, current_user)
+    if kept is None:
+        flash(_("That form is no longer kept (it was sent again already, is older than %(hours)s hours, or was "
+                "typed in another browser or account). Please fill it in again.", hours=resume_forms.RESUME_HOURS),
+              "warning")
+        return redirect(home_for(current_user))
+    return render_template("accounts/resume.html", kept=kept, home=home_for(current_user))
+
 
 def _user_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)

@@ -7,7 +7,6 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from zone.errors import ZoneError
@@ -95,13 +94,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ZoneError)
     def _zone_error(error: ZoneError):
         return error_response(error.status, error.code, error.message, error.fields, error.details)
-
-    @app.errorhandler(CSRFError)
-    def _csrf_error(error: CSRFError):
-        return error_response(
-            400, "csrf_failed",
-            _("The form has expired or was sent from another site. Reload the page and send it again."),
-        )
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
