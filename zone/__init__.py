@@ -36,6 +36,7 @@ DOMAINS = (
     "compliance",
     "notices",
     "cooperation",
+    "figures",
     "registers",
     "api",
     "demo",
@@ -171,6 +172,9 @@ def register_blueprints(app: Flask) -> None:
     from zone.eligibility import api as eligibility_api
     from zone.eligibility import routes as eligibility_routes
     from zone.extensions import csrf
+    from zone.figures import api as figures_api
+    from zone.figures import hooks as figures_hooks
+    from zone.figures import routes as figures_routes
     from zone.mail import hooks as mail_hooks
     from zone.notices import api as notices_api
     from zone.notices import hooks as notices_hooks
@@ -190,14 +194,16 @@ def register_blueprints(app: Flask) -> None:
     for pages in (web_routes, accounts_routes, companies_routes, audit_routes, calendar_routes,
                   applications_routes, eligibility_routes, review_routes, certificates_routes,
                   agreements_routes, reports_routes, compliance_routes, notices_routes, registers_routes,
-                  cooperation_routes, observability_routes):
+                  cooperation_routes, figures_routes, observability_routes):
         app.register_blueprint(pages.bp)
     for api in (accounts_api, audit_api, applications_api, eligibility_api, review_api, certificates_api,
-                agreements_api, reports_api, compliance_api, notices_api, registers_api, cooperation_api, meta_api):
+                agreements_api, reports_api, compliance_api, notices_api, registers_api, cooperation_api,
+                figures_api, meta_api):
         csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(api.api_bp)
     for hooks in (web_hooks, accounts_hooks, audit_hooks, mail_hooks, applications_hooks, review_hooks,
-                  certificates_hooks, reports_hooks, api_hooks, agreements_hooks, compliance_hooks, notices_hooks):
+                  certificates_hooks, reports_hooks, api_hooks, agreements_hooks, compliance_hooks, notices_hooks,
+                  figures_hooks):
         hooks.init_app(app)
 
 

@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import secrets
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -22,7 +23,8 @@ def make_resident(app, make_company, make_user, api_token):
     from zone.cooperation.services import publish_offers
     from zone.extensions import db
 
-    def _make(side: str = "KZ", *, products: list[dict] | None = None, status: str = "active", name: str | None = None):
+    def _make(side: str = "KZ", *, products: list[dict] | None = None, status: str = "active", name: str | None = None,
+              investment_usd: str = "2500000", jobs: int = 120, decided_days: int = 30):
         n = next(_serials)
         company = make_company(name=name or f"{'ТОО' if side == 'KZ' else 'MChJ'} «Резидент {n}»",
                                registration_country=side)
@@ -31,8 +33,9 @@ def make_resident(app, make_company, make_user, api_token):
         with app.test_request_context(method="POST"):
             application = Application(company_id=company.id, created_by_id=user.id, status="approved", side=side,
                                       sector="chemicals", number=f"A-2026-{n:05d}", decided_at=now,
-                                      submitted_at=now - timedelta(days=30), project_title="Завод",
-                                      products=products or [])
+                                      submitted_at=now - timedelta(days=decided_days), project_title="Завод",
+                                      products=products or [], investment_usd=Decimal(investment_usd),
+                                      jobs_total=jobs)
             db.session.add(application)
             db.session.flush()
             pdf = f"%PDF-1.7\n% certificate {n}\n%%EOF\n".encode()
@@ -46,8 +49,9 @@ def make_resident(app, make_company, make_user, api_token):
             db.session.flush()
             publish_offers(application, certificate)
             db.session.commit()
-            serial = certificate.serial
-        return SimpleNamespace(company=company, user=user, headers=api_token(user), serial=serial, side=side)
+            serial, certificate_id, application_id = certificate.serial, certificate.id, application.id
+        return SimpleNamespace(company=company, user=user, headers=api_token(user), serial=serial, side=side,
+                               application_id=application_id, certificate_id=certificate_id)
 
     return _make
 
