@@ -43,6 +43,7 @@ def upgrade():
     )
     with op.batch_alter_table("cooperation_offers", schema=None) as batch_op:
         batch_op.create_index("ix_cooperation_offers_chapter", ["hs_chapter", "side", "active"], unique=False)
+        batch_op.create_index("ix_cooperation_offers_heading", ["hs_heading", "side", "active"], unique=False)
         batch_op.create_index("ix_cooperation_offers_company", ["company_id", "id"], unique=False)
 
     op.create_table("cooperation_needs",
@@ -72,6 +73,7 @@ def upgrade():
     )
     with op.batch_alter_table("cooperation_needs", schema=None) as batch_op:
         batch_op.create_index("ix_cooperation_needs_chapter", ["hs_chapter", "side", "active"], unique=False)
+        batch_op.create_index("ix_cooperation_needs_heading", ["hs_heading", "side", "active"], unique=False)
         batch_op.create_index("ix_cooperation_needs_company", ["company_id", "id"], unique=False)
 
     op.create_table("cooperation_requests",
@@ -126,11 +128,13 @@ def downgrade():
     op.drop_table("cooperation_requests")
     with op.batch_alter_table("cooperation_needs", schema=None) as batch_op:
         batch_op.drop_index("ix_cooperation_needs_company")
+        batch_op.drop_index("ix_cooperation_needs_heading")
         batch_op.drop_index("ix_cooperation_needs_chapter")
 
     op.drop_table("cooperation_needs")
     with op.batch_alter_table("cooperation_offers", schema=None) as batch_op:
         batch_op.drop_index("ix_cooperation_offers_company")
+        batch_op.drop_index("ix_cooperation_offers_heading")
         batch_op.drop_index("ix_cooperation_offers_chapter")
 
     op.drop_table("cooperation_offers")

@@ -46,6 +46,7 @@ class Offer(HsCoded, db.Model):
         CheckConstraint("side IN ('KZ', 'UZ')", name="side_known"),
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("length(hs_code) = 6", name="hs_code_six_digits"),
+        db.Index("ix_cooperation_offers_heading", "hs_heading", "side", "active"),
         db.Index("ix_cooperation_offers_chapter", "hs_chapter", "side", "active"),
         db.Index("ix_cooperation_offers_company", "company_id", "id"),
     )
@@ -74,6 +75,7 @@ class Need(HsCoded, db.Model):
         CheckConstraint("annual_volume > 0", name="volume_positive"),
         CheckConstraint("target_price IS NULL OR target_price > 0", name="price_positive"),
         CheckConstraint("length(hs_code) = 6", name="hs_code_six_digits"),
+        db.Index("ix_cooperation_needs_heading", "hs_heading", "side", "active"),
         db.Index("ix_cooperation_needs_chapter", "hs_chapter", "side", "active"),
         db.Index("ix_cooperation_needs_company", "company_id", "id"),
     )
