@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -24,11 +26,16 @@ OUTCOME_FIELDS = {"version", "response", "meeting_on", "contract_on", "annual_vo
                   "note"}
 
 
+def whole(raw: str | None) -> int | None:
+    """A whole number written in ASCII digits (at most 18 of them), else None."""
+    return int(raw) if raw is not None and re.fullmatch(r"[0-9]{1,18}", raw) else None
+
+
 def _limit(default: int, top: int) -> int:
     raw = request.args.get("limit")
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= top:
+    if whole(raw) is None or not 1 <= int(raw) <= top:
         raise ValidationFailed(_("Some values are not valid."),
                                fields={"limit": [_("Must be a whole number from 1 to %(n)s.", n=top)]})
     return int(raw)
@@ -55,8 +62,8 @@ def hs_search():
 def list_needs():
     """A company's own needs; staff and auditors: every company's (``?company_id=``)."""
     if policies.can_read_all(current_user):
-        company = request.args.get("company_id", "")
-        rows = queries.needs_of(int(company)) if company.isdigit() and len(company) < 19 else []
+        company = whole(request.args.get("company_id"))
+        rows = queries.needs_of(company) if company else []
     else:
         rows = queries.needs_of(policies.company_of(current_user))
     return jsonify({"items": [presenters.need_json(n) for n in rows]})
@@ -94,8 +101,8 @@ def remove_need(need_id: int):
 def list_offers():
     """A company's own offers (its products); staff and auditors: every company's (``?company_id=``)."""
     if policies.can_read_all(current_user):
-        company = request.args.get("company_id", "")
-        rows = queries.offers_of(int(company)) if company.isdigit() and len(company) < 19 else []
+        company = whole(request.args.get("company_id"))
+        rows = queries.offers_of(company) if company else []
     else:
         rows = queries.offers_of(policies.company_of(current_user))
     return jsonify({"items": [presenters.offer_json(o) for o in rows]})

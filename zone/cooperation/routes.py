@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from zone.accounts.roles import READER_ROLES, Role
 from zone.cooperation import hs, matching, policies, presenters, queries, services
+from zone.cooperation.api import whole
 from zone.cooperation.models import Need, Offer
 from zone.cooperation.workflow import Action, actions_for
 from zone.errors import ValidationFailed, ZoneError
@@ -174,8 +175,7 @@ def remove_offer(offer_id: int):
 def _ids() -> dict:
     data = _form()
     for key in ("need_id", "offer_id"):
-        raw = data.get(key, "")
-        data[key] = int(raw) if raw.isdigit() and len(raw) < 19 else None
+        data[key] = whole(data.get(key))
     return data
 
 
@@ -223,7 +223,7 @@ def act(request_id: int, action: str):
     version = data.pop("version", "")
     try:
         services.apply_action(contact, action, party, current_user, data,
-                              version=int(version) if version.isdigit() and len(version) < 9 else None)
+                              version=whole(version))
     except ValidationFailed as error:
         db.session.rollback()
         flash(_("Some values are not valid."), "error")
