@@ -28,7 +28,7 @@ def test_the_cabinet_and_the_hs_search_in_every_language(client, login, chain, l
 def test_a_need_through_the_form_then_the_request_and_the_answer(client, login, chain):
     login(chain.buyer.user)
     wrong = client.post("/cooperation/needs", data={**NEED_PVC, "hs_code": "3904", "annual_volume": "много"})
-    assert wrong.status_code == 422
+    assert wrong.status_code == 200
     assert 'value="много"' in _text(wrong) and 'aria-invalid="true"' in _text(wrong)
     done = client.post("/cooperation/needs", data={**NEED_PVC, "annual_volume": "1 500"}, follow_redirects=True)
     assert done.status_code == 200 and "MChJ «Navoiyazot PVX»" in _text(done)
@@ -46,7 +46,7 @@ def test_a_need_through_the_form_then_the_request_and_the_answer(client, login, 
     accepted = client.post(f"{request_url}/accept", data={"version": version, "response": "Да"}, follow_redirects=True)
     assert accepted.status_code == 200 and 'id="request-state"' in _text(accepted)
     contract = client.post(f"{request_url}/record_contract", data={"annual_volume": "-1", "unit": "t"})
-    assert contract.status_code == 422 and 'value="-1"' in _text(contract)
+    assert contract.status_code == 200 and 'value="-1"' in _text(contract)
     contract = client.post(f"{request_url}/record_contract", data={"annual_volume": "1 200", "unit": "t",
                                                                    "annual_value_usd": "1140000"})
     assert contract.status_code == 302
@@ -61,7 +61,7 @@ def test_editing_a_need_and_an_offer(client, login, chain):
     assert form.status_code == 200 and 'value="390410"' in _text(form)
     bad = client.post(f"/cooperation/offers/{offer_id}", data={"hs_code": "999999", "name": "PVC", "capacity": "1",
                                                                "unit": "t"})
-    assert bad.status_code == 422 and 'value="999999"' in _text(bad)
+    assert bad.status_code == 200 and 'value="999999"' in _text(bad)
     good = client.post(f"/cooperation/offers/{offer_id}", data={"hs_code": "3904 10", "name": "PVC SG-5",
                                                                 "capacity": "20 000", "unit": "t"})
     assert good.status_code == 302

@@ -35,7 +35,7 @@ def _own(model, row_id: int):
     return row
 
 
-def _cabinet(status: int = 200, *, need_form: dict | None = None, offer_form: dict | None = None,
+def _cabinet(*, need_form: dict | None = None, offer_form: dict | None = None,
              errors: dict | None = None):
     company = policies.company_of(current_user)
     side = queries.resident_side(company)
@@ -47,7 +47,7 @@ def _cabinet(status: int = 200, *, need_form: dict | None = None, offer_form: di
         chapter_name=hs.chapter_name, locale=_locale(), need_form=need_form or {}, offer_form=offer_form or {},
         errors=errors or {}, direction_labels=presenters.DIRECTION_LABELS, amount=presenters.amount,
         party=lambda r: policies.party(current_user, r))
-    return page, status
+    return page
 
 
 @bp.get("/cooperation")
@@ -80,7 +80,7 @@ def _write(step, success: str, *, keep: str | None = None):
         db.session.rollback()
         flash(_("Some values are not valid."), "error")
         kept = {keep: _form()} if keep else {}
-        return _cabinet(422, errors=error.fields, **kept)
+        return _cabinet(errors=error.fields, **kept)
     except ZoneError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -115,7 +115,7 @@ def update_need(need_id: int):
     except ValidationFailed as error:
         db.session.rollback()
         return render_template("cooperation/edit.html", kind="need", row=need, values=_form(), errors=error.fields,
-                               hs_name=hs.name, locale=_locale()), 422
+                               hs_name=hs.name, locale=_locale())
     db.session.commit()
     flash(_("The need is saved."), "success")
     return redirect(url_for("cooperation.index"))
@@ -159,7 +159,7 @@ def update_offer(offer_id: int):
     except ValidationFailed as error:
         db.session.rollback()
         return render_template("cooperation/edit.html", kind="offer", row=offer, values=_form(),
-                               errors=error.fields, hs_name=hs.name, locale=_locale()), 422
+                               errors=error.fields, hs_name=hs.name, locale=_locale())
     db.session.commit()
     flash(_("The product is saved."), "success")
     return redirect(url_for("cooperation.index"))
@@ -188,7 +188,7 @@ def send_request():
         created.append(services.send_request(policies.company_of(current_user), _ids(), current_user))
 
     response = _write(step, _("Your request is sent; the company is told by e-mail."))
-    if created and not isinstance(response, tuple):
+    if created and getattr(response, "status_code", None) == 302:
         return redirect(url_for("cooperation.request_page", request_id=created[0].id))
     return response
 
@@ -230,7 +230,7 @@ def act(request_id: int, action: str):
         return render_template("cooperation/request.html", r=contact, party=party,
                                actions=actions_for(contact.state, party), action_label=presenters.action_label,
                                state_label=presenters.state_label, hs_name=hs.name, locale=_locale(),
-                               amount=presenters.amount, errors=error.fields, values=data), 422
+                               amount=presenters.amount, errors=error.fields, values=data)
     except ZoneError as error:
         db.session.rollback()
         flash(str(error.message), "error")
