@@ -43,11 +43,13 @@ def _days(later, earlier):
 
 
 def residents() -> dict:
-    """Live certificates by side, by side and sector, and every certificate by side and status."""
+    """Companies with a live certificate by side, and by side and sector; companies by side and the status of
+    their current certificates."""
     by_side = dict.fromkeys(SIDES, 0)
     by_sector: dict[str, dict[str, int]] = {}
     by_status: dict[str, dict[str, int]] = {}
-    rows = db.session.execute(select(Certificate.side, Certificate.sector, Certificate.status, func.count())
+    rows = db.session.execute(select(Certificate.side, Certificate.sector, Certificate.status,
+                                     func.count(func.distinct(Certificate.company_id)))
                               .where(Certificate.superseded_by_id.is_(None))
                               .group_by(Certificate.side, Certificate.sector, Certificate.status))
     for side, sector, status, count in rows:
