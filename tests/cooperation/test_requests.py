@@ -112,3 +112,15 @@ def test_the_transition_table_is_the_whole_workflow(state, action, party):
     assert target(state, action, party) == expected
     if state in (State.DECLINED, State.WITHDRAWN, State.CONTRACTED, State.NO_DEAL):
         assert expected is None  # final states
+
+
+def test_the_answer_and_the_contract_are_mailed_to_the_other_company(client, chain, delivered_mail):
+    request = _send(client, chain).get_json()
+    delivered_mail()
+    url = f"/api/v1/cooperation/requests/{request['id']}"
+    client.post(f"{url}/accept", headers=chain.maker.headers, json={"response": "Готовы."})
+    client.post(f"{url}/record_contract", headers=chain.maker.headers, json={"annual_volume": "10", "unit": "т"})
+    mails = [m for m in delivered_mail() if m["to"] == chain.buyer.user.email]
+    assert len(mails) == 2
+    assert "Готовы." in mails[0]["body"] and f"/cooperation/requests/{request['id']}" in mails[0]["body"]
+    assert "10" in mails[1]["body"]
