@@ -30,6 +30,7 @@
             data.items.forEach(function (item) {
               var option = document.createElement("option");
               option.value = item.code + " " + item.name;
+              option.label = item.chapter + " " + item.chapter_name;  // the chapter in the reader's language
               list.appendChild(option);
             });
           })

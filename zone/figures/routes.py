@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, make_response, render_template
 
 from zone.accounts.roles import READER_ROLES
@@ -46,7 +48,7 @@ def open_data_file(name: str):
     response = make_response(opendata.csv_bytes(dataset, figures))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="icic-{name}.csv"'
-    response.headers["Last-Modified"] = figures["as_of"]
+    response.last_modified = datetime.fromisoformat(figures["as_of"].replace("Z", "+00:00"))
     response.headers["X-As-Of"] = figures["as_of"]
     return response
 
