@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -13,6 +11,7 @@ from zone.accounts.roles import READER_ROLES, Role
 from zone.api.common import json_body
 from zone.cooperation import hs, matching, policies, presenters, queries, services
 from zone.cooperation.models import Need, Offer
+from zone.cooperation.values import whole
 from zone.errors import NotFound, ValidationFailed
 from zone.extensions import db
 from zone.web.access import PUBLIC, allow
@@ -24,11 +23,6 @@ NEED_FIELDS = {"hs_code", "description", "annual_volume", "unit", "target_price"
 OFFER_FIELDS = {"hs_code", "name", "capacity", "unit"}
 OUTCOME_FIELDS = {"version", "response", "meeting_on", "contract_on", "annual_volume", "unit", "annual_value_usd",
                   "note"}
-
-
-def whole(raw: str | None) -> int | None:
-    """A whole number written in ASCII digits (at most 18 of them), else None."""
-    return int(raw) if raw is not None and re.fullmatch(r"[0-9]{1,18}", raw) else None
 
 
 def _limit(default: int, top: int) -> int:

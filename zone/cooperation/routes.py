@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from zone.accounts.roles import READER_ROLES, Role
 from zone.cooperation import hs, matching, policies, presenters, queries, services
-from zone.cooperation.api import whole
 from zone.cooperation.models import Need, Offer
+from zone.cooperation.values import whole
 from zone.cooperation.workflow import Action, actions_for
 from zone.errors import ValidationFailed, ZoneError
 from zone.extensions import db

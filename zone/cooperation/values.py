@@ -25,6 +25,12 @@ MSG_VOLUME = _l("Enter an amount greater than 0 and at most 10¹⁵.")
 MSG_CURRENCY = _l("Choose USD, KZT or UZS.")
 
 
+def whole(raw: str | None) -> int | None:
+    """A whole number written in ASCII digits (at most 18 of them), as query strings and forms send ids; else
+    None."""
+    return int(raw) if isinstance(raw, str) and re.fullmatch(r"[0-9]{1,18}", raw) else None
+
+
 def _fail(errors: v.Errors) -> None:
     if errors:
         raise ValidationFailed(_l("Some values are not valid."), fields={k: [str(m) for m in ms]
