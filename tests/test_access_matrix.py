@@ -51,7 +51,8 @@ READ_ONLY_CALLERS = {"auditor", "authority"}
 READERS = {Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMIN}
 SKIPPED_ENDPOINTS = {"static"}
 # Arguments that name company A's objects: company B must get 404 for them.
-OWNED_ARGUMENTS = {"application_id", "document_id", "serial", "number", "reference", "report_id", "file_id"}
+OWNED_ARGUMENTS = {"application_id", "document_id", "serial", "number", "reference", "report_id", "file_id",
+                   "need_id", "offer_id", "request_id"}
 # Account self-service: any signed-in user (the auditor too) may use them for their own account.
 SELF_SERVICE_BLUEPRINTS = {"accounts", "accounts_api"}
 # Non-GET routes that only read (they check what is uploaded): the auditor may use them.
@@ -95,12 +96,14 @@ def world(app, make_company, make_user, fresh_user_per_request):
     from zone.applications.models import Application
     from zone.certificates.models import Certificate, CertificateEvent
     from zone.companies.models import ClaimProof
+    from zone.cooperation.models import ContactRequest, Need, Offer
     from zone.events.services import emit
     from zone.extensions import db
     from zone.reports.models import Report, ReportDocument
 
     company_a = make_company(name="ТОО «Компания А»")
     company_b = make_company(name="ТОО «Компания Б»")
+    company_c = make_company(name="MChJ «Kompaniya C»", registration_country="UZ")  # a resident of the other side
     users = {
         "applicant_a": make_user("applicant", company=company_a),
         "applicant_b": make_user("applicant", company=company_b),
@@ -165,11 +168,25 @@ def world(app, make_company, make_user, fresh_user_per_request):
         # A resident of the other side: the KZ authority must never read of it.
         emit("certificate.issued", {"serial": "ICIC-UZ-2026-000001", "side": "UZ", "status": "active",
                                     "company": {"name": "MChJ «Sirdaryo»", "tax_id": "301234567"}})
+        # Cooperation: company A's need and product, and its request to a resident of the other side (C).
+        need = Need(company_id=company_a.id, side="KZ", description="ПВХ", annual_volume=1500, unit="t",
+                    certificates_required=[], created_by_id=owner.id)
+        need.set_code("390410")
+        offer = Offer(company_id=company_a.id, side="KZ", name="Сеялки", capacity=100, unit="pcs")
+        offer.set_code("843231")
+        offer_c = Offer(company_id=company_c.id, side="UZ", name="PVC", capacity=9000, unit="t")
+        offer_c.set_code("390410")
+        db.session.add_all([need, offer, offer_c])
+        db.session.flush()
+        contact = ContactRequest(sender_company_id=company_a.id, recipient_company_id=company_c.id, sender_side="KZ",
+                                 recipient_side="UZ", need_id=need.id, offer_id=offer_c.id, hs_code="390410",
+                                 message="Нужен ПВХ", created_by_id=owner.id)
+        db.session.add(contact)
         db.session.commit()
         ids = SimpleNamespace(application=application.id, document=document.id, serial=certificate.serial,
                               verify_token=certificate.verify_token, victim=victim.id, company=company_a.id,
                               agreement=agreement.number, report=report.id, report_file=report_file.id,
-                              statement="TS-1-0000")
+                              statement="TS-1-0000", need=need.id, offer=offer.id, request=contact.id)
     return SimpleNamespace(users=users, ids=ids)
 
 
@@ -205,6 +222,12 @@ def build_target(rule, method: str, ids) -> Target:
             values[name] = ids.report
         elif name == "file_id":  # a report's document
             values[name] = ids.report_file
+        elif name == "need_id":  # company A's need, product and contact request (cooperation)
+            values[name] = ids.need
+        elif name == "offer_id":
+            values[name] = ids.offer
+        elif name == "request_id":
+            values[name] = ids.request
         elif name == "revision":
             values[name] = 1
         elif name == "token":
@@ -226,7 +249,8 @@ def build_target(rule, method: str, ids) -> Target:
         elif name == "section":
             values[name] = _section()
         elif name == "action":
-            values[name] = "suspend" if rule.endpoint.startswith("certificates") else "start_review"
+            values[name] = ("suspend" if rule.endpoint.startswith("certificates")
+                            else "withdraw" if rule.endpoint.startswith("cooperation") else "start_review")
         elif name == "code":
             values[name] = "ru"
         elif isinstance(converter, IntegerConverter):

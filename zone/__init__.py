@@ -35,6 +35,8 @@ DOMAINS = (
     "reports",
     "compliance",
     "notices",
+    "cooperation",
+    "figures",
     "registers",
     "api",
     "demo",
@@ -125,8 +127,10 @@ def register_models() -> None:
     from zone.companies import models as _companies  # noqa: F401
     from zone.companies import records as _company_records  # noqa: F401
     from zone.compliance import models as _compliance  # noqa: F401
+    from zone.cooperation import models as _cooperation  # noqa: F401
     from zone.eligibility import models as _eligibility  # noqa: F401
     from zone.events import models as _events  # noqa: F401
+    from zone.figures import models as _figures  # noqa: F401
     from zone.mail import models as _mail  # noqa: F401
     from zone.notices import models as _notices  # noqa: F401
     from zone.rates import models as _rates  # noqa: F401
@@ -163,9 +167,14 @@ def register_blueprints(app: Flask) -> None:
     from zone.compliance import api as compliance_api
     from zone.compliance import hooks as compliance_hooks
     from zone.compliance import routes as compliance_routes
+    from zone.cooperation import api as cooperation_api
+    from zone.cooperation import routes as cooperation_routes
     from zone.eligibility import api as eligibility_api
     from zone.eligibility import routes as eligibility_routes
     from zone.extensions import csrf
+    from zone.figures import api as figures_api
+    from zone.figures import hooks as figures_hooks
+    from zone.figures import routes as figures_routes
     from zone.mail import hooks as mail_hooks
     from zone.notices import api as notices_api
     from zone.notices import hooks as notices_hooks
@@ -185,14 +194,16 @@ def register_blueprints(app: Flask) -> None:
     for pages in (web_routes, accounts_routes, companies_routes, audit_routes, calendar_routes,
                   applications_routes, eligibility_routes, review_routes, certificates_routes,
                   agreements_routes, reports_routes, compliance_routes, notices_routes, registers_routes,
-                  observability_routes):
+                  cooperation_routes, figures_routes, observability_routes):
         app.register_blueprint(pages.bp)
     for api in (accounts_api, audit_api, applications_api, eligibility_api, review_api, certificates_api,
-                agreements_api, reports_api, compliance_api, notices_api, registers_api, meta_api):
+                agreements_api, reports_api, compliance_api, notices_api, registers_api, cooperation_api,
+                figures_api, meta_api):
         csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(api.api_bp)
     for hooks in (web_hooks, accounts_hooks, audit_hooks, mail_hooks, applications_hooks, review_hooks,
-                  certificates_hooks, reports_hooks, api_hooks, agreements_hooks, compliance_hooks, notices_hooks):
+                  certificates_hooks, reports_hooks, api_hooks, agreements_hooks, compliance_hooks, notices_hooks,
+                  figures_hooks):
         hooks.init_app(app)
 
 

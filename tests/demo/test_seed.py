@@ -28,12 +28,15 @@ def test_seed_is_complete_and_idempotent(runner, ctx):
     assert set(db.session.scalars(select(Application.status))) == set(Status)
     serials = db.session.scalars(select(Certificate.serial).order_by(Certificate.serial)).all()
     year = db.session.scalar(select(Certificate.issued_at)).year
-    assert serials == [f"ICIC-KZ-{year}-000001", f"ICIC-UZ-{year}-000001"]
+    assert serials == [f"ICIC-KZ-{year}-000001", f"ICIC-KZ-{year}-000002", f"ICIC-UZ-{year}-000001",
+                       f"ICIC-UZ-{year}-000002"]  # the second of each side: the PVC chain (zone.demo.cooperation)
     from zone.agreements.models import Agreement
 
     agreements = db.session.execute(select(Agreement.number, Agreement.status).order_by(Agreement.number)).all()
     assert [tuple(a) for a in agreements] == [(f"AG-KZ-{year}-000001", "concluded"),
-                                             (f"AG-UZ-{year}-000001", "awaiting_company_signature")]
+                                             (f"AG-KZ-{year}-000002", "awaiting_company_signature"),
+                                             (f"AG-UZ-{year}-000001", "awaiting_company_signature"),
+                                             (f"AG-UZ-{year}-000002", "awaiting_company_signature")]
     assert "Demo agreement AG-KZ-" in first.output
     from zone.reports.models import Report
 
@@ -46,6 +49,14 @@ def test_seed_is_complete_and_idempotent(runner, ctx):
     stages = {(c.side, c.condition_id): c.stage for c in db.session.scalars(select(ComplianceCase))}
     assert stages[("KZ", "reports.filed")] == "warned"
     assert stages[("UZ", "agreement.countersigned")] == "suspension_proposed"
+    from zone.cooperation.models import ContactRequest, Need, Offer
+
+    chain = db.session.execute(select(ContactRequest.sender_side, ContactRequest.hs_code, ContactRequest.state)
+                               .order_by(ContactRequest.id)).all()
+    assert [tuple(r) for r in chain] == [("KZ", "390410", "contracted"), ("KZ", "390410", "sent")]
+    assert set(db.session.scalars(select(Need.hs_code))) == {"390410", "390110"}
+    assert "390410" in set(db.session.scalars(select(Offer.hs_code)))
+    assert "company@tplast.kz" in first.output and "company@sirdaryo-pvx.uz" in first.output
     assert verify_chain().ok
 
 

@@ -182,7 +182,7 @@ def test_dashboard_draws_accessible_svg_without_inline_styles(client, login_as, 
     make_application(side="UZ", status="submitted", sector="textiles_leather")
     login_as("auditor")
     html = client.get("/review/dashboard").get_data(as_text=True)
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4  # status, pipeline, compliance stages and the figures' trends by quarter
     assert 'role="img"' in html and "<title id=" in html and "<desc id=" in html
     assert "style=" not in html and "<script" not in html
     assert "Заявки по статусам и сторонам" in html and "Инвестиции по отраслям" in html

@@ -17,6 +17,7 @@ from zone.applications.models import Application
 from zone.certificates.models import Certificate
 from zone.certificates.notices import emit_certificate_event
 from zone.certificates.services import issue_certificate, live_certificate
+from zone.cooperation.services import publish_offers
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Admission:
 
 def admit(application: Application, decision: Decision, actor: User) -> Admission:
     """Admit the approved ``application``: issue its certificate, make its activity agreement, then tell the
-    tax and customs services of the inclusion (``certificate.issued``, naming the agreement)."""
+    tax and customs services of the inclusion (``certificate.issued``, naming the agreement), and offer the
+    planned products to residents of the other side (cooperation)."""
     new = live_certificate(application.id) is None
     certificate = issue_certificate(application, granted_benefits=decision.granted_benefits,
                                     decided_at=decision.decided_at, actor=actor)
@@ -43,4 +45,5 @@ def admit(application: Application, decision: Decision, actor: User) -> Admissio
     if new:
         emit_certificate_event(certificate, "issue", reason=None, effective_from=certificate.valid_from,
                                agreement=agreement.number)
+    publish_offers(application, certificate)
     return Admission(certificate=certificate, agreement=agreement)

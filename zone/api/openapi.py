@@ -430,6 +430,64 @@ SCHEMAS: dict[str, dict] = {
                           "versions": array(obj({"id": INTEGER, "revision": INTEGER, "status": STRING,
                                                  "current": BOOLEAN, "reason": nullable(STRING)}))},
                          ["items", "versions"]),
+    # Cooperation (API.md "Cooperation and zone figures")
+    "HsList": obj({"edition": STRING, "items": array(obj({"code": STRING, "name": STRING, "name_en": STRING,
+                                                           "chapter": STRING, "chapter_name": STRING}))},
+                  ["edition", "items"]),
+    "NeedIn": obj({"hs_code": STRING, "description": STRING, "annual_volume": {"type": ["string", "number"]},
+                   "unit": STRING, "target_price": {"type": ["string", "number", "null"]},
+                   "price_currency": nullable({"type": "string", "enum": ["USD", "KZT", "UZS"]}),
+                   "certificates_required": array(STRING)},
+                  ["hs_code", "description", "annual_volume", "unit"], closed=True,
+                  description="`hs_code`: a 6-digit subheading of HS 2022 (a 6–10 digit national code is cut to "
+                              "its first six); `annual_volume` greater than 0; a `target_price` needs its currency."),
+    "Need": obj({"id": INTEGER, "hs_code": STRING, "description": STRING, "annual_volume": STRING, "unit": STRING,
+                 "target_price": nullable(STRING), "price_currency": nullable(STRING),
+                 "certificates_required": array(STRING), "side": STRING, "active": BOOLEAN},
+                ["id", "hs_code", "annual_volume", "unit"]),
+    "NeedList": obj({"items": array(ref("Need"))}, ["items"]),
+    "OfferIn": obj({"hs_code": STRING, "name": STRING, "capacity": {"type": ["string", "number"]}, "unit": STRING},
+                   ["hs_code", "name", "capacity", "unit"], closed=True),
+    "Offer": obj({"id": INTEGER, "hs_code": STRING, "name": STRING, "capacity": STRING, "unit": STRING,
+                  "side": STRING, "source": STRING, "active": BOOLEAN}, ["id", "hs_code", "capacity", "unit"]),
+    "OfferList": obj({"items": array(ref("Offer"))}, ["items"]),
+    "MatchList": obj({"items": array(obj({
+        "direction": {"type": "string", "enum": ["buy", "sell"]}, "company": obj({"id": INTEGER, "name": STRING},
+                                                                             ["name"]),
+        "side": STRING, "offer": obj({"id": INTEGER, "hs_code": STRING, "name": STRING}, ["hs_code", "name"]),
+        "need": obj({"id": INTEGER, "hs_code": STRING}, ["hs_code"]), "score": NUMBER,
+        "matched": obj({"digits": {"type": "integer", "enum": [2, 4, 6]}, "code": STRING,
+                        "capacity_covers": nullable(NUMBER)}),
+        "explanation": STRING}, ["company", "side", "offer", "need", "score"]))}, ["items"]),
+    "ContactRequestIn": obj({"need_id": INTEGER, "offer_id": INTEGER, "message": STRING},
+                            ["need_id", "offer_id", "message"], closed=True,
+                            description="A match: one of the two is the sender's own need or product, the other a "
+                                        "resident's of the other side, in the same HS chapter."),
+    "ContactRequestAction": obj({"version": INTEGER, "response": STRING, "meeting_on": STRING, "contract_on": STRING,
+                                 "annual_volume": {"type": ["string", "number"]}, "unit": STRING,
+                                 "annual_value_usd": {"type": ["string", "number"]}, "note": STRING}, closed=True),
+    "ContactRequest": obj({
+        "id": INTEGER, "state": {"type": "string", "enum": ["sent", "accepted", "declined", "withdrawn", "met",
+                                                              "contracted", "no_deal"]},
+        "version": INTEGER, "party": nullable({"type": "string", "enum": ["sender", "recipient"]}),
+        "sender": obj({"id": INTEGER, "name": STRING, "side": STRING}),
+        "recipient": obj({"id": INTEGER, "name": STRING, "side": STRING}),
+        "hs_code": STRING, "message": STRING, "response": nullable(STRING),
+        "outcome": obj({"meeting_on": nullable(DATE), "contract_on": nullable(DATE),
+                        "annual_volume": nullable(STRING), "unit": nullable(STRING),
+                        "annual_value_usd": nullable(STRING), "note": nullable(STRING)})},
+        ["id", "state", "version", "sender", "recipient"]),
+    "ContactRequestList": obj({"items": array(ref("ContactRequest"))}, ["items"]),
+    "Stats": obj({
+        "as_of": DATETIME, "residents": obj({"KZ": INTEGER, "UZ": INTEGER}, ["KZ", "UZ"]),
+        "investment_committed_usd": STRING, "investment_realised_usd": STRING, "jobs_committed": INTEGER,
+        "jobs_actual": INTEGER, "exports_usd": STRING, "cross_side_trade_usd": STRING,
+        "median_days_to_decision": nullable(NUMBER), "median_days_to_certificate": nullable(NUMBER),
+        "matchmaking": obj({"requests": INTEGER, "contacts": INTEGER, "contracts": INTEGER,
+                            "contracts_usd": STRING}),
+        "by_side": {"type": "object"}},
+        ["as_of", "residents", "investment_committed_usd", "investment_realised_usd", "jobs_committed",
+         "jobs_actual", "cross_side_trade_usd", "median_days_to_decision"]),
 }
 
 # --- operations -----------------------------------------------------------------------------------
@@ -487,6 +545,10 @@ AGREEMENT = path_param("number", {"type": "string", "pattern": AGREEMENT_PATTERN
 REPORT_ID = path_param("report_id", {"type": "integer", "minimum": 1})
 CASE_ID = path_param("case_id", {"type": "integer", "minimum": 1})
 SUBSCRIPTION_ID = path_param("subscription_id", {"type": "integer", "minimum": 1})
+NEED_ID = path_param("need_id", {"type": "integer", "minimum": 1})
+OFFER_ID = path_param("offer_id", {"type": "integer", "minimum": 1})
+REQUEST_ID = path_param("request_id", {"type": "integer", "minimum": 1})
+REQUEST_ACTIONS = ["accept", "decline", "withdraw", "record_meeting", "record_contract", "record_no_deal"]
 DELIVERY_ID = path_param("delivery_id", {"type": "integer", "minimum": 1})
 PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
@@ -823,6 +885,65 @@ def _paths() -> dict:
             body={"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                 "schema": {"type": "string", "format": "binary"}}},
             params=[query("date", DATE, "As of this date (default today).")])},
+        "/api/v1/cooperation/hs": {"get": op(
+            "cooperation", "Search the HS 2022 nomenclature (6-digit subheadings) by code prefix or words",
+            body=_json(ref("HsList")), errors=(422,), public=True,
+            params=[query("q", STRING, "The first digits of a code, or words of its name."),
+                    query("limit", {"type": "integer", "minimum": 1, "maximum": 50, "default": 20})])},
+        "/api/v1/cooperation/needs": {
+            "get": op("cooperation", "The company's own needs (staff: a company's, with `company_id`)",
+                      body=_json(ref("NeedList")), roles=f"applicant, {readers}",
+                      params=[query("company_id", INTEGER, "Staff and auditors: whose needs.")]),
+            "post": op("cooperation", "Publish a need (an input the resident buys)", ok=201, body=_json(ref("Need")),
+                       request=_json(ref("NeedIn")), errors=(400, 409, 422), roles="applicant of a resident",
+                       description="403 `not_resident` for a company without a live certificate.")},
+        "/api/v1/cooperation/needs/{need_id}": {
+            "parameters": [NEED_ID],
+            "put": op("cooperation", "Change a need", body=_json(ref("Need")), request=_json(ref("NeedIn")),
+                      errors=(400, 404, 422), roles="applicant (its company's)"),
+            "delete": op("cooperation", "Stop publishing a need", ok=204, errors=(404,),
+                         roles="applicant (its company's)")},
+        "/api/v1/cooperation/offers": {
+            "get": op("cooperation", "The company's own offers: its products (staff: a company's, with `company_id`)",
+                      body=_json(ref("OfferList")), roles=f"applicant, {readers}",
+                      params=[query("company_id", INTEGER, "Staff and auditors: whose offers.")]),
+            "post": op("cooperation", "Offer another product", ok=201, body=_json(ref("Offer")),
+                       request=_json(ref("OfferIn")), errors=(400, 409, 422), roles="applicant of a resident",
+                       description="The products of the application are offered at admission.")},
+        "/api/v1/cooperation/offers/{offer_id}": {
+            "parameters": [OFFER_ID],
+            "put": op("cooperation", "Change an offer", body=_json(ref("Offer")), request=_json(ref("OfferIn")),
+                      errors=(400, 404, 422), roles="applicant (its company's)"),
+            "delete": op("cooperation", "Stop offering a product", ok=204, errors=(404,),
+                         roles="applicant (its company's)")},
+        "/api/v1/cooperation/matches": {"get": op(
+            "cooperation", "Partners of the other side for the company's needs and products, best first",
+            body=_json(ref("MatchList")), errors=(422,), roles="applicant",
+            params=[query("direction", {"type": "string", "enum": ["buy", "sell"]}),
+                    query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})],
+            description="Exact subheading (6 digits) first, then the heading (4), then the chapter (2), weighted by "
+                        "how much of the yearly volume the capacity covers; each match explained. A partner's need "
+                        "shows its code and volume only.")},
+        "/api/v1/cooperation/requests": {
+            "get": op("cooperation", "The company's contact requests, sent and received (staff: all)",
+                      body=_json(ref("ContactRequestList")), errors=(422,), roles=f"applicant, {readers}",
+                      params=[query("state", STRING), query("limit", {"type": "integer", "minimum": 1,
+                                                                      "maximum": 500})]),
+            "post": op("cooperation", "Write to the resident on the other side of a match (mailed to it)", ok=201,
+                       body=_json(ref("ContactRequest")), request=_json(ref("ContactRequestIn")),
+                       errors=(400, 409, 422), roles="applicant of a resident")},
+        "/api/v1/cooperation/requests/{request_id}": {"parameters": [REQUEST_ID], "get": op(
+            "cooperation", "One contact request", body=_json(ref("ContactRequest")), errors=(404,),
+            roles=f"the two companies, {readers}")},
+        "/api/v1/cooperation/requests/{request_id}/{action}": {
+            "parameters": [REQUEST_ID, path_param("action", {"type": "string", "enum": REQUEST_ACTIONS})],
+            "post": op("cooperation", "Answer a request, or record what came of it", body=_json(ref("ContactRequest")),
+                       request=_json(ref("ContactRequestAction")), errors=(400, 404, 409, 422),
+                       roles="the recipient (accept, decline), the sender (withdraw), either once accepted "
+                             "(record_meeting, record_contract with `annual_volume` and `unit`, record_no_deal)")},
+        "/api/v1/stats": {"get": op(
+            "figures", "The zone's headline figures (no more than an hour old)", body=_json(ref("Stats")),
+            public=True, description="Definitions: the data dictionary at `/open-data`.")},
         "/api/v1/audit/events": {"get": op(
             "audit", "Audit events", body=_json(ref("AuditEventList")), errors=(400, 422), roles="auditor, admin",
             params=[query("action", STRING), query("since", DATETIME), *PAGING])},
@@ -855,8 +976,8 @@ def _document() -> dict:
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],
         "tags": [{"name": t} for t in ("meta", "accounts", "eligibility", "applications", "review",
-                                       "certificates", "agreements", "reports", "compliance", "notices", "public",
-                                       "audit")],
+                                       "certificates", "agreements", "reports", "compliance", "notices",
+                                       "cooperation", "figures", "public", "audit")],
         "paths": _paths(),
         "components": {
             "securitySchemes": {"bearerAuth": {

@@ -12,6 +12,7 @@ from zone.companies.models import Company
 from zone.demo.agreements import seed_agreements
 from zone.demo.applications import seed_applications
 from zone.demo.compliance import seed_compliance
+from zone.demo.cooperation import seed_cooperation
 from zone.demo.reports import seed_reports
 from zone.extensions import db
 
@@ -91,6 +92,11 @@ def seed() -> list[tuple[str, str]]:
     db.session.commit()
     seed_compliance(uz_company, staff[Role.REVIEWER])
     db.session.commit()
-    return ([(Role.APPLICANT.value, APPLICANT_EMAIL), (Role.APPLICANT.value, UZ_APPLICANT_EMAIL)]
+    # The compliance run ends its sessions: take the people and the company afresh.
+    staff = {role: _user(email, role, name) for role, email, name in STAFF}
+    company = _company(DEMO_COMPANY)
+    cooperation = seed_cooperation(staff, (company, _user(APPLICANT_EMAIL, Role.APPLICANT, "Анна Иванова", company.id)),
+                                   _user)
+    return ([(Role.APPLICANT.value, APPLICANT_EMAIL), (Role.APPLICANT.value, UZ_APPLICANT_EMAIL)] + cooperation
             + [(role.value, email) for role, email, _ in STAFF]
             + [(f"{authority_role.value} (KZ tax service, API only)", authority_email)])

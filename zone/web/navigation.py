@@ -19,6 +19,7 @@ MENU = [
     ("certificates.mine", _l("Certificates"), {A}),
     ("agreements.mine", _l("Agreements"), {A}),
     ("reports.mine", _l("Reports"), {A}),
+    ("cooperation.index", _l("Cooperation"), {A}),
     ("review.queue", _l("Review queue"), {R, P, D, U}),
     ("review.dashboard", _l("Dashboard"), {R, P, D, U}),
     ("certificates.staff_list", _l("Certificates"), {R, P, D, U}),
@@ -27,6 +28,7 @@ MENU = [
     ("compliance.queue", _l("Compliance"), {R, P, D, U}),
     ("registers.certificates", _l("Certificate register"), {R, P, D, U}),
     ("notices.index", _l("Notices to authorities"), {R, P, D, U}),
+    ("cooperation.index", _l("Cooperation"), {R, P, D, U}),
     ("audit.events", _l("Audit trail"), {U, D}),
     ("eligibility.admin_rulesets", _l("Rule sets"), {D, U}),
     ("accounts.users", _l("Staff"), {D}),
@@ -35,6 +37,7 @@ MENU = [
     ("eligibility.check", _l("Benefits check"), {ANONYMOUS, A}),
     ("certificates.public_register", _l("Register of residents"), {ANONYMOUS, A, R, P, U, D}),
     ("certificates.verify_lookup", _l("Verify a certificate"), {ANONYMOUS}),
+    ("figures.public", _l("Zone figures"), {ANONYMOUS, A, R, P, U, D}),
 ]
 
 

@@ -1,0 +1,1 @@
+"""The zone's figures: residents, investment, jobs, trade and matchmaking, as SQL aggregates, published."""
