@@ -30,6 +30,7 @@ from bench import inprocess
 from bench.harness import create_schema, database_url, make_app, token
 from bench.report import replace_section
 from bench.seed import _insert, seed
+from zone.calendar import today as zone_today
 
 ROOT = Path(__file__).resolve().parent.parent
 CROWDED = ("39", "84")
@@ -164,7 +165,7 @@ def run(residents: int, sizes: list[int], workdir: Path) -> dict:
 
 def markdown(found: dict, backend: str) -> str:
     m = found["matches"]
-    lines = [f"### Cooperation and figures ({backend}, {datetime.now(UTC).date().isoformat()}, "
+    lines = [f"### Cooperation and figures ({backend}, {zone_today().isoformat()}, "
              "`python -m bench.cooperation`)", "",
              "| measure | p50 ms | p95 ms | SQL statements | target | verdict |", "|---|---:|---:|---:|---|---|",
              f"| {m.label} | {m.p50_ms:.1f} | {m.p95_ms:.1f} | {m.queries_min}–{m.queries_max} | p95 ≤ 50 ms | "

@@ -6,11 +6,12 @@ import csv
 import hashlib
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.cooperation.conftest import NEED_PVC
+from zone.calendar import today as zone_today
 
 STATS_KEYS = {"as_of", "residents", "investment_committed_usd", "investment_realised_usd", "jobs_committed",
               "jobs_actual", "cross_side_trade_usd", "median_days_to_decision"}
@@ -53,7 +54,7 @@ def test_reported_figures_come_from_the_latest_accepted_report_in_usd(app, clien
     from zone.reports.models import Report
 
     resident = make_resident("KZ")
-    today = date.today()
+    today = zone_today()
     with app.app_context():
         agreement = Agreement(number="AG-KZ-2026-000001", side="KZ", year=2026, sequence=1,
                               application_id=resident.application_id, certificate_id=resident.certificate_id,
