@@ -45,3 +45,50 @@ def get_site(app):
             return site
 
     return _get
+
+
+@pytest.fixture
+def recommended(app, make_company, make_user):
+    """An application recommended for approval by a reviewer (valid KZ facts; capital KZ 60 / UZ 40, so the
+    rules grant ICIC_COOPERATION); returns its id. ``side="UZ"`` makes a UZ one."""
+    from datetime import timedelta
+
+    from tests.review.conftest import KZ_FACTS
+    from zone.applications.models import Application, ApplicationEvent
+    from zone.database import utcnow
+    from zone.extensions import db
+
+    counter = itertools.count(1)
+
+    def _make(**fields) -> int:
+        company = fields.pop("company", None) or make_company(registration_country="KZ")
+        creator = make_user("applicant", company=company)
+        reviewer = make_user("reviewer")
+        with app.app_context():
+            when = utcnow() - timedelta(hours=1)
+            values = {**KZ_FACTS, **fields}
+            application = Application(company_id=company.id, created_by_id=creator.id, status="recommended",
+                                      number=f"S-2026-{next(counter):05d}-{company.id}", submitted_at=when,
+                                      version=2, assignee_id=reviewer.id, recommended_by_id=reviewer.id,
+                                      recommendation="approve", **values)
+            db.session.add(application)
+            db.session.flush()
+            db.session.add(ApplicationEvent(application_id=application.id, version=2, actor_id=creator.id,
+                                            kind="transition", action="submit", from_status="draft",
+                                            to_status="submitted", at=when))
+            db.session.commit()
+            return application.id
+
+    return _make
+
+
+@pytest.fixture
+def approve(client, api_token, make_user):
+    """``approve(app_id, site=..., approver=None)``: the approval through the API; returns the response."""
+
+    def _approve(application_id: int, approver=None, **body):
+        headers = api_token(approver or make_user("approver"))
+        return client.post(f"/api/v1/applications/{application_id}/actions", headers=headers,
+                           json={"action": "approve", "version": 2, "comment": "Одобрено", **body})
+
+    return _approve

@@ -48,6 +48,7 @@ class ActionResult:
     event: ApplicationEvent
     certificate: Any = None
     agreement: Any = None
+    lease: Any = None
 
 
 def get_application(application_id: int, *, for_update: bool = False) -> Application:
@@ -120,9 +121,10 @@ def _authorise(application: Application, action: Action, actor: User, version: i
 
 def take_action(application: Application, action: Action | str, actor: User, *, version: int | None,
                 comment: str | None = None, benefits: Any = None, grounds: Any = None,
-                deadline: Any = None) -> ActionResult:
+                deadline: Any = None, site: Any = None) -> ActionResult:
     """Take one review step (start_review, request_info, recommend_approval, recommend_rejection,
-    approve, reject) on a row-locked ``application`` seen by ``actor`` at ``version``."""
+    approve, reject) on a row-locked ``application`` seen by ``actor`` at ``version``; ``site`` (a site code)
+    is leased by an approval."""
     try:
         action = Action(action)
     except ValueError:
@@ -135,7 +137,8 @@ def take_action(application: Application, action: Action | str, actor: User, *, 
                                                      comment=comment),
         Action.RECOMMEND_REJECTION: lambda: recommend(application, actor, approve=False, version=version,
                                                       comment=comment, grounds=grounds),
-        Action.APPROVE: lambda: approve(application, actor, version=version, comment=comment, benefits=benefits),
+        Action.APPROVE: lambda: approve(application, actor, version=version, comment=comment, benefits=benefits,
+                                        site=site),
         Action.REJECT: lambda: reject(application, actor, version=version, comment=comment, grounds=grounds),
     }
     if action not in handlers:
@@ -198,10 +201,10 @@ def recommend(application: Application, actor: User, *, approve: bool, version: 
 
 
 def approve(application: Application, actor: User, *, version: int | None, comment: str | None = None,
-            benefits: Any = None, decided_at: datetime | None = None) -> ActionResult:
+            benefits: Any = None, decided_at: datetime | None = None, site: Any = None) -> ActionResult:
     """The approver (not the recommending reviewer) approves, granting the benefits the rules give on the
-    decision date or fewer/shorter ones with a reason; the decision snapshot and the certificate are
-    made in the same transaction."""
+    decision date or fewer/shorter ones with a reason, and leasing ``site`` (a code) when given; the
+    decision snapshot, the certificate, the agreement and the lease are made in the same transaction."""
     _authorise(application, Action.APPROVE, actor, version)
     decided_at = decided_at or utcnow()
     on_date = local_date(decided_at)
@@ -221,6 +224,9 @@ def approve(application: Application, actor: User, *, version: int | None, comme
                                "rule_set": (basis.result or {}).get("rule_set", {}).get("version")}
     if changed:
         details["proposed_benefits"] = basis.proposed()
+    site = site.strip().upper() if isinstance(site, str) and site.strip() else None
+    if site is not None:
+        details["site"] = site
     event = apply_action(application, Action.APPROVE, actor, expected_version=version, comment=text,
                          details=details)
     application.decided_at = decided_at
@@ -229,11 +235,11 @@ def approve(application: Application, actor: User, *, version: int | None, comme
     application.decision_comment = text
     application.rejection_grounds = None
     store_snapshot(application, "decision", basis.evaluation, actor)  # the evaluation decided on, not a second one
-    admission = admit(application, Decision(decided_at=decided_at, granted_benefits=granted), actor)
+    admission = admit(application, Decision(decided_at=decided_at, granted_benefits=granted, site=site), actor)
     notifications.notify_company(application, "review/mail/approved.txt", benefits=granted,
                                  comment=text, certificate=admission.certificate, agreement=admission.agreement,
                                  benefit_name=lambda code: basis.benefit_name(code, str(get_locale() or "ru")))
-    return ActionResult(application, event, admission.certificate, admission.agreement)
+    return ActionResult(application, event, admission.certificate, admission.agreement, admission.lease)
 
 
 def reject(application: Application, actor: User, *, version: int | None, comment: str | None = None,

@@ -62,7 +62,7 @@ def leases_of_application(application_id: int) -> list[Lease]:
 def live_leases_of_application(application_id: int) -> list[Lease]:
     return list(db.session.scalars(
         select(Lease).where(Lease.application_id == application_id,
-                            Lease.status.in_([s.value for s in LIVE_LEASE])).with_for_update()))
+                            Lease.status.in_([s.value for s in LIVE_LEASE])).with_for_update(of=Lease)))
 
 
 def leases_of_company(company_id: int) -> list[Lease]:
@@ -77,7 +77,7 @@ def overdue_unsigned(on_date) -> list[Lease]:
     """Leases still awaiting signature whose signing term ended before ``on_date``, locked."""
     return list(db.session.scalars(
         select(Lease).where(Lease.status == LeaseStatus.AWAITING_SIGNATURE, Lease.sign_by < on_date)
-        .order_by(Lease.id).with_for_update()))
+        .order_by(Lease.id).with_for_update(of=Lease)))
 
 
 @dataclass(frozen=True)
