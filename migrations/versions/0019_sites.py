@@ -1,4 +1,5 @@
-"""Sites: plots and buildings of each side with their plan outlines, and leases made at admission
+"""Sites: plots and buildings of each side with their plan outlines, leases made at admission, and the site
+needs an application states
 
 Revision ID: 0019_sites
 Revises: 0018_worker
@@ -14,6 +15,12 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("site_kind", sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column("site_area_m2", sa.Numeric(precision=14, scale=2), nullable=True))
+        batch_op.add_column(sa.Column("site_power_kw", sa.Numeric(precision=12, scale=2), nullable=True))
+        batch_op.add_column(sa.Column("site_water_m3_day", sa.Numeric(precision=12, scale=2), nullable=True))
+
     op.create_table('sites',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -97,3 +104,8 @@ def downgrade():
         batch_op.drop_index('ix_sites_side_status')
 
     op.drop_table('sites')
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.drop_column("site_water_m3_day")
+        batch_op.drop_column("site_power_kw")
+        batch_op.drop_column("site_area_m2")
+        batch_op.drop_column("site_kind")

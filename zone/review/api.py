@@ -44,7 +44,7 @@ REJECTING_ACTIONS = {"recommend_rejection", "reject"}
 DEFAULT_GROUND = "OTHER"
 MAX_VERSION = 2**31 - 1
 # What a company may see of a history entry's details.
-COMPANY_DETAILS = ("deadline", "grounds", "granted_benefits", "number")
+COMPANY_DETAILS = ("deadline", "grounds", "granted_benefits", "number", "site", "site_search")
 
 
 def _user_ref(user: User | None) -> dict | None:

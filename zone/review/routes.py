@@ -31,6 +31,7 @@ from zone.review.decision import REJECTION_GROUNDS, ground_label
 from zone.review.forms import ACTION_FORMS, ChecklistForm, MessageForm, NoteForm, ReassignForm
 from zone.review.labels import SIDE_SHORT, document_label, field_label, sector_choices, sector_label
 from zone.review.policies import can_view
+from zone.sites.presenters import kind_label as site_kind_label
 from zone.web.access import allow
 from zone.web.converters import MAX_ID
 from zone.web.forms import apply_service_errors
@@ -83,7 +84,7 @@ def _locked(application_id: int) -> Application:
 def _template_globals() -> dict:
     return {"STATUS_LABELS": STATUS_LABELS, "ACTION_LABELS": ACTION_LABELS, "SIDE_SHORT": SIDE_SHORT,
             "sector_label": sector_label, "document_label": document_label, "field_label": field_label,
-            "ground_label": ground_label,
+            "ground_label": ground_label, "site_kind": site_kind_label,
             "REJECTION_GROUNDS": REJECTION_GROUNDS, "CHECKLIST_ITEMS": CHECKLIST_ITEMS,
             "days_left": review_days_left, "event_kinds": EVENT_KINDS, "snapshot_kinds": SNAPSHOT_KINDS,
             "inline_types": review_page.INLINE_TYPES, "clock_statuses": [s.value for s in review_queue.CLOCK_STATUSES]}
@@ -178,6 +179,7 @@ def act(application_id: int, action: str):
         from zone.review.decision import decision_basis
 
         kwargs["benefits"] = _benefits_request(form, decision_basis(application, today()))
+        kwargs["site"] = form.site.data or None
     try:
         result = services.take_action(application, action, current_user, **kwargs)
     except ZoneError as error:

@@ -33,11 +33,13 @@ from zone.review import notifications
 from zone.review.deadlines import default_info_deadline, review_days_left
 from zone.review.decision import choose_benefits, clean_grounds, decision_basis
 from zone.review.policies import action_refusal
+from zone.sites import matching
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 5000
 MAX_INFO_DAYS = 90  # calendar days a company may be given to answer
+NO_SITE = "NO_SITE_AVAILABLE"
 
 
 @dataclass
@@ -191,6 +193,7 @@ def recommend(application: Application, actor: User, *, approve: bool, version: 
     details: dict[str, Any] = {"recommendation": "approve" if approve else "reject"}
     if not approve:
         details["grounds"] = clean_grounds(grounds)
+        _site_search(application, details)
     if text:
         details["internal_comment"] = text
     event = apply_action(application, action, actor, expected_version=version, details=details)
@@ -250,8 +253,10 @@ def reject(application: Application, actor: User, *, version: int | None, commen
     text = text_value(comment, "comment", required=True,
                  message=_l("Explain the rejection to the company."))
     decided_at = decided_at or utcnow()
+    details: dict[str, Any] = {"grounds": chosen}
+    _site_search(application, details)
     event = apply_action(application, Action.REJECT, actor, expected_version=version, comment=text,
-                         details={"grounds": chosen})
+                         details=details)
     application.decided_at = decided_at
     application.decided_by_id = actor.id
     application.rejection_grounds = chosen
@@ -260,6 +265,21 @@ def reject(application: Application, actor: User, *, version: int | None, commen
     _take_snapshot(application, "decision", local_date(decided_at), actor)
     notifications.notify_company(application, "review/mail/rejected.txt", grounds=chosen, comment=text)
     return ActionResult(application, event)
+
+
+def _site_search(application: Application, details: dict[str, Any]) -> None:
+    """``NO_SITE_AVAILABLE`` only when no free site of the side fits the stated needs (422 naming those that
+    do); the decision then records the closest free sites and why they do not fit."""
+    if NO_SITE not in details["grounds"]:
+        return
+    needs = matching.needs_of(application)
+    fits = matching.fitting(application.side, needs)
+    if fits:
+        codes = ", ".join(c.code for c in fits[:5]) + (" …" if len(fits) > 5 else "")
+        message = _l("Free sites fit the stated needs (%(codes)s), so “No site is available” is not a ground here.",
+                     codes=codes)
+        raise ValidationFailed(message, fields={"grounds": [message]})
+    details["site_search"] = matching.no_site_explanation(application.side, needs)
 
 
 def _take_snapshot(application: Application, kind: str, on_date: date, actor: User) -> None:
