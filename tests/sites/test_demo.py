@@ -27,3 +27,22 @@ def test_demo_sites(runner, ctx, client):
     assert reimport.exit_code == 0 and "0 new, 0 changed" in reimport.output, reimport.output
     public = client.get("/sites?side=KZ").get_data(as_text=True)
     assert "KZ-B01" in public and "KZ-B02" not in public
+
+
+def test_occupancy_by_side_and_the_dashboard_chart(app, client, login_as, recommended, approve, make_site):
+    from decimal import Decimal
+
+    from zone.sites.queries import occupancy
+
+    make_site("KZ-O01", area_m2="1000")
+    make_site("KZ-O02", area_m2="3000")
+    make_site("UZ-O01", side="UZ", area_m2="500")
+    assert approve(recommended(), site="KZ-O02").status_code == 200
+    with app.app_context():
+        figures = occupancy()
+    kz, uz = figures["KZ"], figures["UZ"]
+    assert (kz.sites, kz.leased_sites, kz.area_m2, kz.leased_area_m2) == (2, 1, Decimal(4000), Decimal(3000))
+    assert kz.leased_share == Decimal("0.75") and uz.leased_share == 0 and uz.sites == 1
+    login_as("auditor")
+    page = client.get("/review/dashboard").get_data(as_text=True)
+    assert 'id="chart-sites-caption"' in page and "75 %" in page
