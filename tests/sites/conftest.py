@@ -9,6 +9,22 @@ import pytest
 _x = itertools.count(0)
 
 
+@pytest.fixture
+def app_overrides():
+    """These tests read the English texts (pages, errors); the catalogs are checked by ``flask i18n check``."""
+    return {"BABEL_DEFAULT_LOCALE": "en"}
+
+
+@pytest.fixture
+def make_user(make_user):
+    """Users of these tests read English (their locale, which the pages follow)."""
+
+    def _make(role: str = "applicant", company=None, **fields):
+        return make_user(role, company, locale=fields.pop("locale", "en"), **fields)
+
+    return _make
+
+
 def square(x: float, y: float, size: float = 10) -> str:
     return f"{x} {y}; {x + size} {y}; {x + size} {y + size}; {x} {y + size}"
 
