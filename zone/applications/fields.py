@@ -176,9 +176,9 @@ SECTIONS: dict[str, Section] = {s.key: s for s in (
                                                            "the company.")),
     Section("operations", _l("Jobs, site and activity"), _l("Jobs, the land and buildings you need, and your "
                                                             "income and sales.")),
+    Section("timeline", _l("Timeline and declarations"), _l("When construction and production start.")),
     Section("site", _l("Site needs"), _l("The building or plot you would lease in the zone, and the utilities it "
                                          "needs. Reviewers match it with the free sites.")),
-    Section("timeline", _l("Timeline and declarations"), _l("When construction and production start.")),
 )}
 DOCUMENTS_SECTION = "documents"
 

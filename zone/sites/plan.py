@@ -65,11 +65,13 @@ def build(side: str, sites: list[Site], leases: dict[int, Lease]) -> Plan:
     x0, y0, x1, y1 = min(xs) - MARGIN, min(ys) - MARGIN, max(xs) + MARGIN, max(ys) + MARGIN
     width, height = x1 - x0, y1 - y0
     top = y0 + y1  # flip: plan y grows north, SVG y grows down
+    largest = max(width, height) / 45  # labels stay readable without dwarfing the plan
     drawn = []
     for site in sites:
         sx = [p[0] for p in site.outline]
         sy = [p[1] for p in site.outline]
-        font = max(min((max(sx) - min(sx)) / max(len(site.code), 1) * 1.4, (max(sy) - min(sy)) * 0.45), 0.5)
+        font = max(min((max(sx) - min(sx)) / max(len(site.code), 1) * 1.2, (max(sy) - min(sy)) * 0.4, largest),
+                   0.5)
         cx, cy = _centre(site.outline)
         points = " ".join(f"{x:g},{top - y:g}" for x, y in site.outline)
         drawn.append(PlanSite(site, leases.get(site.id), points, round(cx, 2), round(top - cy + font * 0.35, 2),
