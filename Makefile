@@ -64,6 +64,7 @@ bench: deps-dev translations
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.notices
 	$(BIN)/python -m bench.metrics
+	$(BIN)/python -m bench.sites
 
 load: deps-dev translations
 	$(BIN)/python -m bench.load

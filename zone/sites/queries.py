@@ -41,6 +41,26 @@ def of_side(side: str) -> list[Site]:
     return listed(side=side)
 
 
+def plan_rows(side: str, status: str | None = None) -> list:
+    """The columns the plan draws, of the sites of ``side`` (one status, or all), in code order; plain rows."""
+    stmt = select(Site.id, Site.code, Site.kind, Site.status, Site.area_m2, Site.power_kw, Site.water_m3_day,
+                  Site.gas_m3_h, Site.outline).where(Site.side == side)
+    if status:
+        stmt = stmt.where(Site.status == status)
+    return list(db.session.execute(stmt.order_by(Site.code)))
+
+
+def holders(side: str) -> dict[int, str]:
+    """The holding company's name of each site of ``side`` with a live lease, by site id (one query)."""
+    from zone.companies.models import Company
+
+    rows = db.session.execute(
+        select(Lease.site_id, Company.name).join(Company, Company.id == Lease.company_id)
+        .join(Site, Site.id == Lease.site_id)
+        .where(Site.side == side, Lease.status.in_([s.value for s in LIVE_LEASE])))
+    return dict(rows.all())
+
+
 def live_leases(site_ids: list[int] | None = None) -> dict[int, Lease]:
     """The live lease of each site (at most one per site), by site id."""
     stmt = select(Lease).where(Lease.status.in_([s.value for s in LIVE_LEASE]))

@@ -4,6 +4,7 @@ the administrators' inventory (create, edit, import) and the lease. Thin: parse 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -39,10 +40,13 @@ def _side() -> str:
 def plan():
     side = _side()
     staff = policies.sees_holders(current_user)
-    sites = queries.listed(side, None if staff else SiteStatus.FREE)
-    leases = queries.live_leases([s.id for s in sites]) if staff else {}
-    return render_template("sites/plan.html", plan=site_plan.build(side, sites, leases), side=side, staff=staff,
-                           sides=SIDES, can_manage=policies.can_manage(current_user))
+    rows = queries.plan_rows(side, None if staff else SiteStatus.FREE)
+    prefix = url_for("sites.detail", site_code="X")[:-1]  # codes are URL-safe: one url_for for every link
+    drawn = site_plan.build(side, rows, queries.holders(side) if staff else {}, href=lambda code: prefix + code,
+                            kind_label=presenters.kind_label, status_label=presenters.status_label,
+                            number=site_plan.number_formatter(str(get_locale() or "ru")), staff=staff)
+    return render_template("sites/plan.html", plan=drawn, side=side, staff=staff, sides=SIDES,
+                           can_manage=policies.can_manage(current_user))
 
 
 def _visible(site_code: str):
