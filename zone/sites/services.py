@@ -19,10 +19,11 @@ from flask_babel import lazy_gettext as _l
 from zone.accounts.models import User
 from zone.applications.models import Application
 from zone.audit.services import record
+from zone.certificates.models import Certificate, CertificateStatus
 from zone.database import utcnow
-from zone.errors import Conflict, StaleVersion, ValidationFailed
+from zone.errors import Conflict, Forbidden, StaleVersion, ValidationFailed
 from zone.extensions import db
-from zone.sites import geometry, queries, values
+from zone.sites import geometry, policies, queries, values
 from zone.sites.document import lease_context, render_and_sign
 from zone.sites.models import Lease, LeaseStatus, Site, SiteStatus
 from zone.sites.workflow import Action, LeaseAction, next_lease_status, next_status, status_change
@@ -44,7 +45,7 @@ def overlapping(side: str, outline: list, *, exclude: set[str] = frozenset(), ot
             if s.code not in exclude and s.side == side and geometry.overlap(polygon, [tuple(p) for p in s.outline])]
 
 
-def _check(data: dict, errors: dict, *, existing: Site | None) -> None:
+def _check(data: dict, errors: dict) -> None:
     """Refuse (422) what does not read, and an outline overlapping another site's."""
     if not errors and data["outline"] is not None and data["side"] is not None:
         clash = overlapping(data["side"], data["outline"], exclude={data["code"]})
@@ -71,7 +72,7 @@ def create_site(raw: dict[str, Any], actor: User | None, *, label: str | None = 
         errors["code"] = [_l("Site %(code)s already exists.", code=data["code"])]
     if not errors and data["status"] == SiteStatus.LEASED:
         errors["status"] = [_l("A site is leased only by an approval; create it free or reserved.")]
-    _check(data, errors, existing=None)
+    _check(data, errors)
     now = utcnow()
     site = Site(**data, version=1, created_at=now, updated_at=now, updated_by_id=actor.id if actor else None)
     db.session.add(site)
@@ -96,7 +97,7 @@ def update_site(site: Site, raw: dict[str, Any], actor: User | None, *, version:
         errors["side"] = [_l("Only a free site can move to the other side.")]
     if not errors:
         _status_refusal(site, data["status"])
-    _check(data, errors, existing=site)
+    _check(data, errors)
     changes = {}
     for name in AUDITED:
         old, new = getattr(site, name), data[name]
@@ -199,7 +200,7 @@ def import_csv(data: bytes, actor: User | None, *, label: str | None = None) -> 
         code = values.code_value(row.get("code"), {}) or ""
         site = existing.get(code)
         raw = dict(row)
-        if site is not None and values._blank(raw.get("status")):
+        if site is not None and values.blank(raw.get("status")):
             raw["status"] = site.status
         data, errors = values.clean(raw)
         if code and code in seen:
@@ -362,11 +363,9 @@ def _end(lease: Lease, action: LeaseAction, actor: User | None, reason: str, *, 
     return True
 
 
-def release_with_certificate(certificate, actor: User | None) -> list[Lease]:
+def release_with_certificate(certificate: Certificate, actor: User | None) -> list[Lease]:
     """Release the sites leased with ``certificate``'s application once the certificate is revoked, in the
     revocation's transaction; other decisions change nothing."""
-    from zone.certificates.models import CertificateStatus
-
     if certificate.status != CertificateStatus.REVOKED:
         return []
     released = []
@@ -388,9 +387,6 @@ def lapse_unsigned(on_date: date) -> list[Lease]:
 
 def sign_lease(lease: Lease, actor: User) -> Lease:
     """The company signs its lease (the signed paper lease is recorded); 409 when it cannot be signed now."""
-    from zone.errors import Forbidden
-    from zone.sites import policies
-
     if not policies.can_sign(actor, lease):
         raise Forbidden(_l("Only the company's own representatives sign its lease."))
     signed = next_lease_status(lease.status, LeaseAction.SIGN)

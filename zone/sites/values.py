@@ -31,7 +31,7 @@ NUMBERS = {"area_m2": MAX_AREA, "power_kw": MAX_UTILITY, "water_m3_day": MAX_UTI
            "rent_per_m2_year": MAX_RENT}
 
 
-def _blank(value: Any) -> bool:
+def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -58,7 +58,7 @@ def _choice(value: Any, field: str, allowed, message, errors: dict) -> str | Non
 
 def number_value(value: Any, field: str, errors: dict, *, required: bool = True) -> Decimal | None:
     """A finite number ≥ 0 (area: > 0) with at most two decimals, not above the column's range."""
-    if _blank(value):
+    if blank(value):
         if required:
             errors[field] = [_l("This field is required.")]
             return None
@@ -161,7 +161,7 @@ def clean(values: dict[str, Any], *, partial_code: str | None = None) -> tuple[d
     data["currency"] = _choice(values.get("currency"), "currency", CURRENCIES,
                                _l("Unknown currency: write USD, KZT or UZS."), errors)
     status = values.get("status")
-    data["status"] = (SiteStatus.FREE.value if _blank(status) else
+    data["status"] = (SiteStatus.FREE.value if blank(status) else
                       _choice(status, "status", {s.value for s in SiteStatus},
                               _l("Unknown status: write free, reserved or leased."), errors))
     data["outline"] = outline_value(values.get("outline"), errors)
