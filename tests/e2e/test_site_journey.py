@@ -84,7 +84,7 @@ def test_a_building_with_400_kw_is_leased_at_approval(page, live_server, shot, s
     page.focus("#sites-table a[href='/sites/KZ-B01']")
     with page.expect_navigation():
         page.keyboard.press("Enter")  # the table's links reach every site from the keyboard
-    assert "50 % until" in page.locator("main").inner_text()
+    assert "50 % through" in page.locator("main").inner_text()
     shot(page, "site-page-with-the-lease")
     sign_out(page)
 

@@ -35,6 +35,13 @@ def test_approval_leases_the_site_with_the_cooperation_reduction(app, client, re
     stored = _lease(app, "KZ-B01")
     assert stored.status == "awaiting_signature" and stored.sign_by - stored.starts_on == timedelta(days=30)
     assert client.get("/api/v1/sites?status=leased").get_json()["items"][0]["code"] == "KZ-B01"
+    from zone.extensions import db
+    from zone.mail.models import MailMessage
+
+    with app.app_context():
+        bodies = [m.body for m in db.session.scalars(select(MailMessage))]
+    mail = next(b for b in bodies if "KZ-B01" in b)
+    assert "sign the lease by" in mail and "reduced by 50 % through" in mail and "/sites/KZ-B01" in mail
 
 
 def test_no_reduction_without_the_cooperation_benefit(recommended, approve, make_site):

@@ -241,6 +241,7 @@ def approve(application: Application, actor: User, *, version: int | None, comme
     admission = admit(application, Decision(decided_at=decided_at, granted_benefits=granted, site=site), actor)
     notifications.notify_company(application, "review/mail/approved.txt", benefits=granted,
                                  comment=text, certificate=admission.certificate, agreement=admission.agreement,
+                                 lease=admission.lease,
                                  benefit_name=lambda code: basis.benefit_name(code, str(get_locale() or "ru")))
     return ActionResult(application, event, admission.certificate, admission.agreement, admission.lease)
 
