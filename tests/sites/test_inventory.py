@@ -225,3 +225,12 @@ def test_cli_import(app, runner, tmp_path):
     assert "bad.csv:2:" in result.output and "negative" in result.output
     events = list(_audit(app, "site.create"))
     assert len(events) == 18 and events[0].actor == "cli"
+
+
+@pytest.mark.parametrize("code", ["%00", "A" * 5000, "KZ-B01%0A", "%E2%80%AE", "..%2F..%2Fetc"])
+def test_hostile_site_codes_in_urls_are_404(client, login_as, code):
+    assert client.get(f"/sites/{code}").status_code == 404
+    assert client.get(f"/api/v1/sites/{code}").status_code == 404
+    login_as("admin")
+    assert client.get(f"/sites/{code}/edit").status_code == 404
+    assert client.get(f"/sites/{code}/lease.pdf").status_code == 404
