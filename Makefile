@@ -15,7 +15,7 @@ TEST_DEBS := chromium poppler-utils nginx postgresql-client
 # For benchmarks: wrk measures throughput (a slower Python client is used without it).
 BENCH_DEBS := wrk
 
-.PHONY: run test test-fast lock bench load lint system-deps system-deps-test deps deps-dev translations db demo clean
+.PHONY: run test test-fast lock bench load cluster lint system-deps system-deps-test deps deps-dev translations db demo clean
 
 # The address that certificates' QR codes, mails and links point at: the port served, unless set.
 ZONE_BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -66,8 +66,16 @@ bench: deps-dev translations
 	$(BIN)/python -m bench.metrics
 	$(BIN)/python -m bench.sites
 
-load: deps-dev translations
-	$(BIN)/python -m bench.load
+# `make load`: one app server; `make load MODE=cluster`: nginx + two app servers + worker + PostgreSQL + Redis + S3
+# (bench/cluster.py, the README's production setup), with the checks only several servers can fail.
+load: deps-dev translations system-deps-test
+	@dpkg -s $(BENCH_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BENCH_DEBS); }
+	$(BIN)/python -m $(if $(filter cluster,$(MODE)),bench.cluster_load,bench.load)
+
+# The production setup on this machine, serving until Ctrl-C: nginx (TLS) + two app servers + worker, sharing
+# PostgreSQL (ZONE_BENCH_DATABASE_URL), Redis (ZONE_CLUSTER_REDIS_URL) and an S3 server.
+cluster: deps-dev translations system-deps-test
+	$(BIN)/python -m bench.cluster
 
 lint: deps-dev
 	$(BIN)/ruff check zone tests bench config.py wsgi.py

@@ -5,6 +5,8 @@ test uses its own database on that server, ``zone_load``, dropped and recreated.
 10,000 applications (``bench.seed``) plus one team per company user (a company, its reviewer and its
 approver), then locust runs ``bench/locustfile.py`` headless. p50/p95 per page go to docs/benchmarks.md.
 Options: ``--users 50 --minutes 2 --applications 10000``.
+
+``make load MODE=cluster`` runs the same mix through several app servers: see ``bench.cluster_load``.
 """
 
 from __future__ import annotations
@@ -73,16 +75,10 @@ def read_stats(prefix: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def report(rows: list[dict], args, elapsed: float, failures: list[dict]) -> str:
+def results_table(rows: list[dict], failures: list[dict]) -> list[str]:
+    """Totals and one line per request name, from locust's CSV; the failures, if any."""
     total = next(r for r in rows if r["Name"] == "Aggregated")
     lines = [
-        "## `python -m bench.load`",
-        "",
-        f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}: {args.users} users for {args.minutes:g} min "
-        f"(locust, headless) against gunicorn (2 workers × 4 threads) + PostgreSQL, seeded with "
-        f"{args.applications:,} applications; took {elapsed / 60:.1f} min in all; 1-minute load average "
-        f"{os.getloadavg()[0]:.1f} at the end (other work on the machine skews the latencies).",
-        "",
         f"**{int(total['Request Count']):,} requests, {int(total['Failure Count'])} failed**, "
         f"{float(total['Requests/s']):.1f} req/s; p50 {total['50%']} ms, p95 {total['95%']} ms overall.",
         "",
@@ -95,7 +91,42 @@ def report(rows: list[dict], args, elapsed: float, failures: list[dict]) -> str:
     if failures:
         lines += ["", "Failures:", ""]
         lines += [f"- {f['Method']} {f['Name']}: {f['Error']} ({f['Occurrences']}×)" for f in failures]
+    return lines
+
+
+def report(rows: list[dict], args, elapsed: float, failures: list[dict]) -> str:
+    lines = [
+        "## `python -m bench.load`",
+        "",
+        f"Run {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}: {args.users} users for {args.minutes:g} min "
+        f"(locust, headless) against gunicorn (2 workers × 4 threads) + PostgreSQL, seeded with "
+        f"{args.applications:,} applications; took {elapsed / 60:.1f} min in all; 1-minute load average "
+        f"{os.getloadavg()[0]:.1f} at the end (other work on the machine skews the latencies).",
+        "",
+        *results_table(rows, failures),
+    ]
     return "\n".join(lines) + "\n"
+
+
+def load_data(app, seeded) -> dict:
+    """What the locust users read (``ZONE_LOAD_DATA``): accounts and verify tokens of the seeded data."""
+    return {"password": PASSWORD, "teams": seed_teams(app), "verify_tokens": seeded.verify_tokens,
+            "serial_tax": seeded.serial_tax, "auditor": seeded.users["auditor"],
+            "staff": [seeded.users["reviewer"], seeded.users["approver"], seeded.users["admin"]]}
+
+
+def read_failures(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_failures.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def run_locust(args, base: str, data_path: Path, prefix: Path, extra_env: dict | None = None) -> int:
+    run = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+         "-u", str(args.users), "-r", "10", "-t", f"{int(args.minutes * 60)}s", "--host", base,
+         "--csv", str(prefix), "--only-summary", "--stop-timeout", "20", "--loglevel", "WARNING"],
+        cwd=ROOT, env={**os.environ, "ZONE_LOAD_DATA": str(data_path), **(extra_env or {})}, check=False)
+    return run.returncode
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,9 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         create_schema(app)
         with app.app_context():
             seeded = seed(args.applications)
-        data = {"password": PASSWORD, "teams": seed_teams(app), "verify_tokens": seeded.verify_tokens,
-                "serial_tax": seeded.serial_tax, "auditor": seeded.users["auditor"],
-                "staff": [seeded.users["reviewer"], seeded.users["approver"], seeded.users["admin"]]}
+        data = load_data(app, seeded)
         (workdir / "data.json").write_text(json.dumps(data))
         env = {"UPLOAD_DIR": str(workdir / "uploads"), "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
                "SIGNING_P12_PATH": str(workdir / "signing" / "signer.p12"),
@@ -124,22 +153,17 @@ def main(argv: list[str] | None = None) -> int:
         prefix = workdir / "locust"
         with gunicorn(url, extra_env=env, log_path=workdir / "gunicorn.log") as base:
             print(f"seeded; running {args.users} users for {args.minutes:g} min against {base}", flush=True)
-            run = subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                 "-u", str(args.users), "-r", "10", "-t", f"{int(args.minutes * 60)}s", "--host", base,
-                 "--csv", str(prefix), "--only-summary", "--stop-timeout", "20", "--loglevel", "WARNING"],
-                cwd=ROOT, env={**os.environ, "ZONE_LOAD_DATA": str(workdir / "data.json")}, check=False)
+            returncode = run_locust(args, base, workdir / "data.json", prefix)
         rows = read_stats(prefix)
-        with open(f"{prefix}_failures.csv", encoding="utf-8") as f:
-            failures = list(csv.DictReader(f))
+        failures = read_failures(prefix)
         server_log = (workdir / "gunicorn.log").read_text(errors="replace")[-3000:]
     text = report(rows, args, time.monotonic() - started, failures)
     print(text)
     if not args.no_write:
         replace_section(ROOT / "docs" / "benchmarks.md", "load", text)
     failed = int(next(r for r in rows if r["Name"] == "Aggregated")["Failure Count"])
-    if failed or run.returncode != 0:
-        print(f"LOAD TEST FAILED: {failed} failed requests (locust exit {run.returncode})\n{server_log}",
+    if failed or returncode != 0:
+        print(f"LOAD TEST FAILED: {failed} failed requests (locust exit {returncode})\n{server_log}",
               file=sys.stderr)
         return 1
     return 0

@@ -54,13 +54,25 @@ def _sign_in(client, email: str) -> None:
     page = client.get("/login", name="/login")
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
     data = {"email": email, "password": PASSWORD, "csrf_token": match.group(1) if match else ""}
-    with client.post("/login", data=data, name="/login [POST]", allow_redirects=False,
-                     catch_response=True) as response:
+    # A browser sends the page it posts from (Referrer-Policy: same-origin); over HTTPS the CSRF check wants it.
+    with client.post("/login", data=data, name="/login [POST]", allow_redirects=False, catch_response=True,
+                     headers={"Referer": page.url}) as response:
         if response.status_code != 302:
             response.failure(f"sign-in of {email}: HTTP {response.status_code}")
 
 
-class Company(HttpUser):
+class ZoneUser(HttpUser):
+    """A user of the load; through TLS (the cluster), it trusts the certificate in ``ZONE_LOAD_CA``."""
+
+    abstract = True
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        if os.environ.get("ZONE_LOAD_CA"):
+            self.client.verify = os.environ["ZONE_LOAD_CA"]
+
+
+class Company(ZoneUser):
     weight = 3
     wait_time = between(1, 3)
 
@@ -104,7 +116,7 @@ class Company(HttpUser):
         self.client.get("/api/v1/applications?limit=20", headers=self.company, name="/api/v1/applications")
 
 
-class Visitor(HttpUser):
+class Visitor(ZoneUser):
     weight = 3
     wait_time = between(1, 3)
 
@@ -134,7 +146,7 @@ class Visitor(HttpUser):
         self.client.get("/api/v1/register?limit=50", name="/api/v1/register")
 
 
-class Staff(HttpUser):
+class Staff(ZoneUser):
     weight = 2
     wait_time = between(1, 3)
 
@@ -154,7 +166,7 @@ class Staff(HttpUser):
         self.client.get("/certificates", name="/certificates")
 
 
-class Auditor(HttpUser):
+class Auditor(ZoneUser):
     weight = 1
     wait_time = between(2, 5)
 

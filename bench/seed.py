@@ -65,6 +65,9 @@ def _insert(name: str, rows: list[dict]) -> None:
             conn.execute(table.insert(), [{k: r[k] for k in keys} for r in rows[start:start + BATCH]])
 
 
+FIRST_RULES = date(2026, 1, 1)  # the shipped rule set 2026.1 takes effect
+
+
 def _statuses(n: int, rng: random.Random) -> list[str]:
     out: list[str] = []
     for status, share in STATUS_SHARES:
@@ -79,7 +82,10 @@ def _application(i: int, company_id: int, user_id: int, status: str, now: dateti
     side = "KZ" if i % 3 else "UZ"
     currency = "KZT" if side == "KZ" else "USD"
     amount = Decimal(rng.randrange(300_000, 40_000_000)) * (510 if currency == "KZT" else 1)
-    submitted = None if status == "draft" else now - timedelta(days=rng.randrange(1, 700), minutes=i % 1440)
+    # Submitted since the first rule set took effect (a decision before it would have no rules to apply, and the
+    # worker's compliance run rightly refuses to judge a certificate by rules that did not exist).
+    span = max(30, (now.date() - FIRST_RULES).days - 12)
+    submitted = None if status == "draft" else now - timedelta(days=rng.randrange(1, span), minutes=i % 1440)
     decided = status in ("approved", "rejected")
     return {
         "id": i, "number": None if status == "draft" else f"A-{2024 + i % 3}-{i:06d}", "company_id": company_id,
@@ -208,11 +214,7 @@ def seed(n: int, rng_seed: int = 2026, spare_approved: int = 0) -> Seeded:
                                          next_number(app["side"], issued.year), issued.year, "active", issued))
     _insert("certificates", certificates)
     out.certificates = len(certificates)
-    # Other domains number per side and year too (agreements); this is the certificates' counter.
-    counter_table = "certificate_serial_counters" if "certificate_serial_counters" in db.metadata.tables else None
-    if counter_table:  # so that a certificate issued later takes the next free serial
-        _insert(counter_table, [{"side": side, "year": year, "last_number": last}
-                                for (side, year), last in sorted(counters.items())])
+    _insert_counters("certificate_serial_counters", counters)  # a certificate issued later takes the next serial
     active = [c for c in certificates if c["status"] == "active"]
     _agreements_and_reports(out, active, n, now, rng)
     sample = rng.sample(active, min(2000, len(active)))
@@ -233,11 +235,14 @@ def _agreements_and_reports(out: Seeded, active: list[dict], n: int, now: dateti
 
     needed = min(len(active), -(-n // QUARTERS_PER_AGREEMENT))
     agreements, reports = [], []
+    counters: dict[tuple[str, int], int] = {}
     for index, cert in enumerate(active[:needed], start=1):
         decided = cert["valid_from"]
+        key = (cert["side"], decided.year)
+        counters[key] = sequence = counters.get(key, 0) + 1
         agreements.append({
-            "id": index, "number": f"AG-{cert['side']}-{cert['year']}-{index:06d}", "side": cert["side"],
-            "year": cert["year"], "sequence": index, "application_id": cert["application_id"],
+            "id": index, "number": f"AG-{key[0]}-{key[1]}-{sequence:06d}", "side": key[0],
+            "year": key[1], "sequence": sequence, "application_id": cert["application_id"],
             "certificate_id": cert["id"], "company_id": cert["company_id"], "company_name": cert["company_name"],
             "company_tax_id": cert["company_tax_id"], "status": "concluded", "decided_on": decided,
             "countersign_due": decided + timedelta(days=10), "rule_set_version": "2026.1", "obligations": [],
@@ -261,8 +266,17 @@ def _agreements_and_reports(out: Seeded, active: list[dict], n: int, now: dateti
                 "submitted_at": None if status == "draft" else now, "created_by_id": 100 + agreement["company_id"],
                 "created_at": now, "updated_at": now})
     _insert("agreements", agreements)
+    _insert_counters("agreement_number_counters", counters)  # an agreement made later takes the next number
     _insert("reports", reports)
     out.agreements, out.reports = len(agreements), len(reports)
+
+
+def _insert_counters(table: str, counters: dict[tuple[str, int], int]) -> None:
+    """A numbering counter (side, year → last number given) that matches the seeded rows, so that what the app
+    numbers next (a certificate, an agreement) takes the next free number."""
+    if counters:
+        _insert(table, [{"side": side, "year": year, "last_number": last}
+                        for (side, year), last in sorted(counters.items())])
 
 
 def _sync_sequences() -> None:

@@ -69,7 +69,7 @@ def test_admin_changes_a_role_and_the_change_is_audited(client, login_as, make_u
 
 def test_admin_cannot_disable_self(client, login_as, ctx):
     admin = login_as("admin")
-    client.post(f"/admin/users/{admin.id}/active", data={"active": "0"})
+    client.post(f"/admin/users/{admin.id}/active", data={"active": "0", "confirmed": "1"})
     assert db.session.get(User, admin.id).active is True
 
 

@@ -104,7 +104,10 @@ def test_disabling_an_account_ends_its_session(app, client, make_user, login):
     login(victim, the_client=victim_client)
     assert victim_client.get("/account").status_code == 200
     login(admin)
-    response = client.post(f"/admin/users/{victim.id}/active", data={"active": "0"})
+    asked = client.post(f"/admin/users/{victim.id}/active?lang=en", data={"active": "0"})
+    assert "Disable the account of" in asked.get_data(as_text=True)
+    assert victim_client.get("/account").status_code == 200  # asked, not done
+    response = client.post(f"/admin/users/{victim.id}/active", data={"active": "0", "confirmed": "1"})
     assert response.status_code == 302
     assert victim_client.get("/account").status_code == 302
 

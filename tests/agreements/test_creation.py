@@ -7,11 +7,12 @@ import re
 from datetime import date, timedelta
 
 from tests.certificates.helpers import pdf_text
+from zone.calendar import today as zone_today
 
 
 def test_approval_makes_a_zone_signed_agreement(app, client, admitted, zone_pdf):
     detail = client.get(f"/api/v1/agreements/{admitted.number}", headers=admitted.company).get_json()
-    year = date.today().year
+    year = zone_today().year
     assert re.fullmatch(rf"AG-KZ-{year}-000001", detail["number"])
     assert detail["status"] == "awaiting_company_signature"
     assert detail["certificate"]["serial"] == admitted.seed.serials[0]

@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from zone.audit.models import AuditEvent
 from zone.audit.services import format_time
+from zone.calendar import local_date
+from zone.calendar import today as zone_today
 from zone.extensions import db
 
 
@@ -58,9 +60,9 @@ def test_trail_filters_by_actor_action_object_and_time(client, login_as, fill_ch
     assert _seqs(client.get("/audit?action=auth.*").get_data(as_text=True)) == [6]
     assert _seqs(client.get("/audit?action=test.").get_data(as_text=True)) == [5, 4, 3, 2, 1]
     assert _seqs(client.get("/audit?object_type=thing&object_id=3").get_data(as_text=True)) == [3]
-    day = last_year.date().isoformat()
+    day = local_date(last_year).isoformat()  # the filter's days are the zone's, not UTC's
     assert _seqs(client.get(f"/audit?date_from={day}&date_to={day}").get_data(as_text=True)) == [2]
-    recent = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
+    recent = (zone_today() - timedelta(days=2)).isoformat()
     assert 2 not in _seqs(client.get(f"/audit?date_from={recent}").get_data(as_text=True))
 
 

@@ -8,7 +8,7 @@ evaluation and call the same service, ``issue_certificate``, in a transaction of
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 _numbers = itertools.count(1)
@@ -92,9 +92,3 @@ def certificate(app, serial: str):
         row = db.session.query(Certificate).options(undefer(Certificate.pdf)).filter_by(serial=serial).one()
         db.session.expunge(row)
         return row
-
-
-def today_in_zone() -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(UTC).astimezone(ZoneInfo("Asia/Almaty")).date()

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.certificates.factories import approved_application, certificate, issue, today_in_zone
+from tests.certificates.factories import approved_application, certificate, issue
+from zone.calendar import today as today_in_zone
 
 
 @pytest.fixture
@@ -164,7 +165,8 @@ def test_admin_pages_change_the_status_and_keep_what_was_typed(client, app, logi
     page = client.get(f"/certificates/{resident.serial}").get_data(as_text=True)
     assert f"/certificates/{resident.serial}/status/suspend" in page and "reissue" in page
     refused = client.post(
-        f"/certificates/{resident.serial}/status/revoke", data={"reason": "Нарушение", "effective_date": "2099-01-01"}
+        f"/certificates/{resident.serial}/status/revoke", data={"reason": "Нарушение", "effective_date": "2099-01-01",
+                                                              "confirmed": "1"}
     )
     assert refused.status_code == 200
     body = refused.get_data(as_text=True)
@@ -180,3 +182,15 @@ def test_company_page_shows_reasons_but_no_admin_forms(client, app, login, admin
     page = client.get(f"/certificates/{resident.serial}").get_data(as_text=True)
     assert "Нет отчёта" in page and "/status/" not in page
     assert client.post(f"/certificates/{resident.serial}/status/reinstate", data={"reason": "x"}).status_code == 403
+
+
+def test_revoking_on_the_page_asks_first_and_states_the_consequence(client, app, login_as, resident):
+    login_as("admin")
+    asked = client.post(f"/certificates/{resident.serial}/status/revoke?lang=en", data={"reason": "Нарушение"})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and f"Revoke certificate {resident.serial}?" in page
+    assert "cannot be reinstated" in page and "Нарушение" in page
+    assert certificate(app, resident.serial).status == "active"
+    done = client.post(f"/certificates/{resident.serial}/status/revoke",
+                       data={"reason": "Нарушение", "confirmed": "1"})
+    assert done.status_code == 302 and certificate(app, resident.serial).status == "revoked"

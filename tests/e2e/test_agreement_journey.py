@@ -36,6 +36,7 @@ def test_company_countersigns_its_agreement(page, live_server, shot, tr, sign_in
     page.goto(live_server(f"/review/applications/{app_id}"))
     page.fill("#form-approve textarea", "Одобрено.")
     submit(page, "#form-approve button[type=submit]")
+    submit(page, ".confirmation button[type=submit]")
     assert tr("Approved", "ru") in page.locator("main").inner_text()
     shot(page, "approved")
     sign_out(page)

@@ -200,6 +200,10 @@ def test_residency_journey(page, browser, console, live_server, shot, tr, sign_i
     page.fill("#form-approve textarea", "Одобрено.")
     shot(page, "approver-decides")
     submit(page, "#form-approve button[type=submit]")
+    # the confirmation states what will be signed; confirming signs it
+    assert "ICIC-KZ-" not in page.locator("main").inner_text() and page.locator(".confirmation dl").is_visible()
+    shot(page, "approver-confirms")
+    submit(page, ".confirmation button[type=submit]")
     assert tr("Approved", lang) in page.locator("main").inner_text()
     assert "ICIC-KZ-" in page.locator("main").inner_text()
     shot(page, "approved")

@@ -38,6 +38,8 @@ def test_an_approval_in_the_browser_sends_a_signed_notice_and_a_feed_entry(
     page.fill("#form-approve textarea", "Одобрено.")
     with page.expect_navigation():
         page.click("#form-approve button[type=submit]")
+    with page.expect_navigation():
+        page.click(".confirmation button[type=submit]")
     main = page.locator("main").inner_text()
     serial = re.search(r"ICIC-KZ-\d{4}-\d{6}", main).group(0)
     shot(page, "approved")

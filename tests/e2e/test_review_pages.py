@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from tests.review.conftest import make_application  # noqa: F401 - a fixture, used by name
+from zone.calendar import today as zone_today
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,7 @@ def test_queue_dashboard_and_a_shortened_approval(page, live_server, shot, sign_
     for n in range(6):
         make_application(status=["submitted", "in_review", "info_requested"][n % 3],
                          assignee_id=reviewer.id if n % 3 else None, submitted_at=now - timedelta(days=20 - n),
-                         review_deadline=date.today() + timedelta(days=n * 3 - 8),
+                         review_deadline=zone_today() + timedelta(days=n * 3 - 8),
                          sector=["machinery", "plastics"][n % 2])
     make_application(status="approved", decided_at=now - timedelta(days=3), submitted_at=now - timedelta(days=40))
     make_application(status="rejected", side="UZ", company=make_company(registration_country="UZ"),
@@ -47,7 +48,7 @@ def test_queue_dashboard_and_a_shortened_approval(page, live_server, shot, sign_
 
     page.goto(live_server(f"/review/applications/{target}"))
     cit = page.locator("#form-approve tr", has_text="KZ_CIT").locator("input[type=date]")
-    shorter = date.fromisoformat(cit.input_value()).replace(year=date.today().year + 3)
+    shorter = date.fromisoformat(cit.input_value()).replace(year=zone_today().year + 3)
     cit.fill(shorter.isoformat())
     page.locator("#form-approve tr", has_text="ICIC_COOPERATION").locator("input[type=checkbox]").uncheck()
     submit(page, "#form-approve button[type=submit]")
@@ -57,6 +58,10 @@ def test_queue_dashboard_and_a_shortened_approval(page, live_server, shot, sign_
     shot(page, "approval-needs-a-reason")
     page.fill("#form-approve textarea", "Срок аренды участка — три года.")
     submit(page, "#form-approve button[type=submit]")
+    facts = page.locator(".confirmation dl").inner_text()  # what will be signed: the shortened period, no lease
+    assert str(shorter.year) in facts and "аренд" not in facts.lower()
+    shot(page, "approval-confirmation")
+    submit(page, "#form-confirm button[type=submit]")
     main = page.locator("main").inner_text()
     assert "ICIC-KZ-" in main and "Одобрена" in main
     shot(page, "approved")

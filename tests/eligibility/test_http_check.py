@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from zone.calendar import today as zone_today
+
 from .http_helpers import UZ_BODY
 
 NBSP = "\u00a0"
@@ -96,8 +98,8 @@ def test_api_check_malformed_json_is_400(client):
 
 def test_api_check_defaults_to_today(client):
     response = client.post("/api/v1/eligibility/check", json=UZ_BODY)
-    if date.today() >= date(2026, 1, 1):
-        assert response.get_json()["on_date"] == date.today().isoformat()
+    if zone_today() >= date(2026, 1, 1):
+        assert response.get_json()["on_date"] == zone_today().isoformat()
     else:
         assert response.status_code == 422
 

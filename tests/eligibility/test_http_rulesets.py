@@ -136,7 +136,10 @@ def test_four_eyes_activation(app, client, login_as, make_user, login):
     assert "below the minimum USD 500,000" in late["admission"][-1]["explanation"]
     assert early["rule_set"]["version"] == "2026.1" and early["admitted"] is True
 
-    client.post("/admin/rule-sets/2026.2/retire")
+    asked = client.post("/admin/rule-sets/2026.2/retire?lang=en").get_data(as_text=True)
+    assert "Retire rule set 2026.2?" in asked and "cannot be activated again" in asked
+    assert stored(app, "2026.2").status == "active"  # asked, not done
+    client.post("/admin/rule-sets/2026.2/retire", data={"confirmed": "1"})
     assert stored(app, "2026.2").status == "retired"
     again = client.post("/api/v1/eligibility/check", json={**UZ_BODY, "on_date": "2026-07-01"}).get_json()
     assert again["rule_set"]["version"] == "2026.1"

@@ -11,6 +11,7 @@ from email.header import decode_header, make_header
 import pytest
 from aiosmtpd.controller import Controller
 
+from zone.calendar import today as zone_today
 from zone.database import utcnow
 
 
@@ -74,13 +75,12 @@ def smtp_server(smtp_port):
 
 def _queue_through_review(client, make_application, make_user, api_token) -> int:
     """A reviewer asks for information over HTTP: the company's mail is queued in that transaction."""
-    from datetime import date
 
     reviewer = make_user("reviewer")
     app_id = make_application(status="in_review", assignee_id=reviewer.id)
     response = client.post(f"/api/v1/applications/{app_id}/actions", headers=api_token(reviewer), json={
         "action": "request_info", "version": 2, "comment": "Приложите выписку банка.",
-        "deadline": (date.today() + timedelta(days=10)).isoformat()})
+        "deadline": (zone_today() + timedelta(days=10)).isoformat()})
     assert response.status_code == 200, response.get_json()
     return app_id
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from zone.applications.workflow import TRANSITIONS, Action, Status
+from zone.calendar import today as zone_today
 
 ROLES = ["applicant", "reviewer", "approver", "auditor", "admin"]
 REVIEW_ACTIONS = [Action.START_REVIEW, Action.REQUEST_INFO, Action.RECOMMEND_APPROVAL, Action.RECOMMEND_REJECTION,
@@ -15,7 +16,7 @@ FROM_STATUS = {(a): s for (s, a) in TRANSITIONS if a in REVIEW_ACTIONS}
 
 
 def body_for(action: str) -> dict:
-    soon = (date.today() + timedelta(days=14)).isoformat()
+    soon = (zone_today() + timedelta(days=14)).isoformat()
     return {
         "start_review": {"comment": "Беру в работу"},
         "request_info": {"comment": "Приложите выписку банка о наличии средств.", "deadline": soon},

@@ -3,9 +3,10 @@ with an information request in between, and the company sees every step and gets
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.review.forms import read_form
+from zone.calendar import today as zone_today
 
 
 def _submit(client, page: str, form_id: str, **changes):
@@ -47,7 +48,7 @@ def test_submitted_to_approved_in_the_browser(app, make_company, make_applicatio
 
     # ... asks for more information ...
     page = rc.get(url).get_data(as_text=True)
-    answer_by = (date.today() + timedelta(days=10)).isoformat()
+    answer_by = (zone_today() + timedelta(days=10)).isoformat()
     response = _submit(rc, page, "form-request_info", **{"request_info-comment": "Приложите выписку банка.",
                                                           "request_info-deadline": answer_by})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
@@ -71,7 +72,10 @@ def test_submitted_to_approved_in_the_browser(app, make_company, make_applicatio
     offered = [v[0] for k, v in fields.items() if k.endswith("-code")]
     assert "KZ_CIT" in offered and all(fields[k.replace("-code", "-granted")] == ["y"]
                                        for k in fields if k.endswith("-code"))
-    response = ac.post(action, data={**fields, "approve-comment": ["Одобрено комиссией."]}, follow_redirects=True)
+    asked = ac.post(action, data={**fields, "approve-comment": ["Одобрено комиссией."]}).get_data(as_text=True)
+    assert "ICIC-KZ-" not in asked and "корпоративного подоходного налога" in asked  # what is signed, stated
+    action, fields = read_form(asked, "form-confirm")  # confirming carries everything back
+    response = ac.post(action, data=fields, follow_redirects=True)
     assert response.status_code == 200
     assert "Выдано свидетельство ICIC-KZ-" in response.get_data(as_text=True)
 
@@ -115,6 +119,8 @@ def test_rejection_in_the_browser(app, make_application, make_user, login, outbo
     page = ac.get(url).get_data(as_text=True)
     action, fields = read_form(page, "form-reject")
     assert fields["reject-grounds"] == ["NO_SITE_AVAILABLE"]  # the reviewer's grounds are preset
-    response = ac.post(action, data={**fields, "reject-comment": ["Свободных участков нет до 2027 года."]})
+    asked = ac.post(action, data={**fields, "reject-comment": ["Свободных участков нет до 2027 года."]})
+    action, fields = read_form(asked.get_data(as_text=True), "form-confirm")
+    response = ac.post(action, data=fields)
     assert response.status_code == 302
     assert [kind for _to, kind, _s, _b in outbox()].count("rejected") >= 1

@@ -3,6 +3,8 @@ the certificate in the same transaction; rejection needs coded grounds and a tex
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 import pytest
@@ -251,3 +253,69 @@ def test_an_approval_is_one_mail_to_each_company_user_with_certificate_and_agree
     (body,) = {m[3] for m in to_company}
     assert serial in body and "/verify/" in body and f"/certificates/{serial}" in body
     assert number in body and f"/agreements/{number}" in body and due.strftime("%d.%m.%Y") in body
+
+
+def _hidden(page: str) -> dict[str, str]:
+    return {html.unescape(n): html.unescape(v)
+            for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)}
+
+
+def test_approving_on_the_page_asks_first_and_states_what_will_be_signed(client, app, recommended, make_user,
+                                                                         login, get_application):
+    """Without JavaScript: the first post shows the benefits to be signed and changes nothing; the page's own
+    form (every field carried back, plus ``confirmed``) approves."""
+    from zone.certificates.models import Certificate
+    from zone.extensions import db
+
+    app_id = recommended()
+    login(make_user("approver"))
+    review = client.get(f"/review/applications/{app_id}?lang=en").get_data(as_text=True)
+    form = review.split('id="form-approve"', 1)[1].split("</form>", 1)[0]
+    # what the browser sends: every field of the approve form, each benefit's checkbox as rendered (checked)
+    data = dict(re.findall(r'<input[^>]*name="(approve-[^"]+)"[^>]*value="([^"]*)"', form))
+    checked = re.findall(r'<input[^>]*type="checkbox"[^>]*name="(approve-[^"]+)"[^>]*checked', form)
+    data.update(dict.fromkeys(checked, "y"))
+    data["approve-comment"] = "Одобряю"
+    asked = client.post(f"/review/applications/{app_id}/actions/approve?lang=en", data=data)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Approve application" in page and "cannot be taken back" in page
+    facts = page.split('<dl class="details facts">', 1)[1].split("</dl>", 1)[0]
+    assert facts.count("<dt>Benefit</dt>") >= 3 and "none" not in facts  # each benefit the rules grant, named
+    assert re.search(r"\d{4} to .*, \d+\s?%", facts)  # with its periods and reduction
+    assert get_application(app_id).status == "recommended"
+    with app.app_context():
+        assert db.session.query(Certificate).count() == 0
+    carried = _hidden(page)
+    assert carried["approve-comment"] == "Одобряю" and carried["confirmed"] == "1" and "csrf_token" in carried
+    done = client.post(f"/review/applications/{app_id}/actions/approve", data=carried)
+    assert done.status_code == 302 and get_application(app_id).status == "approved"
+
+
+def test_a_decision_that_would_be_refused_is_refused_before_the_confirmation(client, recommended, make_user,
+                                                                             login, get_application):
+    app_id = recommended()
+    login(make_user("approver"))
+    stale = client.post(f"/review/applications/{app_id}/actions/approve?lang=en",
+                        data={"approve-version": "1", "approve-comment": "Одобряю"})
+    assert stale.status_code == 409 and "confirmed" not in _hidden(stale.get_data(as_text=True))
+    extended = client.post(f"/review/applications/{app_id}/actions/approve?lang=en", data={
+        "approve-version": "2", "approve-comment": "Одобряю", "approve-benefits-0-code": "KZ_CIT",
+        "approve-benefits-0-granted": "y", "approve-benefits-0-until": "2099-12-31"})
+    assert extended.status_code == 200 and "confirmed" not in _hidden(extended.get_data(as_text=True))
+    assert "shortened but not extended" in extended.get_data(as_text=True)
+    unexplained = client.post(f"/review/applications/{app_id}/actions/reject?lang=en",
+                              data={"reject-version": "2", "reject-grounds": "OTHER"})
+    assert "confirmed" not in _hidden(unexplained.get_data(as_text=True))
+    assert get_application(app_id).status == "recommended"
+
+
+def test_rejecting_on_the_page_asks_first_with_the_grounds(client, recommended, make_user, login, get_application):
+    app_id = recommended()
+    login(make_user("approver"))
+    asked = client.post(f"/review/applications/{app_id}/actions/reject?lang=en", data={
+        "reject-version": "2", "reject-grounds": "OTHER", "reject-comment": "Проект не для зоны."})
+    page = asked.get_data(as_text=True)
+    assert "Reject application" in page and "cannot be reopened" in page
+    assert get_application(app_id).status == "recommended"
+    done = client.post(f"/review/applications/{app_id}/actions/reject", data=_hidden(page))
+    assert done.status_code == 302 and get_application(app_id).status == "rejected"

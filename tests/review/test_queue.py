@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event
 
+from zone.calendar import today as zone_today
+
 
 def _numbers(html: str) -> list[str]:
     return re.findall(r'<th scope="row"><a href="/review/applications/\d+">([^<]+)</a>', html)
@@ -31,7 +33,7 @@ def test_anonymous_is_sent_to_sign_in(client):
 def test_filters_and_search(client, login_as, make_company, make_application, make_user):
     reviewer = login_as("reviewer")
     other = make_user("reviewer")
-    today = date.today()
+    today = zone_today()
     kz = make_company(name="ТОО «Туран Агромаш»")
     uz = make_company(name="OOO Sirdaryo Textile", registration_country="UZ", tax_id="301234567")
     a = make_application(company=kz, sector="machinery", assignee_id=reviewer.id, status="in_review")
@@ -78,8 +80,8 @@ def test_filters_and_search(client, login_as, make_company, make_application, ma
 
 def test_overdue_rows_stand_out(client, login_as, make_application):
     login_as("reviewer")
-    make_application(status="in_review", review_deadline=date.today() - timedelta(days=10))
-    make_application(status="info_requested", review_deadline=date.today() - timedelta(days=10))
+    make_application(status="in_review", review_deadline=zone_today() - timedelta(days=10))
+    make_application(status="info_requested", review_deadline=zone_today() - timedelta(days=10))
     html = client.get("/review").get_data(as_text=True)
     assert html.count('<tr class="overdue">') == 1  # the clock does not run while the company answers
     assert "Просрочено на" in html

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+
+from zone.calendar import today as zone_today
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -139,7 +141,7 @@ def test_stale_form_is_refused_says_who_changed_what_and_keeps_the_text(client, 
                              data={"reassign-version": "2", "reassign-assignee": str(other.id)}).status_code == 302
     response = client.post(f"/review/applications/{app_id}/actions/request_info", data={
         "request_info-version": "2", "request_info-comment": "Нужен баланс за 2025 год",
-        "request_info-deadline": (date.today() + timedelta(days=7)).isoformat()})
+        "request_info-deadline": (zone_today() + timedelta(days=7)).isoformat()})
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Администратор Зоны" in html  # who changed it
@@ -176,7 +178,7 @@ def test_dashboard_draws_accessible_svg_without_inline_styles(client, login_as, 
 
     for status in ("submitted", "in_review", "approved", "rejected"):
         make_application(status=status, decided_at=datetime.now(UTC) if status in ("approved", "rejected") else None)
-    make_application(status="in_review", review_deadline=date.today() - timedelta(days=5))
+    make_application(status="in_review", review_deadline=zone_today() - timedelta(days=5))
     make_application(side="UZ", status="submitted", sector="textiles_leather")
     login_as("auditor")
     html = client.get("/review/dashboard").get_data(as_text=True)

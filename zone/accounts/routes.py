@@ -29,6 +29,7 @@ from zone.errors import ZoneError
 from zone.extensions import db
 from zone.vocabulary import country_choices
 from zone.web.access import OWN_ACCOUNT, PUBLIC, allow
+from zone.web.confirm import Confirmation, ask, is_confirmed
 from zone.web.forms import apply_service_errors, options
 from zone.web.navigation import home_for
 from zone.web.security import safe_next
@@ -209,6 +210,16 @@ def set_user_active(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
+    if not active and user.active and not is_confirmed():
+        return ask(Confirmation(
+            title=_("Disable the account of %(name)s?", name=user.display_name),
+            consequences=[
+                _("%(email)s can no longer sign in or use the API: every session and API token of the account ends "
+                  "now. What the account did stays in the records under its name.", email=user.email),
+                _("An administrator can enable the account again later."),
+            ],
+            facts=[(_("Role"), str(role_label(user.role)))],
+            confirm_label=_("Disable the account"), back_url=url_for("accounts.users")))
     try:
         services.set_active(user, active, current_user)
     except ZoneError as error:

@@ -21,6 +21,8 @@ from zone.database import writes
 from zone.errors import ZoneError
 from zone.extensions import db
 from zone.web.access import AUTHENTICATED, allow
+from zone.web.confirm import Confirmation, ask, is_confirmed
+from zone.web.formatting import fmt_date
 from zone.web.forms import apply_service_errors
 
 STATUS_ACTIONS = {
@@ -135,6 +137,23 @@ def download(serial: str):
     return pdf_response(certificate)
 
 
+def _revocation_confirmation(certificate: Certificate, form: StatusChangeForm) -> Confirmation:
+    """What revoking does, stated before it is done: it cannot be reinstated."""
+    effective = form.effective_date.data or zone_today()
+    return Confirmation(
+        title=_("Revoke certificate %(serial)s?", serial=certificate.serial),
+        consequences=[
+            _("From %(date)s the company is no longer a resident: the certificate's benefits end that day, its "
+              "activity agreement ends, the verification page shows it revoked and the tax and customs services "
+              "are notified.", date=fmt_date(effective)),
+            _("A revoked certificate cannot be reinstated; the company would have to apply again. To stop the "
+              "benefits for a while, suspend it instead."),
+        ],
+        facts=[(_("Company"), certificate.company_name), (_("Reason (the company will read it)"), form.reason.data)],
+        confirm_label=_("Revoke the certificate"),
+        back_url=url_for("certificates.detail", serial=certificate.serial))
+
+
 @bp.post("/certificates/<serial>/status/<action>")
 @allow(Role.ADMIN, Role.APPROVER)
 def change_status(serial: str, action: str):
@@ -142,6 +161,9 @@ def change_status(serial: str, action: str):
         abort(404)
     certificate = queries.certificate_for_update(serial) or abort(404)
     form = StatusChangeForm()
+    if form.validate_on_submit() and action == Action.REVOKE and not is_confirmed():
+        db.session.rollback()
+        return ask(_revocation_confirmation(certificate, form))
     if form.validate_on_submit():
         try:
             STATUS_ACTIONS[Action(action)](

@@ -13,6 +13,7 @@ from zone.errors import ZoneError
 from zone.extensions import db
 from zone.vocabulary import country_choices
 from zone.web.access import PUBLIC, allow
+from zone.web.confirm import Confirmation, ask, is_confirmed
 from zone.web.forms import apply_service_errors, options
 
 from . import admin, services
@@ -145,4 +146,16 @@ def activate(version: str):
 @bp.post("/admin/rule-sets/<version>/retire")
 @allow(Role.ADMIN)
 def retire(version: str):
+    if EmptyForm().validate_on_submit() and not is_confirmed():
+        admin.get_entry(version)  # 404 for an unknown version
+        return ask(Confirmation(
+            title=_("Retire rule set %(version)s?", version=version),
+            consequences=[
+                _("From now on no eligibility check and no decision uses this rule set; where it was in force, the "
+                  "rule set before it applies again. Certificates already issued keep the benefits they were "
+                  "signed with."),
+                _("A retired rule set cannot be activated again: to change the rules, publish a new version."),
+            ],
+            confirm_label=_("Retire the rule set"),
+            back_url=url_for("eligibility.admin_ruleset", version=version)))
     return _action(version, admin.retire, _("The rule set is retired."))

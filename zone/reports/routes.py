@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from zone.accounts.roles import READER_ROLES, STAFF_ROLES, Role
@@ -149,8 +150,9 @@ def save(report_id: int):
             services.submit(report, current_user, report.version)
         except ZoneError as error:
             db.session.rollback()
-            flash(_("Saved, but not submitted: %(n)s items are missing or not valid (marked below).",
-                    n=len(error.fields) or 1), "warning")
+            flash(ngettext("Saved, but not submitted: %(num)s item is missing or not valid (marked below).",
+                           "Saved, but not submitted: %(num)s items are missing or not valid (marked below).",
+                           len(error.fields) or 1), "warning")
             return _report_page(_visible(report_id), errors=error.fields, status=_page_status(error))
         db.session.commit()
         flash(_("Thank you: the report for %(period)s is submitted.", period=report.period), "success")

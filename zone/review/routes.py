@@ -7,6 +7,7 @@ with what the user typed and the reason (403/409 keep their status; invalid inpu
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,6 +19,7 @@ from zone.api.common import MAX_LIMIT
 from zone.applications.models import Application, Document
 from zone.applications.workflow import ACTION_LABELS, STATUS_LABELS, Action
 from zone.audit.services import record
+from zone.calendar import today
 from zone.database import writes
 from zone.errors import StaleVersion, ValidationFailed, ZoneError
 from zone.extensions import db
@@ -27,13 +29,15 @@ from zone.review import page as review_page
 from zone.review import queue as review_queue
 from zone.review.checklist import CHECKLIST_ITEMS
 from zone.review.deadlines import review_days_left
-from zone.review.decision import REJECTION_GROUNDS, ground_label
+from zone.review.decision import REJECTION_GROUNDS, decision_basis, ground_label
 from zone.review.forms import ACTION_FORMS, ChecklistForm, MessageForm, NoteForm, ReassignForm
 from zone.review.labels import SIDE_SHORT, document_label, field_label, sector_choices, sector_label
 from zone.review.policies import can_view
 from zone.sites.presenters import kind_label as site_kind_label
 from zone.web.access import allow
+from zone.web.confirm import Confirmation, ask, is_confirmed
 from zone.web.converters import MAX_ID
+from zone.web.formatting import day_before, fmt_date, fmt_percent
 from zone.web.forms import apply_service_errors
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -159,6 +163,49 @@ def _benefits_request(form, basis) -> list[dict]:
     return chosen
 
 
+def _decision_confirmation(application: Application, action: str, form) -> Confirmation:
+    """What approving or rejecting will do, checked by the service's own plan and stated before it is done
+    (neither can be taken back). Raises what the action itself would raise."""
+    back = url_for("review.application", application_id=application.id)
+    number = application.number or str(application.id)
+    facts = [(_("Application"), number), (_("Company"), application.company.name)]
+    if action == Action.APPROVE:
+        basis = decision_basis(application, today())
+        plan = services.plan_approval(application, current_user, version=form.version.data,
+                                      comment=form.comment.data, benefits=_benefits_request(form, basis),
+                                      site=form.site.data or None)
+        locale = str(get_locale())
+        for benefit in plan.granted:
+            periods = "; ".join(_("%(start)s to %(end)s, %(pct)s", start=fmt_date(p["from"]),
+                                  end=fmt_date(day_before(p["until"])), pct=fmt_percent(p["reduction_pct"]))
+                                for p in benefit.get("periods") or [])
+            name = plan.basis.benefit_name(benefit["code"], locale)
+            facts.append((_("Benefit"), f"{name}: {periods}" if periods else name))
+        if not plan.granted:
+            facts.append((_("Benefit"), _("none")))
+        if plan.site:
+            facts.append((_("Site leased to the company"), plan.site))
+        return Confirmation(
+            title=_("Approve application %(number)s?", number=number),
+            consequences=[
+                _("The zone signs and issues the residency certificate with exactly the benefits below, as the "
+                  "rules in force today grant them, and the activity agreement for the company to countersign. "
+                  "The company is told at once."),
+                _("A signed certificate cannot be taken back: only a suspension or a revocation ends its benefits."),
+            ],
+            confirm_label=_("Approve and sign the certificate"), back_url=back, facts=facts, danger=False)
+    grounds, _text = services.plan_rejection(application, current_user, version=form.version.data,
+                                             comment=form.comment.data, grounds=form.grounds.data or [])
+    facts += [(_("Ground"), ground_label(code)) for code in grounds]
+    return Confirmation(
+        title=_("Reject application %(number)s?", number=number),
+        consequences=[
+            _("The company is told that its application is rejected, on the grounds below and with your "
+              "explanation. A rejected application cannot be reopened; the company may apply again."),
+        ],
+        confirm_label=_("Reject the application"), back_url=back, facts=facts)
+
+
 @bp.post("/applications/<int:application_id>/actions/<action>")
 @allow(Role.REVIEWER, Role.APPROVER, Role.ADMIN)
 def act(application_id: int, action: str):
@@ -168,6 +215,13 @@ def act(application_id: int, action: str):
     if not form.validate_on_submit():
         db.session.rollback()
         return _render(_viewable(application_id), submitted={action: form})
+    if action in (Action.APPROVE, Action.REJECT) and not is_confirmed():
+        try:
+            confirmation = _decision_confirmation(_viewable(application_id), action, form)
+        except ZoneError as error:
+            return _fail(application_id, action, form, error)
+        db.session.rollback()
+        return ask(confirmation)
     application = _locked(application_id)
     kwargs: dict = {"version": form.version.data, "comment": form.comment.data}
     if hasattr(form, "grounds"):
@@ -175,9 +229,6 @@ def act(application_id: int, action: str):
     if hasattr(form, "deadline"):
         kwargs["deadline"] = form.deadline.data
     if action == Action.APPROVE:
-        from zone.calendar import today
-        from zone.review.decision import decision_basis
-
         kwargs["benefits"] = _benefits_request(form, decision_basis(application, today()))
         kwargs["site"] = form.site.data or None
     try:

@@ -31,9 +31,11 @@ from zone.errors import Conflict, Forbidden, NotFound, ValidationFailed, ZoneErr
 from zone.extensions import db
 from zone.review import notifications
 from zone.review.deadlines import default_info_deadline, review_days_left
-from zone.review.decision import choose_benefits, clean_grounds, decision_basis
+from zone.review.decision import DecisionBasis, choose_benefits, clean_grounds, decision_basis
 from zone.review.policies import action_refusal
 from zone.sites import matching
+from zone.sites import queries as site_queries
+from zone.sites.services import site_refusal
 
 log = logging.getLogger(__name__)
 
@@ -203,14 +205,26 @@ def recommend(application: Application, actor: User, *, approve: bool, version: 
     return ActionResult(application, event)
 
 
-def approve(application: Application, actor: User, *, version: int | None, comment: str | None = None,
-            benefits: Any = None, decided_at: datetime | None = None, site: Any = None) -> ActionResult:
-    """The approver (not the recommending reviewer) approves, granting the benefits the rules give on the
-    decision date or fewer/shorter ones with a reason, and leasing ``site`` (a code) when given; the
-    decision snapshot, the certificate, the agreement and the lease are made in the same transaction."""
+@dataclass(frozen=True)
+class ApprovalPlan:
+    """What an approval would sign, checked and nothing changed: the confirmation page shows it, approve()
+    carries it out."""
+
+    basis: DecisionBasis
+    on_date: date
+    granted: list[dict]
+    changed: bool
+    comment: str | None
+    site: str | None = None  # the code of the free site of the application's side to lease
+
+
+def plan_approval(application: Application, actor: User, *, version: int | None, comment: str | None = None,
+                  benefits: Any = None, on_date: date | None = None, site: Any = None) -> ApprovalPlan:
+    """Every check of an approval (version, four eyes, the rules on the decision date, the benefits chosen,
+    the reason for a change, the site to lease: free and of the application's side) without changing anything;
+    raises what approve() would raise (the site is checked again, locked, when it is leased)."""
     _authorise(application, Action.APPROVE, actor, version)
-    decided_at = decided_at or utcnow()
-    on_date = local_date(decided_at)
+    on_date = on_date or local_date(utcnow())
     basis = decision_basis(application, on_date)
     if not basis.available:
         raise Conflict(_l("The application cannot be evaluated on the decision date, so it cannot be approved: "
@@ -221,13 +235,30 @@ def approve(application: Application, actor: User, *, version: int | None, comme
                        code="not_admitted")
     granted, changed = choose_benefits(basis, benefits)
     text = text_value(comment, "comment", required=changed,
-                 message=_l("Give the reason for changing the benefits the rules propose."))
-    details: dict[str, Any] = {"granted_benefits": granted, "benefits_changed": changed,
-                               "on_date": on_date.isoformat(),
+                      message=_l("Give the reason for changing the benefits the rules propose."))
+    code = site.strip().upper() if isinstance(site, str) and site.strip() else None
+    if code is not None:
+        refusal = site_refusal(site_queries.by_code(code), code, application.side)
+        if refusal is not None:
+            raise refusal
+    return ApprovalPlan(basis, on_date, granted, changed, text, code)
+
+
+def approve(application: Application, actor: User, *, version: int | None, comment: str | None = None,
+            benefits: Any = None, decided_at: datetime | None = None, site: Any = None) -> ActionResult:
+    """The approver (not the recommending reviewer) approves, granting the benefits the rules give on the
+    decision date or fewer/shorter ones with a reason, and leasing ``site`` (a code) when given; the
+    decision snapshot, the certificate, the agreement and the lease are made in the same transaction."""
+    decided_at = decided_at or utcnow()
+    plan = plan_approval(application, actor, version=version, comment=comment, benefits=benefits,
+                         on_date=local_date(decided_at), site=site)
+    site = plan.site
+    basis, granted, text = plan.basis, plan.granted, plan.comment
+    details: dict[str, Any] = {"granted_benefits": granted, "benefits_changed": plan.changed,
+                               "on_date": plan.on_date.isoformat(),
                                "rule_set": (basis.result or {}).get("rule_set", {}).get("version")}
-    if changed:
+    if plan.changed:
         details["proposed_benefits"] = basis.proposed()
-    site = site.strip().upper() if isinstance(site, str) and site.strip() else None
     if site is not None:
         details["site"] = site
     event = apply_action(application, Action.APPROVE, actor, expected_version=version, comment=text,
@@ -246,13 +277,20 @@ def approve(application: Application, actor: User, *, version: int | None, comme
     return ActionResult(application, event, admission.certificate, admission.agreement, admission.lease)
 
 
+def plan_rejection(application: Application, actor: User, *, version: int | None, comment: str | None = None,
+                   grounds: Any = None) -> tuple[list[str], str]:
+    """Every check of a rejection without changing anything: the grounds and the explanation to send."""
+    _authorise(application, Action.REJECT, actor, version)
+    chosen = clean_grounds(grounds)
+    text = text_value(comment, "comment", required=True, message=_l("Explain the rejection to the company."))
+    _site_search(application, {"grounds": chosen})  # NO_SITE_AVAILABLE only when no free site fits
+    return chosen, text
+
+
 def reject(application: Application, actor: User, *, version: int | None, comment: str | None = None,
            grounds: Any = None, decided_at: datetime | None = None) -> ActionResult:
     """The approver rejects with one or more coded grounds and a text; both are shown to the company."""
-    _authorise(application, Action.REJECT, actor, version)
-    chosen = clean_grounds(grounds)
-    text = text_value(comment, "comment", required=True,
-                 message=_l("Explain the rejection to the company."))
+    chosen, text = plan_rejection(application, actor, version=version, comment=comment, grounds=grounds)
     decided_at = decided_at or utcnow()
     details: dict[str, Any] = {"grounds": chosen}
     _site_search(application, details)
