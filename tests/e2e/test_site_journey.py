@@ -73,6 +73,9 @@ def test_a_building_with_400_kw_is_leased_at_approval(page, live_server, shot, s
     shot(page, "approver-sees-matching-sites")
     page.select_option("#approve-site", "KZ-B01")
     submit(page, "#form-approve button[type=submit]")
+    assert "KZ-B01" in page.locator("#form-confirm").locator("xpath=..").inner_text()  # the confirmation names it
+    shot(page, "approver-confirms")
+    submit(page, "#form-confirm button[type=submit]")
     assert "Certificate" in page.locator("main").inner_text()
 
     # The staff plan shows it leased, with its holder and the lease's reduction.

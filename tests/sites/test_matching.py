@@ -67,10 +67,15 @@ def test_review_page_shows_matches_and_the_approver_leases_through_the_form(app,
     assert '<option value="KZ-M02">' in page
     refused = client.post(f"/review/applications/{app_id}/actions/approve",
                           data={"approve-version": "2", "approve-site": "UZ-M01", "approve-comment": "Одобрено"})
-    assert refused.status_code == 409
+    assert refused.status_code == 409  # refused before the confirmation page
     assert "UZ-M01" in refused.get_data(as_text=True)
+    confirm = client.post(f"/review/applications/{app_id}/actions/approve",
+                          data={"approve-version": "2", "approve-site": "KZ-M02", "approve-comment": "Одобрено"})
+    assert confirm.status_code == 200 and "Site leased to the company" in confirm.get_data(as_text=True)
+    assert get_site("KZ-M02").status == "free"
     done = client.post(f"/review/applications/{app_id}/actions/approve",
-                       data={"approve-version": "2", "approve-site": "KZ-M02", "approve-comment": "Одобрено"})
+                       data={"approve-version": "2", "approve-site": "KZ-M02", "approve-comment": "Одобрено",
+                             "confirmed": "1"})
     assert done.status_code == 302, done.get_data(as_text=True)[:3000]
     assert get_site("KZ-M02").status == "leased"
 
