@@ -9,20 +9,30 @@ from sqlalchemy import case, func, select
 
 from zone.extensions import db
 from zone.sites.models import LIVE_LEASE, Lease, LeaseStatus, Site, SiteStatus
+from zone.sites.values import CODE
 from zone.vocabulary import SIDES
 
 
-def by_code(code: str) -> Site | None:
-    if not isinstance(code, str) or not code or len(code) > 20:
+def _code(code: object) -> str | None:
+    """``code`` as stored (upper case), or None when it cannot be a site's code (never sent to the database:
+    PostgreSQL refuses a NUL character outright)."""
+    if not isinstance(code, str):
         return None
-    return db.session.scalar(select(Site).where(Site.code == code.strip().upper()))
+    code = code.strip().upper()
+    return code if CODE.match(code) else None
+
+
+def by_code(code: str) -> Site | None:
+    code = _code(code)
+    return db.session.scalar(select(Site).where(Site.code == code)) if code else None
 
 
 def for_update(code: str) -> Site | None:
     """The site, row-locked until the transaction ends (SQLite: the transaction's write lock)."""
-    if not isinstance(code, str) or not code or len(code) > 20:
+    code = _code(code)
+    if code is None:
         return None
-    stmt = (select(Site).where(Site.code == code.strip().upper()).with_for_update()
+    stmt = (select(Site).where(Site.code == code).with_for_update()
             .execution_options(populate_existing=True))
     return db.session.execute(stmt).scalar_one_or_none()
 
