@@ -65,6 +65,7 @@ bench: deps-dev translations
 	$(BIN)/python -m bench.notices
 	$(BIN)/python -m bench.metrics
 	$(BIN)/python -m bench.cooperation --write
+	$(BIN)/python -m bench.sites
 
 # `make load`: one app server; `make load MODE=cluster`: nginx + two app servers + worker + PostgreSQL + Redis + S3
 # (bench/cluster.py, the README's production setup), with the checks only several servers can fail.

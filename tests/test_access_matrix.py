@@ -52,7 +52,7 @@ READERS = {Role.REVIEWER, Role.APPROVER, Role.AUDITOR, Role.ADMIN}
 SKIPPED_ENDPOINTS = {"static"}
 # Arguments that name company A's objects: company B must get 404 for them.
 OWNED_ARGUMENTS = {"application_id", "document_id", "serial", "number", "reference", "report_id", "file_id",
-                   "need_id", "offer_id", "request_id"}
+                   "need_id", "offer_id", "request_id", "site_code"}
 # Account self-service: any signed-in user (the auditor too) may use them for their own account.
 SELF_SERVICE_BLUEPRINTS = {"accounts", "accounts_api"}
 # Non-GET routes that only read (they check what is uploaded): the auditor may use them.
@@ -100,6 +100,7 @@ def world(app, make_company, make_user, fresh_user_per_request):
     from zone.events.services import emit
     from zone.extensions import db
     from zone.reports.models import Report, ReportDocument
+    from zone.sites.models import Lease, Site
 
     company_a = make_company(name="ТОО «Компания А»")
     company_b = make_company(name="ТОО «Компания Б»")
@@ -162,6 +163,16 @@ def world(app, make_company, make_user, fresh_user_per_request):
                                      storage_name=storage_name, content_type=content_type, size=size,
                                      sha256=sha256, uploaded_by_id=owner.id)
         db.session.add(report_file)
+        # A site leased to company A at its admission (its lease awaits the company's signature).
+        site = Site(code="KZ-W01", side="KZ", kind="building", area_m2=500, power_kw=400, water_m3_day=20,
+                    gas_m3_h=5, rent_per_m2_year=18, currency="USD", status="leased",
+                    outline=[[0, 0], [10, 0], [10, 10], [0, 10]])
+        db.session.add(site)
+        db.session.flush()
+        db.session.add(Lease(site_id=site.id, application_id=approved.id, company_id=company_a.id,
+                             certificate_serial=certificate.serial, area_m2=500, rent_per_m2_year=18, currency="USD",
+                             starts_on=now.date(), sign_by=now.date() + timedelta(days=30), rule_set_version="2026.1",
+                             pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()))
         # The certificate's inclusion, as notices tell the authorities of it (event 1: its letter).
         emit("certificate.issued", {"serial": certificate.serial, "side": "KZ", "status": "active",
                                     "company": {"name": company_a.name, "tax_id": company_a.tax_id}})
@@ -186,7 +197,7 @@ def world(app, make_company, make_user, fresh_user_per_request):
         ids = SimpleNamespace(application=application.id, document=document.id, serial=certificate.serial,
                               verify_token=certificate.verify_token, victim=victim.id, company=company_a.id,
                               agreement=agreement.number, report=report.id, report_file=report_file.id,
-                              statement="TS-1-0000", need=need.id, offer=offer.id, request=contact.id)
+                              statement="TS-1-0000", need=need.id, offer=offer.id, request=contact.id, site="KZ-W01")
     return SimpleNamespace(users=users, ids=ids)
 
 
@@ -228,6 +239,8 @@ def build_target(rule, method: str, ids) -> Target:
             values[name] = ids.offer
         elif name == "request_id":
             values[name] = ids.request
+        elif name == "site_code":  # a site leased to company A
+            values[name] = ids.site
         elif name == "revision":
             values[name] = 1
         elif name == "token":

@@ -38,6 +38,7 @@ DOMAINS = (
     "cooperation",
     "figures",
     "registers",
+    "sites",
     "api",
     "demo",
 )
@@ -136,6 +137,7 @@ def register_models() -> None:
     from zone.rates import models as _rates  # noqa: F401
     from zone.reports import models as _reports  # noqa: F401
     from zone.review import models as _review  # noqa: F401
+    from zone.sites import models as _sites  # noqa: F401
     from zone.worker import models as _worker  # noqa: F401
 
 
@@ -188,22 +190,25 @@ def register_blueprints(app: Flask) -> None:
     from zone.review import api as review_api
     from zone.review import hooks as review_hooks
     from zone.review import routes as review_routes
+    from zone.sites import api as sites_api
+    from zone.sites import hooks as sites_hooks
+    from zone.sites import routes as sites_routes
     from zone.web import hooks as web_hooks
     from zone.web import routes as web_routes
 
     for pages in (web_routes, accounts_routes, companies_routes, audit_routes, calendar_routes,
                   applications_routes, eligibility_routes, review_routes, certificates_routes,
                   agreements_routes, reports_routes, compliance_routes, notices_routes, registers_routes,
-                  cooperation_routes, figures_routes, observability_routes):
+                  cooperation_routes, figures_routes, sites_routes, observability_routes):
         app.register_blueprint(pages.bp)
     for api in (accounts_api, audit_api, applications_api, eligibility_api, review_api, certificates_api,
                 agreements_api, reports_api, compliance_api, notices_api, registers_api, cooperation_api,
-                figures_api, meta_api):
+                figures_api, sites_api, meta_api):
         csrf.exempt(api.api_bp)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(api.api_bp)
     for hooks in (web_hooks, accounts_hooks, audit_hooks, mail_hooks, applications_hooks, review_hooks,
                   certificates_hooks, reports_hooks, api_hooks, agreements_hooks, compliance_hooks, notices_hooks,
-                  figures_hooks):
+                  figures_hooks, sites_hooks):
         hooks.init_app(app)
 
 
@@ -221,11 +226,12 @@ def register_commands(app: Flask) -> None:
     from zone.notices import cli as notices_cli
     from zone.rates import cli as rates_cli
     from zone.reports import cli as reports_cli
+    from zone.sites import cli as sites_cli
     from zone.storage import cli as storage_cli
     from zone.web import cli as web_cli
     from zone.worker import cli as worker_cli
 
     for cli in (web_cli, accounts_cli, audit_cli, mail_cli, calendar_cli, rates_cli, eligibility_cli,
                 certificates_cli, agreements_cli, reports_cli, compliance_cli, notices_cli, demo_cli, worker_cli,
-                storage_cli, backup_cli):
+                storage_cli, backup_cli, sites_cli):
         cli.register(app)

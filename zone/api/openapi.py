@@ -17,9 +17,10 @@ from zone.applications.fields import DOCUMENT_KINDS as _DOCUMENT_KINDS
 from zone.applications.fields import FIELDS
 from zone.applications.kinds import DECIMAL_OUT, HS_CODE_TEXT
 from zone.events.models import EVENT_TYPES as _EVENT_TYPES
+from zone.vocabulary import CURRENCIES as _CURRENCIES
 from zone.vocabulary import SIDES as _SIDES
 
-SIDES, DOCUMENT_KINDS = list(_SIDES), list(_DOCUMENT_KINDS)
+SIDES, DOCUMENT_KINDS, CURRENCIES = list(_SIDES), list(_DOCUMENT_KINDS), list(_CURRENCIES)
 EVENT_TYPES = list(_EVENT_TYPES)
 STATUSES = ["draft", "submitted", "in_review", "info_requested", "recommended", "approved", "rejected", "withdrawn"]
 STAFF_ACTIONS = ["start_review", "request_info", "recommend_approval", "recommend_rejection", "approve", "reject"]
@@ -36,6 +37,8 @@ REPORT_MONEY = ["investment_own", "investment_borrowed", "investment_foreign", "
                 "purchases_from_other_side", "taxes_paid"]
 REPORT_JOBS = ["jobs_total", "jobs_local", "jobs_foreign"]
 AUDIT_OPINIONS = ["unmodified", "qualified", "adverse", "disclaimer"]
+SITE_KINDS = ["plot", "building"]
+SITE_STATUSES = ["free", "reserved", "leased"]
 OBLIGATION_TYPES = ["investment", "jobs_total", "jobs_local", "construction_start", "production_start",
                     "priority_income_share"]
 
@@ -217,11 +220,36 @@ SCHEMAS: dict[str, dict] = {
         "grounds": array(STRING, description="`recommend_rejection`, `reject`: coded grounds ("
                                              + ", ".join(f"`{g}`" for g in REJECTION_GROUNDS) + "). Without it, "
                                              "`OTHER` (the comment explains)."),
+        "site": {"type": "string", "maxLength": 20,
+                 "description": "`approve`: the code of a free site of the application's side to lease to the company "
+                                "(on the UZ side, the site won at auction). Not free or of the other side: 409 "
+                                "naming it."},
     }, ["action", "version"], closed=True),
     "ActionResult": {"allOf": [ref("Application"), obj({
         "certificate": nullable(ref("Certificate")),
         "agreement": obj({"number": {"type": "string", "pattern": AGREEMENT_PATTERN}, "status": STRING}, ["number"]),
+        "lease": ref("Lease"),
     })]},
+    "Lease": obj({"site": STRING, "rent_per_m2_year": STRING, "currency": {"type": "string", "enum": CURRENCIES},
+                  "reduction_pct": INTEGER, "reduction_until": nullable(DATE), "status": STRING, "sign_by": DATE,
+                  "sha256": SHA256}, ["site", "rent_per_m2_year", "reduction_pct", "reduction_until"]),
+    "SiteUtilities": obj({"power_kw": STRING, "water_m3_day": STRING, "gas_m3_h": STRING},
+                         ["power_kw", "water_m3_day", "gas_m3_h"]),
+    "Site": obj({"code": STRING, "side": {"type": "string", "enum": SIDES},
+                 "kind": {"type": "string", "enum": SITE_KINDS}, "area_m2": STRING,
+                 "utilities": ref("SiteUtilities"), "status": {"type": "string", "enum": SITE_STATUSES}},
+                ["code", "side", "kind", "area_m2", "utilities", "status"]),
+    "SiteList": obj({"items": array(ref("Site"))}, ["items"]),
+    "SiteInput": obj({
+        "code": STRING, "side": {"type": "string", "enum": SIDES}, "kind": {"type": "string", "enum": SITE_KINDS},
+        "name": STRING, **{name: {"type": ["string", "number"]} for name in (
+            "area_m2", "power_kw", "water_m3_day", "gas_m3_h", "rent_per_m2_year")},
+        "currency": {"type": "string", "enum": CURRENCIES}, "status": {"type": "string", "enum": ["free", "reserved"]},
+        "outline": {"anyOf": [STRING, array(array(NUMBER, minItems=2, maxItems=2), minItems=3)],
+                    "description": "Points on the side's plan in metres: `[[x, y], ...]` or `\"x y; x y; ...\"`; "
+                                   "outlines of one side may touch but not overlap."},
+        "version": {"type": "integer", "minimum": 1, "description": "PATCH: the version you saw (stale: 409)."},
+    }, closed=True),
     "HistoryEntry": obj({"actor": nullable(STRING), "at": DATETIME, "from": nullable(STRING),
                          "to": nullable(STRING), "comment": nullable(STRING)}, ["at", "from", "to"]),
     "History": obj({"items": array(ref("HistoryEntry"))}, ["items"]),
@@ -713,6 +741,21 @@ def _paths() -> dict:
             "certificates", "Every status change: action, from, to, when, by whom, reason",
             body=_json(ref("CertificateHistory")), errors=(404,), roles=f"{readers}, the owning company")},
         "/api/v1/certificates/{serial}/reissue": {"parameters": [SERIAL], "post": _reissue_operation()},
+        "/api/v1/sites": {
+            "get": op("sites", "The centre's sites (public)", body=_json(ref("SiteList")), errors=(422,), public=True,
+                      params=[query("side", {"type": "string", "enum": SIDES}),
+                              query("status", {"type": "string", "enum": SITE_STATUSES})]),
+            "post": op("sites", "Add a site to the inventory", ok=201, body=_json(ref("Site")),
+                       request=_json(ref("SiteInput")), errors=(400, 422), roles="admin",
+                       description="422 names each invalid field: a negative or non-finite number, an unknown side, "
+                                   "kind or currency, an outline that crosses itself or overlaps another site's.")},
+        "/api/v1/sites/{site_code}": {
+            "parameters": [path_param("site_code", STRING)],
+            "get": op("sites", "One site (public; an admin also sees its rent, outline and version)",
+                      body=_json(ref("Site")), errors=(404,), public=True),
+            "patch": op("sites", "Change a site (not its code; status only between free and reserved)",
+                        body=_json(ref("Site")), request=_json(ref("SiteInput")), errors=(400, 404, 409, 422),
+                        roles="admin")},
         "/api/v1/agreements": {"get": op(
             "agreements", "List activity agreements", body=_json(ref("AgreementList")), errors=(400, 422),
             params=[query("status", {"type": "string", "enum": AGREEMENT_STATUSES}),
@@ -976,7 +1019,7 @@ def _document() -> dict:
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],
         "tags": [{"name": t} for t in ("meta", "accounts", "eligibility", "applications", "review",
-                                       "certificates", "agreements", "reports", "compliance", "notices",
+                                       "certificates", "agreements", "reports", "compliance", "notices", "sites",
                                        "cooperation", "figures", "public", "audit")],
         "paths": _paths(),
         "components": {

@@ -114,6 +114,25 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
                        range_message=_l("Enter an area greater than 0 and at most 10 000 000 m².")),
           _l("Buildings needed, m² (optional)"), _l("Leave empty if you will not rent or build premises."),
           required="never"),
+    Field("site_kind", "site",
+          kinds.Choice(choices=("building", "plot"), labels={"building": _l("A ready production building"),
+                                                             "plot": _l("A land plot to build on")},
+                       upper=False, message=_l("Choose a building or a plot.")),
+          _l("What you need (optional)"), _l("The zone leases ready production buildings and land plots."),
+          required="never"),
+    Field("site_area_m2", "site",
+          kinds.Amount(high=Decimal(10_000_000), digits=14, unit=_l("m²"),
+                       range_message=_l("Enter an area greater than 0 and at most 10 000 000 m².")),
+          _l("Area of the site, m² (optional)"), _l("The floor area of the building or the area of the plot."),
+          required="never"),
+    Field("site_power_kw", "site",
+          kinds.Amount(high=Decimal(1_000_000), digits=12, unit=_l("kW"), low_inclusive=True,
+                       range_message=_l("Enter a power from 0 to 1 000 000 kW.")),
+          _l("Electric power, kW (optional)"), _l("The connected load your production needs."), required="never"),
+    Field("site_water_m3_day", "site",
+          kinds.Amount(high=Decimal(1_000_000), digits=12, unit=_l("m³ a day"), low_inclusive=True,
+                       range_message=_l("Enter from 0 to 1 000 000 m³ a day.")),
+          _l("Water, m³ a day (optional)"), None, required="never"),
     Field("priority_income_share", "operations", kinds.Percent(), _l("Income from priority activities, %"),
           _l("Kazakh part: the share of income expected from the priority (manufacturing) activities; at least "
              "90 per cent is required for the benefits."), required="kz"),
@@ -135,7 +154,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
 
 # Fields added after the API contract (shared/API.md): a submission through the API never fails for their
 # absence. The pages still ask for them.
-ADDED_AFTER_CONTRACT = frozenset({"foreign_documents_apostilled"})
+ADDED_AFTER_CONTRACT = frozenset({"foreign_documents_apostilled", "site_kind", "site_area_m2", "site_power_kw",
+                                  "site_water_m3_day"})
 
 
 @dataclass(frozen=True)
@@ -157,6 +177,8 @@ SECTIONS: dict[str, Section] = {s.key: s for s in (
     Section("operations", _l("Jobs, site and activity"), _l("Jobs, the land and buildings you need, and your "
                                                             "income and sales.")),
     Section("timeline", _l("Timeline and declarations"), _l("When construction and production start.")),
+    Section("site", _l("Site needs"), _l("The building or plot you would lease in the zone, and the utilities it "
+                                         "needs. Reviewers match it with the free sites.")),
 )}
 DOCUMENTS_SECTION = "documents"
 

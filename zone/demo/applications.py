@@ -19,6 +19,7 @@ from zone.applications.documents import add_document
 from zone.applications.models import Application
 from zone.calendar import today
 from zone.companies.models import Company
+from zone.demo.sites import DEMO_NEEDS, LEASED_AT_APPROVAL
 from zone.extensions import db
 from zone.review import services as review
 
@@ -136,7 +137,8 @@ def _advance(application: Application, target: str, applicant: User, staff: dict
                      comment="Документы полные, критерии выполнены.")
     if target == "recommended":
         return
-    review.approve(application, approver, version=application.version)
+    review.approve(application, approver, version=application.version,
+                   site=LEASED_AT_APPROVAL.get(application.project_title))
 
 
 def seed_applications(companies: dict[str, tuple[Company, User]], staff: dict) -> None:
@@ -148,7 +150,7 @@ def seed_applications(companies: dict[str, tuple[Company, User]], staff: dict) -
         return
     for target, side, title, sector, codes, amount, currency in PLANS:
         company, applicant = companies[side]
-        data = _fields(side, title, sector, codes, amount or "1", currency or "USD")
+        data = _fields(side, title, sector, codes, amount or "1", currency or "USD") | DEMO_NEEDS.get(title, {})
         if target == "draft":
             data = {"side": side, "project_title": title, "sector": sector}
         application = applications.create_application(company, applicant, data)

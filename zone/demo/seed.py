@@ -14,6 +14,7 @@ from zone.demo.applications import seed_applications
 from zone.demo.compliance import seed_compliance
 from zone.demo.cooperation import seed_cooperation
 from zone.demo.reports import seed_reports
+from zone.demo.sites import seed_sites
 from zone.extensions import db
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed demo credentials
@@ -83,6 +84,8 @@ def seed() -> list[tuple[str, str]]:
     staff = {role: _user(email, role, name) for role, email, name in STAFF}
     authority_role, authority_email, authority_name, authority_side = AUTHORITY
     _user(authority_email, authority_role, authority_name, side=authority_side)
+    db.session.commit()
+    seed_sites()
     db.session.commit()
     seed_applications({"KZ": (company, applicant), "UZ": (uz_company, uz_applicant)}, staff)
     db.session.commit()

@@ -30,6 +30,7 @@ from zone.errors import NotFound, ValidationFailed, ZoneError
 from zone.extensions import db
 from zone.review import services
 from zone.review.decision import ground_label
+from zone.sites.presenters import lease_json
 from zone.web.access import AUTHENTICATED, allow
 
 api_bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
@@ -38,12 +39,12 @@ api_bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 ACTION_FIELDS = {"action": str, "comment": str, "version": int,
                  "benefits": ListOf(str, dict, label=_l("a list of benefit codes or objects")),
                  "grounds": ListOf(str, single=True, label=_l("a ground's code or a list of codes")),
-                 "deadline": str}
+                 "deadline": str, "site": str}
 REJECTING_ACTIONS = {"recommend_rejection", "reject"}
 DEFAULT_GROUND = "OTHER"
 MAX_VERSION = 2**31 - 1
 # What a company may see of a history entry's details.
-COMPANY_DETAILS = ("deadline", "grounds", "granted_benefits", "number")
+COMPANY_DETAILS = ("deadline", "grounds", "granted_benefits", "number", "site", "site_search")
 
 
 def _user_ref(user: User | None) -> dict | None:
@@ -125,13 +126,15 @@ def act(application_id: int):
     application = services.get_application(application_id, for_update=True)
     result = services.take_action(application, body["action"], current_user, version=version,
                                   comment=body.get("comment"), benefits=body.get("benefits"),
-                                  grounds=grounds, deadline=body.get("deadline"))
+                                  grounds=grounds, deadline=body.get("deadline"), site=body.get("site"))
     db.session.commit()
     payload = application_json(application)
     payload["event"] = event_json(result.event, staff=True)
     payload["certificate"] = certificate_json(result.certificate)
     if result.agreement is not None:
         payload["agreement"] = {"number": result.agreement.number, "status": result.agreement.status}
+    if result.lease is not None:
+        payload["lease"] = lease_json(result.lease)
     return jsonify(payload)
 
 

@@ -28,6 +28,7 @@ from zone.extensions import db
 from zone.review.charts import PALETTE, Chart, bar_chart
 from zone.review.labels import sector_label
 from zone.review.queue import QUEUE_STATUSES, overdue_clause
+from zone.sites.queries import occupancy
 from zone.vocabulary import SIDES
 
 MONTHS = 12
@@ -61,6 +62,7 @@ class Dashboard:
     decided: int
     pipeline_usd: float
     tiles: list[Tile] = field(default_factory=list)
+    occupancy_chart: Chart | None = None
 
     @property
     def pipeline_text(self) -> str:
@@ -143,6 +145,22 @@ def _days(value: float) -> str:
     return _("%(days)s d", days=format_decimal(value, format="#,##0.0"))
 
 
+def _area(value: float) -> str:
+    return _("%(area)s m²", area=format_decimal(round(value)))
+
+
+def occupancy_chart() -> Chart:
+    """The sites of each side by area, leased and not (one query, :func:`zone.sites.queries.occupancy`)."""
+    figures = occupancy()
+    rows = [(side, [float(o.leased_area_m2), float(o.area_m2 - o.leased_area_m2)]) for side, o in figures.items()]
+    summary = "; ".join(
+        _("%(side)s: %(n)s sites, %(area)s, %(share)s leased", side=side, n=_count(o.sites),
+          area=_area(float(o.area_m2)), share=format_decimal(float(o.leased_share) * 100, format="#,##0.#") + " %")
+        for side, o in figures.items())
+    return bar_chart("chart-sites", _("Site occupancy by side (area, m²)"), summary, rows,
+                     [(_("Leased"), PALETTE["KZ"]), (_("Free or reserved"), PALETTE["open"])], _area)
+
+
 def build(today: date | None = None) -> Dashboard:
     """Compute the dashboard's figures and charts."""
     today = today or zone_today()
@@ -181,4 +199,4 @@ def build(today: date | None = None) -> Dashboard:
     open_total = sum(n for (status, _side), n in counts.items() if status in {s.value for s in OPEN_STATUSES})
     tiles = [builder(today) for builder in current_app.extensions.get(TILES, ())]
     return Dashboard(status_chart, pipeline_chart, decision_chart, overdue, open_total, overall, decided,
-                     pipeline_usd, tiles)
+                     pipeline_usd, tiles, occupancy_chart())

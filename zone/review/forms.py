@@ -72,6 +72,7 @@ class BenefitChoiceForm(Form):
 
 class ApproveForm(VersionedForm):
     benefits = FieldList(FormField(BenefitChoiceForm))
+    site = SelectField(_l("Site to lease (optional; best fits first)"), validate_choice=False)
     comment = TextAreaField(_l("Decision comment (the company sees it; required when you change a benefit)"),
                             filters=[strip], validators=[Optional(), Length(max=5000)])
 

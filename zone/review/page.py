@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from zone.applications.models import Application, ApplicationEvent, Document
@@ -24,6 +25,7 @@ from zone.review.deadlines import default_info_deadline, review_days_left
 from zone.review.decision import DecisionBasis, decision_basis
 from zone.review.policies import REVIEW_ACTIONS, action_refusal, can_edit_review, can_reassign, can_see_internal
 from zone.review.queue import CLOCK_STATUSES, assignable_reviewers
+from zone.sites import matching
 from zone.web.forms import options
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,8 @@ class ReviewPage:
     claim_problem: Any = None  # the company's claim on its tax id is disputed or closed: approval waits
     can_resolve_claim: bool = False
     claim_proof: Any = None  # the company proved its tax id by its qualified e-signature (a ClaimProof)
+    site_needs: Any = None  # matching.Needs the application states
+    site_candidates: list = field(default_factory=list)  # free sites of its side, best fit first
 
     @property
     def checklist_complete(self) -> bool:
@@ -162,8 +166,20 @@ def build(application: Application, user, *, submitted: dict[str, Any] | None = 
     # A refused form stays on the page with what the user typed, even if the step is no longer theirs.
     sent = [a for a in REVIEW_ACTIONS if submitted and a.value in submitted and a not in actions]
     claim = claims.approval_refusal(application.company)
+    needs, candidates = None, []
+    if application.side and application.status != Status.DRAFT:
+        needs = matching.needs_of(application)
+        candidates = matching.rank(application.side, needs)
+    if "approve" in forms:
+        forms["approve"].site.choices = site_choices(candidates)
     return ReviewPage(application, events, documents, set(current.values()), _snapshots(application), basis,
                       checklist, actions, refusals, forms, days_left, overdue, recommendation,
                       can_edit_review(user, application), reassign, reviewers,
                       [a for a in REVIEW_ACTIONS if a in actions or a in sent], claim[1] if claim else None,
-                      can_resolve_claims(user), proof_of(application.company))
+                      can_resolve_claims(user), proof_of(application.company), needs, candidates)
+
+
+def site_choices(candidates: list) -> list:
+    """The approve form's site options: none, then every free site of the side, best fit first."""
+    return options([("", _("— no site now —")),
+                    *((c.code, f"{c.code} — " + (_("fits") if c.fits else _("does not fit"))) for c in candidates)])

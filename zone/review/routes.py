@@ -33,6 +33,7 @@ from zone.review.decision import REJECTION_GROUNDS, decision_basis, ground_label
 from zone.review.forms import ACTION_FORMS, ChecklistForm, MessageForm, NoteForm, ReassignForm
 from zone.review.labels import SIDE_SHORT, document_label, field_label, sector_choices, sector_label
 from zone.review.policies import can_view
+from zone.sites.presenters import kind_label as site_kind_label
 from zone.web.access import allow
 from zone.web.confirm import Confirmation, ask, is_confirmed
 from zone.web.converters import MAX_ID
@@ -87,7 +88,7 @@ def _locked(application_id: int) -> Application:
 def _template_globals() -> dict:
     return {"STATUS_LABELS": STATUS_LABELS, "ACTION_LABELS": ACTION_LABELS, "SIDE_SHORT": SIDE_SHORT,
             "sector_label": sector_label, "document_label": document_label, "field_label": field_label,
-            "ground_label": ground_label,
+            "ground_label": ground_label, "site_kind": site_kind_label,
             "REJECTION_GROUNDS": REJECTION_GROUNDS, "CHECKLIST_ITEMS": CHECKLIST_ITEMS,
             "days_left": review_days_left, "event_kinds": EVENT_KINDS, "snapshot_kinds": SNAPSHOT_KINDS,
             "inline_types": review_page.INLINE_TYPES, "clock_statuses": [s.value for s in review_queue.CLOCK_STATUSES]}
@@ -171,7 +172,8 @@ def _decision_confirmation(application: Application, action: str, form) -> Confi
     if action == Action.APPROVE:
         basis = decision_basis(application, today())
         plan = services.plan_approval(application, current_user, version=form.version.data,
-                                      comment=form.comment.data, benefits=_benefits_request(form, basis))
+                                      comment=form.comment.data, benefits=_benefits_request(form, basis),
+                                      site=form.site.data or None)
         locale = str(get_locale())
         for benefit in plan.granted:
             periods = "; ".join(_("%(start)s to %(end)s, %(pct)s", start=fmt_date(p["from"]),
@@ -181,6 +183,8 @@ def _decision_confirmation(application: Application, action: str, form) -> Confi
             facts.append((_("Benefit"), f"{name}: {periods}" if periods else name))
         if not plan.granted:
             facts.append((_("Benefit"), _("none")))
+        if plan.site:
+            facts.append((_("Site leased to the company"), plan.site))
         return Confirmation(
             title=_("Approve application %(number)s?", number=number),
             consequences=[
@@ -226,6 +230,7 @@ def act(application_id: int, action: str):
         kwargs["deadline"] = form.deadline.data
     if action == Action.APPROVE:
         kwargs["benefits"] = _benefits_request(form, decision_basis(application, today()))
+        kwargs["site"] = form.site.data or None
     try:
         result = services.take_action(application, action, current_user, **kwargs)
     except ZoneError as error:

@@ -33,11 +33,15 @@ from zone.review import notifications
 from zone.review.deadlines import default_info_deadline, review_days_left
 from zone.review.decision import DecisionBasis, choose_benefits, clean_grounds, decision_basis
 from zone.review.policies import action_refusal
+from zone.sites import matching
+from zone.sites import queries as site_queries
+from zone.sites.services import site_refusal
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 5000
 MAX_INFO_DAYS = 90  # calendar days a company may be given to answer
+NO_SITE = "NO_SITE_AVAILABLE"
 
 
 @dataclass
@@ -48,6 +52,7 @@ class ActionResult:
     event: ApplicationEvent
     certificate: Any = None
     agreement: Any = None
+    lease: Any = None
 
 
 def get_application(application_id: int, *, for_update: bool = False) -> Application:
@@ -120,9 +125,10 @@ def _authorise(application: Application, action: Action, actor: User, version: i
 
 def take_action(application: Application, action: Action | str, actor: User, *, version: int | None,
                 comment: str | None = None, benefits: Any = None, grounds: Any = None,
-                deadline: Any = None) -> ActionResult:
+                deadline: Any = None, site: Any = None) -> ActionResult:
     """Take one review step (start_review, request_info, recommend_approval, recommend_rejection,
-    approve, reject) on a row-locked ``application`` seen by ``actor`` at ``version``."""
+    approve, reject) on a row-locked ``application`` seen by ``actor`` at ``version``; ``site`` (a site code)
+    is leased by an approval."""
     try:
         action = Action(action)
     except ValueError:
@@ -135,7 +141,8 @@ def take_action(application: Application, action: Action | str, actor: User, *, 
                                                      comment=comment),
         Action.RECOMMEND_REJECTION: lambda: recommend(application, actor, approve=False, version=version,
                                                       comment=comment, grounds=grounds),
-        Action.APPROVE: lambda: approve(application, actor, version=version, comment=comment, benefits=benefits),
+        Action.APPROVE: lambda: approve(application, actor, version=version, comment=comment, benefits=benefits,
+                                        site=site),
         Action.REJECT: lambda: reject(application, actor, version=version, comment=comment, grounds=grounds),
     }
     if action not in handlers:
@@ -188,6 +195,7 @@ def recommend(application: Application, actor: User, *, approve: bool, version: 
     details: dict[str, Any] = {"recommendation": "approve" if approve else "reject"}
     if not approve:
         details["grounds"] = clean_grounds(grounds)
+        _site_search(application, details)
     if text:
         details["internal_comment"] = text
     event = apply_action(application, action, actor, expected_version=version, details=details)
@@ -207,12 +215,14 @@ class ApprovalPlan:
     granted: list[dict]
     changed: bool
     comment: str | None
+    site: str | None = None  # the code of the free site of the application's side to lease
 
 
 def plan_approval(application: Application, actor: User, *, version: int | None, comment: str | None = None,
-                  benefits: Any = None, on_date: date | None = None) -> ApprovalPlan:
+                  benefits: Any = None, on_date: date | None = None, site: Any = None) -> ApprovalPlan:
     """Every check of an approval (version, four eyes, the rules on the decision date, the benefits chosen,
-    the reason for a change) without changing anything; raises what approve() would raise."""
+    the reason for a change, the site to lease: free and of the application's side) without changing anything;
+    raises what approve() would raise (the site is checked again, locked, when it is leased)."""
     _authorise(application, Action.APPROVE, actor, version)
     on_date = on_date or local_date(utcnow())
     basis = decision_basis(application, on_date)
@@ -226,23 +236,31 @@ def plan_approval(application: Application, actor: User, *, version: int | None,
     granted, changed = choose_benefits(basis, benefits)
     text = text_value(comment, "comment", required=changed,
                       message=_l("Give the reason for changing the benefits the rules propose."))
-    return ApprovalPlan(basis, on_date, granted, changed, text)
+    code = site.strip().upper() if isinstance(site, str) and site.strip() else None
+    if code is not None:
+        refusal = site_refusal(site_queries.by_code(code), code, application.side)
+        if refusal is not None:
+            raise refusal
+    return ApprovalPlan(basis, on_date, granted, changed, text, code)
 
 
 def approve(application: Application, actor: User, *, version: int | None, comment: str | None = None,
-            benefits: Any = None, decided_at: datetime | None = None) -> ActionResult:
+            benefits: Any = None, decided_at: datetime | None = None, site: Any = None) -> ActionResult:
     """The approver (not the recommending reviewer) approves, granting the benefits the rules give on the
-    decision date or fewer/shorter ones with a reason; the decision snapshot and the certificate are
-    made in the same transaction."""
+    decision date or fewer/shorter ones with a reason, and leasing ``site`` (a code) when given; the
+    decision snapshot, the certificate, the agreement and the lease are made in the same transaction."""
     decided_at = decided_at or utcnow()
     plan = plan_approval(application, actor, version=version, comment=comment, benefits=benefits,
-                         on_date=local_date(decided_at))
+                         on_date=local_date(decided_at), site=site)
+    site = plan.site
     basis, granted, text = plan.basis, plan.granted, plan.comment
     details: dict[str, Any] = {"granted_benefits": granted, "benefits_changed": plan.changed,
                                "on_date": plan.on_date.isoformat(),
                                "rule_set": (basis.result or {}).get("rule_set", {}).get("version")}
     if plan.changed:
         details["proposed_benefits"] = basis.proposed()
+    if site is not None:
+        details["site"] = site
     event = apply_action(application, Action.APPROVE, actor, expected_version=version, comment=text,
                          details=details)
     application.decided_at = decided_at
@@ -251,11 +269,12 @@ def approve(application: Application, actor: User, *, version: int | None, comme
     application.decision_comment = text
     application.rejection_grounds = None
     store_snapshot(application, "decision", basis.evaluation, actor)  # the evaluation decided on, not a second one
-    admission = admit(application, Decision(decided_at=decided_at, granted_benefits=granted), actor)
+    admission = admit(application, Decision(decided_at=decided_at, granted_benefits=granted, site=site), actor)
     notifications.notify_company(application, "review/mail/approved.txt", benefits=granted,
                                  comment=text, certificate=admission.certificate, agreement=admission.agreement,
+                                 lease=admission.lease,
                                  benefit_name=lambda code: basis.benefit_name(code, str(get_locale() or "ru")))
-    return ActionResult(application, event, admission.certificate, admission.agreement)
+    return ActionResult(application, event, admission.certificate, admission.agreement, admission.lease)
 
 
 def plan_rejection(application: Application, actor: User, *, version: int | None, comment: str | None = None,
@@ -264,6 +283,7 @@ def plan_rejection(application: Application, actor: User, *, version: int | None
     _authorise(application, Action.REJECT, actor, version)
     chosen = clean_grounds(grounds)
     text = text_value(comment, "comment", required=True, message=_l("Explain the rejection to the company."))
+    _site_search(application, {"grounds": chosen})  # NO_SITE_AVAILABLE only when no free site fits
     return chosen, text
 
 
@@ -272,8 +292,10 @@ def reject(application: Application, actor: User, *, version: int | None, commen
     """The approver rejects with one or more coded grounds and a text; both are shown to the company."""
     chosen, text = plan_rejection(application, actor, version=version, comment=comment, grounds=grounds)
     decided_at = decided_at or utcnow()
+    details: dict[str, Any] = {"grounds": chosen}
+    _site_search(application, details)
     event = apply_action(application, Action.REJECT, actor, expected_version=version, comment=text,
-                         details={"grounds": chosen})
+                         details=details)
     application.decided_at = decided_at
     application.decided_by_id = actor.id
     application.rejection_grounds = chosen
@@ -282,6 +304,21 @@ def reject(application: Application, actor: User, *, version: int | None, commen
     _take_snapshot(application, "decision", local_date(decided_at), actor)
     notifications.notify_company(application, "review/mail/rejected.txt", grounds=chosen, comment=text)
     return ActionResult(application, event)
+
+
+def _site_search(application: Application, details: dict[str, Any]) -> None:
+    """``NO_SITE_AVAILABLE`` only when no free site of the side fits the stated needs (422 naming those that
+    do); the decision then records the closest free sites and why they do not fit."""
+    if NO_SITE not in details["grounds"]:
+        return
+    needs = matching.needs_of(application)
+    fits = matching.fitting(application.side, needs)
+    if fits:
+        codes = ", ".join(c.code for c in fits[:5]) + (" …" if len(fits) > 5 else "")
+        message = _l("Free sites fit the stated needs (%(codes)s), so “No site is available” is not a ground here.",
+                     codes=codes)
+        raise ValidationFailed(message, fields={"grounds": [message]})
+    details["site_search"] = matching.no_site_explanation(application.side, needs)
 
 
 def _take_snapshot(application: Application, kind: str, on_date: date, actor: User) -> None:

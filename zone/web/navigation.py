@@ -36,6 +36,7 @@ MENU = [
     ("companies.disputes", _l("Tax id claims"), {D}),
     ("eligibility.check", _l("Benefits check"), {ANONYMOUS, A}),
     ("certificates.public_register", _l("Register of residents"), {ANONYMOUS, A, R, P, U, D}),
+    ("sites.plan", _l("Site plan"), {ANONYMOUS, A, R, P, U, D}),
     ("certificates.verify_lookup", _l("Verify a certificate"), {ANONYMOUS}),
     ("figures.public", _l("Zone figures"), {ANONYMOUS, A, R, P, U, D}),
 ]
