@@ -43,6 +43,10 @@ def test_occupancy_by_side_and_the_dashboard_chart(app, client, login_as, recomm
     kz, uz = figures["KZ"], figures["UZ"]
     assert (kz.sites, kz.leased_sites, kz.area_m2, kz.leased_area_m2) == (2, 1, Decimal(4000), Decimal(3000))
     assert kz.leased_share == Decimal("0.75") and uz.leased_share == 0 and uz.sites == 1
+    sites = client.get("/api/v1/stats").get_json()["sites"]  # public, and live: the lease shows at once
+    assert sites["KZ"] == {"side": "KZ", "sites": 2, "leased_sites": 1, "area_m2": "4000.00",
+                           "leased_area_m2": "3000.00", "leased_share": "0.7500"}, sites
+    assert sites["UZ"]["sites"] == 1 and sites["UZ"]["leased_sites"] == 0
     login_as("auditor")
     page = client.get("/review/dashboard").get_data(as_text=True)
     assert 'id="chart-sites-caption"' in page and "75 %" in page

@@ -513,6 +513,10 @@ SCHEMAS: dict[str, dict] = {
         "median_days_to_decision": nullable(NUMBER), "median_days_to_certificate": nullable(NUMBER),
         "matchmaking": obj({"requests": INTEGER, "contacts": INTEGER, "contracts": INTEGER,
                             "contracts_usd": STRING}),
+        "sites": obj({side: obj({"side": STRING, "sites": INTEGER, "leased_sites": INTEGER, "area_m2": STRING,
+                                 "leased_area_m2": STRING, "leased_share": STRING},
+                                ["side", "sites", "leased_sites", "area_m2", "leased_area_m2", "leased_share"])
+                      for side in ("KZ", "UZ")}, ["KZ", "UZ"]),
         "by_side": {"type": "object"}},
         ["as_of", "residents", "investment_committed_usd", "investment_realised_usd", "jobs_committed",
          "jobs_actual", "cross_side_trade_usd", "median_days_to_decision"]),
