@@ -234,3 +234,16 @@ def test_hostile_site_codes_in_urls_are_404(client, login_as, code):
     login_as("admin")
     assert client.get(f"/sites/{code}/edit").status_code == 404
     assert client.get(f"/sites/{code}/lease.pdf").status_code == 404
+
+
+def test_the_drawn_plan_is_reused_until_a_site_changes(app, client, login_as, make_site, recommended, approve):
+    """Plans are kept per app while the side's sites are unchanged; a lease shows at once, on every server."""
+    make_site("KZ-C01")
+    make_site("KZ-C02")
+    assert "KZ-C02" in client.get("/sites?side=KZ").get_data(as_text=True)
+    assert "KZ-C02" in client.get("/sites?side=KZ").get_data(as_text=True)  # from the cache
+    assert approve(recommended(), site="KZ-C02").status_code == 200
+    public = client.get("/sites?side=KZ").get_data(as_text=True)
+    assert "KZ-C01" in public and "KZ-C02" not in public  # leased: no longer offered
+    make_site("KZ-C03")
+    assert "KZ-C03" in client.get("/sites?side=KZ").get_data(as_text=True)  # a new site: drawn again

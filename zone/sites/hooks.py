@@ -15,6 +15,7 @@ from zone.accounts.models import User
 from zone.calendar import today as zone_today
 from zone.certificates import sanctions
 from zone.certificates.models import Certificate
+from zone.sites import plan as site_plan
 from zone.sites import services
 from zone.worker.registry import register_job
 
@@ -37,6 +38,7 @@ def lapse_job() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the decision follower and the worker's lapse job."""
+    """Register the decision follower, the worker's lapse job and the app's cache of drawn plans."""
+    app.extensions[site_plan.EXTENSION] = site_plan.PlanCache()
     sanctions.follow_decisions(app, follow)
     register_job(app, "sites.lapse", lapse_job, every=LAPSE_EVERY)

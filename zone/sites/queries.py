@@ -60,6 +60,15 @@ def plan_rows(side: str, status: str | None = None) -> list:
     return list(db.session.execute(stmt.order_by(Site.code)))
 
 
+def plan_stamp(side: str) -> tuple[int, int, int]:
+    """What the plan of ``side`` is drawn from, in three numbers: every change to a site (an edit, a lease, a
+    release) bumps its version, a new site adds to the count and the highest id. One aggregate query."""
+    count, versions, highest = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Site.version), 0), func.coalesce(func.max(Site.id), 0))
+        .where(Site.side == side)).one()
+    return int(count), int(versions), int(highest)
+
+
 def holders(side: str) -> dict[int, str]:
     """The holding company's name of each site of ``side`` with a live lease, by site id (one query)."""
     from zone.companies.models import Company

@@ -3,7 +3,7 @@ the administrators' inventory (create, edit, import) and the lease. Thin: parse 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -40,11 +40,16 @@ def _side() -> str:
 def plan():
     side = _side()
     staff = policies.sees_holders(current_user)
-    rows = queries.plan_rows(side, None if staff else SiteStatus.FREE)
+    locale = str(get_locale() or "ru")
     prefix = url_for("sites.detail", site_code="X")[:-1]  # codes are URL-safe: one url_for for every link
-    drawn = site_plan.build(side, rows, queries.holders(side) if staff else {}, href=lambda code: prefix + code,
-                            kind_label=presenters.kind_label, status_label=presenters.status_label,
-                            number=site_plan.number_formatter(str(get_locale() or "ru")), staff=staff)
+
+    def draw() -> site_plan.Plan:
+        rows = queries.plan_rows(side, None if staff else SiteStatus.FREE)
+        return site_plan.build(side, rows, queries.holders(side) if staff else {}, href=lambda code: prefix + code,
+                               kind_label=presenters.kind_label, status_label=presenters.status_label,
+                               number=site_plan.number_formatter(locale), staff=staff)
+
+    drawn = site_plan.plans(current_app).get((side, staff, locale, prefix), queries.plan_stamp(side), draw)
     return render_template("sites/plan.html", plan=drawn, side=side, staff=staff, sides=SIDES,
                            can_manage=policies.can_manage(current_user))
 
