@@ -1,5 +1,7 @@
 /* zone: small progressive enhancements; every page works without them.
  * - After a refused save, the page opens at its error summary, which takes the focus (WCAG 3.3.1, 2.4.3).
+ * - A table wider than the screen scrolls in its box; that box takes the keyboard focus (arrow keys scroll
+ *   it) and is named after the table's caption (WCAG 2.1.1).
  * - A form being sent shows it: its button is disabled and says so, so a slow line does not invite a second
  *   click (the server refuses duplicates anyway). Coming back with the browser's Back button re-enables it.
  */
@@ -38,7 +40,18 @@
     });
   }
 
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) return;
+      var caption = box.querySelector("caption");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      if (caption) box.setAttribute("aria-label", caption.textContent.trim());
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
   document.addEventListener("submit", markSending);
   window.addEventListener("pageshow", restoreButtons);
 })();

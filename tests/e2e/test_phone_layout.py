@@ -103,3 +103,22 @@ def test_no_page_is_wider_than_a_phone(browser, live_server, demo, email, sign_i
         context.close()
     assert not problems, "\n".join(f"{path}: page {p['wide']}px on a {p['width']}px screen; {', '.join(p['out'])}"
                                    for path, p in problems.items())
+
+
+def test_a_table_wider_than_the_phone_scrolls_in_a_box_the_keyboard_reaches(browser, live_server, demo, console):
+    context = browser.new_context(locale="ru-RU", viewport=PHONE, is_mobile=True, has_touch=True)
+    context.on("page", console.attach)
+    page = context.new_page()
+    try:
+        page.goto(live_server("/residents"))
+        box = page.locator(".table-wrap").first
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # the register is wider than the phone
+        assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+        assert box.get_attribute("aria-label")  # named after the table's caption
+        box.focus()
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(300)  # smooth scrolling
+        assert box.evaluate("b => b.scrollLeft") > 0
+    finally:
+        context.close()
