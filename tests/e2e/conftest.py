@@ -232,10 +232,18 @@ def sign_in(live_server):
     return _sign_in
 
 
+def open_menu(page) -> None:
+    """On a phone the menu (and the account box) is folded into one line: open it, as a person would tap it."""
+    menu = page.locator("details.phone-menu")
+    if menu.is_visible() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+
+
 @pytest.fixture
 def sign_out(live_server):
     def _sign_out(page):
+        open_menu(page)
         with page.expect_navigation():
-            page.click(".user-box form button[type=submit]")
+            page.click(".user-box:visible form button[type=submit]")
 
     return _sign_out

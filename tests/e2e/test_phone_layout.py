@@ -1,4 +1,4 @@
-"""On a phone (390 × 844) no page is wider than the screen.
+"""On a phone (390 × 844) no page is wider than the screen, and the header takes at most 15 % of it.
 
 A crawler signs in as each kind of user of the demo data (`make run`'s), follows every link of the site it
 meets (one page of each kind: ids and query strings aside) and fails on any page that scrolls sideways,
@@ -18,6 +18,7 @@ SKIP = re.compile(r"^/(api|static|metrics|logout|lang|language|healthz|open-data
                   r"|\.(pdf|csv|xlsx|json|yaml|svg|png|zip)(\?|$)"
                   r"|/(pdf|download|export|source\.yaml)(/|\?|$)|/documents/\d+$")
 PAGES_PER_USER = 45
+HEADER_SHARE = 0.15  # of the phone's screen height, at most
 # The phone's width is given, not read: a mobile browser widens its viewport to fit content that overflows.
 OVERFLOW = """(width) => {
   const wide = document.documentElement.scrollWidth;
@@ -60,6 +61,10 @@ def _crawl(page, live_server, start: str) -> dict[str, dict]:
         if response is None or "text/html" not in (response.headers.get("content-type") or ""):
             continue
         overflow = page.evaluate(OVERFLOW, PHONE["width"])
+        header = page.evaluate("() => document.querySelector('header.site-header').getBoundingClientRect().height")
+        if header > HEADER_SHARE * PHONE["height"]:
+            overflow = overflow or {"wide": PHONE["width"], "width": PHONE["width"], "out": []}
+            overflow["out"].append(f"the header is {header:.0f}px high ({header / PHONE['height']:.0%} of the screen)")
         if overflow:
             problems[path] = overflow
         for href in page.evaluate("() => Array.from(document.querySelectorAll("
