@@ -92,3 +92,18 @@ def test_both_app_servers_see_the_one_worker(servers):
         time.sleep(1)
     assert [w["status"] for w in seen] == ["ok", "ok"], seen
     assert all(w["workers"] == 1 for w in seen), seen
+
+
+def test_nginx_compresses_what_carries_no_secret_and_never_a_page(servers):
+    """A slow line gets stylesheets and JSON compressed; HTML, which carries the form token beside what the
+    visitor typed, is never compressed (BREACH)."""
+    def get(path: str):
+        return requests.get(f"{servers.url}{path}", headers={"Accept-Encoding": "gzip"}, verify=str(servers.ca_path),
+                            timeout=30)
+
+    stylesheet = get("/static/css/zone.css")
+    assert stylesheet.status_code == 200 and stylesheet.headers.get("Content-Encoding") == "gzip"
+    assert "Accept-Encoding" in stylesheet.headers.get("Vary", "")
+    assert get("/api/v1/openapi.json").headers.get("Content-Encoding") == "gzip"
+    page = get("/login")
+    assert page.status_code == 200 and "Content-Encoding" not in page.headers
