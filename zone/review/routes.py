@@ -19,7 +19,6 @@ from zone.api.common import MAX_LIMIT
 from zone.applications.models import Application, Document
 from zone.applications.workflow import ACTION_LABELS, STATUS_LABELS, Action
 from zone.audit.services import record
-from zone.calendar import today
 from zone.database import writes
 from zone.errors import StaleVersion, ValidationFailed, ZoneError
 from zone.extensions import db
@@ -29,7 +28,7 @@ from zone.review import page as review_page
 from zone.review import queue as review_queue
 from zone.review.checklist import CHECKLIST_ITEMS
 from zone.review.deadlines import review_days_left
-from zone.review.decision import REJECTION_GROUNDS, decision_basis, ground_label
+from zone.review.decision import REJECTION_GROUNDS, ground_label
 from zone.review.forms import ACTION_FORMS, ChecklistForm, MessageForm, NoteForm, ReassignForm
 from zone.review.labels import SIDE_SHORT, document_label, field_label, sector_choices, sector_label
 from zone.review.policies import can_view
@@ -147,17 +146,18 @@ def _fail(application_id: int, key: str, form, error: ZoneError, mapping: dict |
     return _render(application, submitted={key: form}, status=status, error=error)
 
 
-def _benefits_request(form, basis) -> list[dict]:
-    """The approver's choice as the service reads it: granted codes, with an end date when shortened."""
+def _benefits_request(form) -> list[dict]:
+    """The approver's choice as the service reads it: the granted codes, each with the end date shown in its row.
+
+    An end date the rules themselves set cuts nothing (``decision.choose_benefits`` compares what results with
+    the rules' proposal), so the page need not evaluate the rules a second time to tell the two apart."""
     chosen = []
-    proposed = {b["code"]: b["periods"] for b in (basis.proposed() if basis else [])}
     for entry in form.benefits.entries:
         row = entry.form
         if not row.granted.data:
             continue
         item = {"code": row.code.data}
-        periods = proposed.get(row.code.data) or []
-        if row.until.data and (not periods or row.until.data.isoformat() != periods[-1]["until"]):
+        if row.until.data:
             item["until"] = row.until.data.isoformat()
         chosen.append(item)
     return chosen
@@ -170,9 +170,8 @@ def _decision_confirmation(application: Application, action: str, form) -> Confi
     number = application.number or str(application.id)
     facts = [(_("Application"), number), (_("Company"), application.company.name)]
     if action == Action.APPROVE:
-        basis = decision_basis(application, today())
         plan = services.plan_approval(application, current_user, version=form.version.data,
-                                      comment=form.comment.data, benefits=_benefits_request(form, basis),
+                                      comment=form.comment.data, benefits=_benefits_request(form),
                                       site=form.site.data or None)
         locale = str(get_locale())
         for benefit in plan.granted:
@@ -229,7 +228,7 @@ def act(application_id: int, action: str):
     if hasattr(form, "deadline"):
         kwargs["deadline"] = form.deadline.data
     if action == Action.APPROVE:
-        kwargs["benefits"] = _benefits_request(form, decision_basis(application, today()))
+        kwargs["benefits"] = _benefits_request(form)
         kwargs["site"] = form.site.data or None
     try:
         result = services.take_action(application, action, current_user, **kwargs)
