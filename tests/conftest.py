@@ -258,7 +258,8 @@ def make_company(app):
         with app.app_context():
             company = Company(name=fields.pop("name", f"ТОО «Компания {n}»"), registration_country=country,
                               tax_id=tax_id, address=fields.pop("address", "г. Туркестан, ул. Тауке хана, 1"),
-                              **fields)
+                              director_name=fields.pop("director_name", "Серікбаев Нұрлан Асқарұлы"),
+                              phone=fields.pop("phone", "+7 725 331 00 00"), **fields)
             db.session.add(company)
             db.session.commit()
             db.session.refresh(company)

@@ -152,10 +152,20 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
                                     "needed.")),
 )}
 
-# Fields added after the API contract (shared/API.md): a submission through the API never fails for their
-# absence. The pages still ask for them.
+# The company's profile (its own page) as part of the application: the pages ask for it before submission and
+# reviewers see it missing; the API contract (shared/API.md) does not, so a submission through the API never
+# fails for its absence. Error paths: ``company.<column>``.
+COMPANY_SECTION = "company"
+COMPANY_PROFILE = {
+    "address": _l("Registered address"),
+    "director_name": _l("Director (full name)"),
+    "phone": _l("Phone"),
+}
+
+# Fields added after the API contract (shared/API.md), and the company's profile: a submission through the API
+# never fails for their absence. The pages still ask for them.
 ADDED_AFTER_CONTRACT = frozenset({"foreign_documents_apostilled", "site_kind", "site_area_m2", "site_power_kw",
-                                  "site_water_m3_day"})
+                                  "site_water_m3_day", COMPANY_SECTION})
 
 
 @dataclass(frozen=True)
@@ -182,6 +192,7 @@ SECTIONS: dict[str, Section] = {s.key: s for s in (
 )}
 DOCUMENTS_SECTION = "documents"
 
+
 DOCUMENT_KINDS = ("charter", "registration_certificate", "director_id", "business_plan", "financial_statements",
                   "proof_of_funds", "other")
 REQUIRED_DOCUMENTS = DOCUMENT_KINDS[:-1]
@@ -194,6 +205,8 @@ DOCUMENT_LABELS = {
     "proof_of_funds": _l("Proof of funds (bank letter, guarantee or pledge)"),
     "other": _l("Other documents (optional)"),
 }
+# The order of the company's checklist: its profile, the form's sections, its documents.
+CHECKLIST_ORDER = (COMPANY_SECTION, *SECTIONS, DOCUMENTS_SECTION)
 
 
 def section_of(path: str) -> str:
@@ -201,6 +214,8 @@ def section_of(path: str) -> str:
     head = path.split(".", 1)[0]
     if head == "documents":
         return DOCUMENTS_SECTION
+    if head == COMPANY_SECTION:
+        return COMPANY_SECTION
     field = FIELDS.get(head)
     return field.section if field else "project"
 
@@ -210,6 +225,8 @@ def label_of(path: str) -> Any:
     parts = path.split(".")
     if parts[0] == "documents" and len(parts) > 1:
         return DOCUMENT_LABELS.get(parts[1], parts[1])
+    if parts[0] == COMPANY_SECTION and len(parts) > 1:
+        return COMPANY_PROFILE.get(parts[1], parts[1])
     if parts[0] == "products" and len(parts) == 3 and parts[1].isdigit():
         return _l("Product %(n)s: %(part)s", n=int(parts[1]) + 1, part=PRODUCT_PART_LABELS.get(parts[2], parts[2]))
     if parts[0] == "capital_shares" and len(parts) == 3 and parts[1].isdigit():
@@ -256,14 +273,19 @@ def consistency(values: Mapping[str, Any]) -> dict[str, list]:
 
 
 def missing(values: Mapping[str, Any], country: str | None, document_kinds: set[str],
-            optional: Collection[str] = ()) -> dict[str, list]:
-    """Everything that stops submission: required fields, incomplete product rows, inconsistent values,
-    the apostille declaration and every required document kind not uploaded (``documents.<kind>``).
+            optional: Collection[str] = (), company=None) -> dict[str, list]:
+    """Everything that stops submission: the company's profile (when ``company`` is given), required fields,
+    incomplete product rows, inconsistent values, the apostille declaration and every required document kind
+    not uploaded (``documents.<kind>``).
 
     A field in ``optional`` does not stop it by its absence (its value is still checked), as
-    ``ADDED_AFTER_CONTRACT`` for submissions through the API.
+    ``ADDED_AFTER_CONTRACT`` for submissions through the API; ``COMPANY_SECTION`` there leaves out the profile.
     """
     errors = v.Errors()
+    if company is not None and COMPANY_SECTION not in optional:
+        for path, messages in profile_gaps(company).items():
+            for message in messages:
+                errors.add(path, message)
     # Saved values passed these rules when they were saved; check again, as rules or data may have moved on.
     present = {name: value for name, value in values.items()
                if name in FIELDS and value is not None and value != [] and value != {}}
@@ -294,6 +316,12 @@ def missing(values: Mapping[str, Any], country: str | None, document_kinds: set[
     return dict(errors)
 
 
+def profile_gaps(company) -> dict[str, list]:
+    """What the application asks of the company's profile and the profile lacks (``company.<column>``)."""
+    return {f"{COMPANY_SECTION}.{name}": [REQUIRED] for name in COMPANY_PROFILE
+            if not (getattr(company, name, None) or "").strip()}
+
+
 def values_of(application) -> dict[str, Any]:
     """The application's current field values, by name."""
     return {name: getattr(application, name) for name in FIELDS}
@@ -302,4 +330,4 @@ def values_of(application) -> dict[str, Any]:
 def sections_with_problems(problems: Mapping[str, Any]) -> list[str]:
     """Section keys (in form order, documents last) that hold at least one of ``problems``."""
     keys = {section_of(path) for path in problems}
-    return [key for key in [*SECTIONS, DOCUMENTS_SECTION] if key in keys]
+    return [key for key in CHECKLIST_ORDER if key in keys]

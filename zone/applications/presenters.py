@@ -23,12 +23,15 @@ from zone.applications.models import Application, ApplicationEvent, ApplicationR
 from zone.applications.workflow import ACTION_LABELS, STATUS_LABELS, Action, Status
 from zone.extensions import db
 
-SECTION_TITLES = {**{k: s.title for k, s in fields.SECTIONS.items()}, fields.DOCUMENTS_SECTION: _l("Documents")}
+SECTION_TITLES = {fields.COMPANY_SECTION: _l("Company profile"), **{k: s.title for k, s in fields.SECTIONS.items()},
+                  fields.DOCUMENTS_SECTION: _l("Documents")}
 
 
 def section_url(application_id: int, section: str, path: str | None = None) -> str:
     """The page holding ``section`` (a form section or the documents page), anchored at the field."""
     anchor = path.replace(".", "-") if path else None
+    if section == fields.COMPANY_SECTION:  # the profile's own page, which returns to the application once saved
+        return url_for("companies.profile", application=application_id, _anchor=path.split(".", 1)[-1] if path else None)
     if section == fields.DOCUMENTS_SECTION:
         return url_for("applications.documents", application_id=application_id, _anchor=anchor)
     return url_for("applications.edit_section", application_id=application_id, section=section, _anchor=anchor)
@@ -44,8 +47,9 @@ class Problem:
 
 
 def problem_list(application_id: int, problems: dict[str, list]) -> list[Problem]:
-    """Problems in form order (sections in order, documents last), each with a link to its field."""
-    order = {key: i for i, key in enumerate([*fields.SECTIONS, fields.DOCUMENTS_SECTION])}
+    """Problems in checklist order (the company's profile, the sections in order, documents last), each with a
+    link to its field."""
+    order = {key: i for i, key in enumerate(fields.CHECKLIST_ORDER)}
     field_order = {name: i for i, name in enumerate(fields.FIELDS)}
     items = []
     for path, messages in problems.items():
@@ -57,13 +61,13 @@ def problem_list(application_id: int, problems: dict[str, list]) -> list[Problem
 
 
 def section_states(problems: dict[str, list]) -> list[dict]:
-    """Each section (and documents) with the number of its open problems."""
+    """The company's profile, each section and the documents, with the number of their open problems."""
     counts: dict[str, int] = {}
     for path in problems:
         key = fields.section_of(path)
         counts[key] = counts.get(key, 0) + 1
     return [{"key": key, "title": SECTION_TITLES[key], "open": counts.get(key, 0)}
-            for key in [*fields.SECTIONS, fields.DOCUMENTS_SECTION]]
+            for key in fields.CHECKLIST_ORDER]
 
 
 def next_step(application: Application, problems: dict[str, list] | None) -> str:
@@ -207,7 +211,8 @@ def dashboard_rows(company_id: int, user_id: int, after_id: int | None,
     for app in apps:
         problems = {}
         if app.status == Status.DRAFT:
-            problems = fields.missing(fields.values_of(app), app.company.registration_country, kinds.get(app.id, set()))
+            problems = fields.missing(fields.values_of(app), app.company.registration_country, kinds.get(app.id, set()),
+                                      company=app.company)
         message = last.get(app.id)
         rows.append(DashboardRow(app, next_step(app, problems), deadline_of(app), unread.get(app.id, 0),
                                  message.comment if message else None, message.at if message else None, problems))

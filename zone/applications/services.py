@@ -116,12 +116,12 @@ def current_documents(application_id: int) -> dict[str, Document]:
 
 def submission_problems(application: Application, document_kinds: set[str] | None = None,
                         optional: Collection[str] = ()) -> dict[str, list]:
-    """Everything that stops submission (empty when the application is complete), keyed by field path
-    and ``documents.<kind>``; fields in ``optional`` do not stop it by their absence."""
+    """Everything that stops submission (empty when the application is complete), keyed by field path,
+    ``company.<column>`` and ``documents.<kind>``; fields in ``optional`` do not stop it by their absence."""
     if document_kinds is None:
         document_kinds = set(current_documents(application.id))
     return fields.missing(fields.values_of(application), application.company.registration_country, document_kinds,
-                          optional)
+                          optional, company=application.company)
 
 
 def _require_complete(application: Application, optional: Collection[str] = ()) -> None:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from zone.accounts.roles import Role
+from zone.applications.models import Application
 from zone.applications.workflow import STATUS_LABELS
 from zone.companies import claims, policies, proofs, services
 from zone.companies.forms import (
@@ -38,10 +39,18 @@ def _own_company(lock: bool = False):
     return company
 
 
+def _application_to_return_to(company: Company):
+    """The company's own application whose checklist linked here (``?application=<id>``), or None."""
+    raw = request.args.get("application", "")
+    application = db.session.get(Application, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    return application if application is not None and application.company_id == company.id else None
+
+
 @bp.route("/company", methods=["GET", "POST"])
 @allow(Role.APPLICANT)
 def profile():
     company = _own_company(lock=request.method == "POST")
+    back_to = _application_to_return_to(company)
     form = ProfileForm(obj=company if request.method == "GET" else None)
     form.registration_country.choices = options([("", _("— choose —")), *country_choices(str(get_locale()))])
     if request.method == "POST":
@@ -55,8 +64,10 @@ def profile():
         else:
             db.session.commit()
             flash(_("The company profile is saved.") if changes else _("Nothing was changed."), "success")
+            if back_to is not None:
+                return redirect(url_for("applications.view", application_id=back_to.id))
             return redirect(url_for("companies.profile"))
-    return render_template("companies/profile.html", form=form, company=company,
+    return render_template("companies/profile.html", form=form, company=company, back_to=back_to,
                            identity_locked=services.has_submitted_application(company.id))
 
 

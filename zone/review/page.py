@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from zone.applications import fields
 from zone.applications.models import Application, ApplicationEvent, Document
 from zone.applications.workflow import Action, Status
 from zone.calendar import today
@@ -56,6 +57,7 @@ class ReviewPage:
     claim_proof: Any = None  # the company proved its tax id by its qualified e-signature (a ClaimProof)
     site_needs: Any = None  # matching.Needs the application states
     site_candidates: list = field(default_factory=list)  # free sites of its side, best fit first
+    profile_gaps: list = field(default_factory=list)  # labels of what the company's profile lacks (address, …)
 
     @property
     def checklist_complete(self) -> bool:
@@ -176,7 +178,8 @@ def build(application: Application, user, *, submitted: dict[str, Any] | None = 
                       checklist, actions, refusals, forms, days_left, overdue, recommendation,
                       can_edit_review(user, application), reassign, reviewers,
                       [a for a in REVIEW_ACTIONS if a in actions or a in sent], claim[1] if claim else None,
-                      can_resolve_claims(user), proof_of(application.company), needs, candidates)
+                      can_resolve_claims(user), proof_of(application.company), needs, candidates,
+                      [fields.label_of(path) for path in fields.profile_gaps(application.company)])
 
 
 def site_choices(candidates: list) -> list:

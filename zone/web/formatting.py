@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent, get_locale
+
+from zone.vocabulary import country_name
 
 
 def _aware(value: datetime) -> datetime:
@@ -63,6 +65,13 @@ def fmt_percent(value: int | float | Decimal | str | None) -> str:
     return format_percent(Decimal(str(value)) / 100, format="#,##0.##%")
 
 
+def fmt_country(code: str | None) -> str:
+    """A country's name in the user's language (the code itself when unknown)."""
+    if not code:
+        return "—"
+    return country_name(code, str(get_locale() or "ru"))
+
+
 def day_before(value: date | datetime | str | None) -> date | None:
     """The day before ``value``: a half-open period's ``until`` read as its last day ("through")."""
     if value in (None, ""):
@@ -77,8 +86,9 @@ def day_before(value: date | datetime | str | None) -> date | None:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         fmt_date=fmt_date, fmt_datetime=fmt_datetime, fmt_number=fmt_number, fmt_money=fmt_money,
-        fmt_percent=fmt_percent,
+        fmt_percent=fmt_percent, fmt_country=fmt_country,
     )
     app.jinja_env.filters.update(
-        date=fmt_date, datetime=fmt_datetime, number=fmt_number, percent=fmt_percent, day_before=day_before,
+        date=fmt_date, datetime=fmt_datetime, number=fmt_number, percent=fmt_percent, country=fmt_country,
+        day_before=day_before,
     )
