@@ -31,7 +31,8 @@ def section_url(application_id: int, section: str, path: str | None = None) -> s
     """The page holding ``section`` (a form section or the documents page), anchored at the field."""
     anchor = path.replace(".", "-") if path else None
     if section == fields.COMPANY_SECTION:  # the profile's own page, which returns to the application once saved
-        return url_for("companies.profile", application=application_id, _anchor=path.split(".", 1)[-1] if path else None)
+        column = path.split(".", 1)[-1] if path else None
+        return url_for("companies.profile", application=application_id, _anchor=column)
     if section == fields.DOCUMENTS_SECTION:
         return url_for("applications.documents", application_id=application_id, _anchor=anchor)
     return url_for("applications.edit_section", application_id=application_id, section=section, _anchor=anchor)
