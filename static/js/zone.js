@@ -4,6 +4,10 @@
  *   it) and is named after the table's caption (WCAG 2.1.1).
  * - A form being sent shows it: its button is disabled and says so, so a slow line does not invite a second
  *   click (the server refuses duplicates anyway). Coming back with the browser's Back button re-enables it.
+ * - A form with an upload progress bar ([data-upload-progress]) sends a chosen file with XMLHttpRequest and
+ *   shows how much has gone; the answer (the page the server redirects to, or the form with its errors)
+ *   then replaces the page, as a normal submission would. On a network failure the page says so and keeps
+ *   the form as it was.
  */
 (function () {
   "use strict";
@@ -28,8 +32,9 @@
       button.dataset.label = button.textContent;
       if (button.dataset.sending) button.textContent = button.dataset.sending;
     }, 0);
-    // A form whose answer is a file leaves the page as it is: give the button back after a while.
-    window.setTimeout(restoreButtons, 20000);
+    // A form whose answer is a file leaves the page as it is: give the button back after a while. (An upload
+    // sent with its progress bar gives it back itself, when it fails.)
+    if (!event.defaultPrevented) window.setTimeout(restoreButtons, 20000);
   }
 
   function restoreButtons() {
@@ -38,6 +43,71 @@
       button.removeAttribute("aria-busy");
       if (button.dataset.label) button.textContent = button.dataset.label;
     });
+  }
+
+  var LARGE_UPLOAD = 64 * 1024;  // smaller files go as a plain submission: it is over before a bar would help
+
+  function chosenBytes(form) {
+    var total = 0;
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file) { total += file.size; });
+    });
+    return total;
+  }
+
+  function showAnswer(xhr) {
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    if (type.indexOf("text/html") !== 0) {  // not a page: let the browser open it
+      window.location.assign(xhr.responseURL);
+      return;
+    }
+    var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+    document.title = page.title;
+    document.body.replaceWith(document.adoptNode(page.body));
+    if (xhr.responseURL && xhr.responseURL !== window.location.href) {
+      window.history.replaceState(null, "", xhr.responseURL);
+    }
+    window.scrollTo(0, 0);
+    ready();
+    if (!document.querySelector(".error-summary, .flash-error, [data-error-summary]")) {
+      var heading = document.querySelector(".flashes, main h1");
+      if (heading) {
+        heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      }
+    }
+  }
+
+  function sendWithProgress(event) {
+    var form = event.target;
+    var box = form.querySelector("[data-upload-progress]");
+    if (!box || event.defaultPrevented || !window.FormData || !window.DOMParser) return;
+    if (form.method.toLowerCase() !== "post" || chosenBytes(form) < LARGE_UPLOAD) return;
+    event.preventDefault();
+    var data = new FormData(form);
+    if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
+    var bar = box.querySelector("progress");
+    var percent = box.querySelector("[data-percent]");
+    var format = new Intl.NumberFormat(document.documentElement.lang || undefined, {style: "percent"});
+    box.hidden = false;
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (!e.lengthComputable) return;
+      bar.value = Math.round(e.loaded * 100 / e.total);
+      percent.textContent = format.format(e.loaded / e.total);
+    });
+    xhr.addEventListener("load", function () { showAnswer(xhr); });
+    xhr.addEventListener("error", function () {
+      box.hidden = true;
+      restoreButtons();
+      var failed = document.createElement("div");
+      failed.className = "flash flash-error";
+      failed.setAttribute("role", "alert");
+      failed.textContent = box.dataset.failed;
+      box.parentNode.insertBefore(failed, box);
+    });
+    xhr.send(data);
   }
 
   function focusableScrollers() {
@@ -50,8 +120,13 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", focusErrorSummary);
-  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  function ready() {
+    focusErrorSummary();
+    focusableScrollers();
+  }
+
+  document.addEventListener("DOMContentLoaded", ready);
+  document.addEventListener("submit", sendWithProgress);
   document.addEventListener("submit", markSending);
   window.addEventListener("pageshow", restoreButtons);
 })();

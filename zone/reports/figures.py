@@ -38,7 +38,8 @@ FIGURES = ("currency", *MONEY, *JOBS, "benefits_used", "output", *ANNUAL_ONLY)
 # Asked for at submission. ``investment_cumulative`` is optional: without it the sum of the previous
 # report's cumulative figure and this period's investment is recorded.
 REQUIRED_FIGURES = tuple(n for n in FIGURES if n not in ("investment_cumulative", *ANNUAL_ONLY))
-DOCUMENT_KINDS = ("audited_statements", "other")
+DOCUMENT_LABELS = {"audited_statements": _l("Audited financial statements"), "other": _l("Other document")}
+DOCUMENT_KINDS = tuple(DOCUMENT_LABELS)
 ANNUAL_DOCUMENTS = ("audited_statements",)
 
 LABELS = {

@@ -48,8 +48,7 @@ class AcceptForm(VersionedForm):
 
 
 class UploadForm(FlaskForm):
-    kind = SelectField(_l("Document"), choices=options([("audited_statements", _l("Audited financial statements")),
-                                                        ("other", _l("Other document"))]), validate_choice=False)
+    kind = SelectField(_l("Document"), choices=options(list(figures.DOCUMENT_LABELS.items())), validate_choice=False)
     file = FileField(_l("File (PDF, PNG or JPEG)"))
 
 

@@ -72,7 +72,7 @@ def _report_page(report: Report, *, typed=None, errors=None, conflict=None, form
     return render_template(
         "reports/report.html", report=report, typed=shown, output_rows=rows[: figures.MAX_OUTPUT_ROWS],
         errors=errors or {}, conflict=conflict, form=version_form, granted=granted,
-        upload_form=upload_form or forms.UploadForm(formdata=None),
+        upload_form=upload_form or forms.UploadForm(formdata=None), kind_labels=figures.DOCUMENT_LABELS,
         question_form=question_form or forms.QuestionForm(formdata=None, data={"version": report.version}),
         answer_form=answer_form or forms.AnswerForm(formdata=None, data={"version": report.version}),
         accept_form=accept_form or forms.AcceptForm(formdata=None, data={"version": report.version}),

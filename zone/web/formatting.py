@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    gettext,
+)
 
 from zone.vocabulary import country_name
 
@@ -65,6 +73,19 @@ def fmt_percent(value: int | float | Decimal | str | None) -> str:
     return format_percent(Decimal(str(value)) / 100, format="#,##0.##%")
 
 
+def fmt_size(value: int | None) -> str:
+    """A file's size, one style everywhere and the same units as the messages on size limits: 512 Б, 48 КБ,
+    1,5 МБ (binary multiples)."""
+    if value in (None, ""):
+        return "—"
+    size = int(value)
+    if size < 1024:
+        return gettext("%(n)s B", n=format_decimal(size))
+    if size < 1024 * 1024:
+        return gettext("%(n)s KB", n=format_decimal(round(size / 1024)))
+    return gettext("%(n)s MB", n=format_decimal(size / (1024 * 1024), format="#,##0.0"))
+
+
 def fmt_country(code: str | None) -> str:
     """A country's name in the user's language (the code itself when unknown)."""
     if not code:
@@ -86,9 +107,9 @@ def day_before(value: date | datetime | str | None) -> date | None:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         fmt_date=fmt_date, fmt_datetime=fmt_datetime, fmt_number=fmt_number, fmt_money=fmt_money,
-        fmt_percent=fmt_percent, fmt_country=fmt_country,
+        fmt_percent=fmt_percent, fmt_country=fmt_country, fmt_size=fmt_size,
     )
     app.jinja_env.filters.update(
         date=fmt_date, datetime=fmt_datetime, number=fmt_number, percent=fmt_percent, country=fmt_country,
-        day_before=day_before,
+        filesize=fmt_size, day_before=day_before,
     )
