@@ -143,7 +143,7 @@ def test_explanation_shows_the_digits_that_decide():
     assert text.startswith("Investment USD 299,999.99… is below the minimum USD 300,000")
     assert "Calculation: 3,599,999,999 UZS ÷ 12,000 = 299,999.99… USD." in text
     kz = _evaluate(KZ_FACTS, Fraction(12_975_000_001), "KZT").to_dict("en")["benefits"][0]["explanation"]
-    assert "investment 3,000,000.0002… MCI falls in the band (3,000,000; 14,500,000] MCI" in kz
+    assert "investment 3,000,000.0002… MCI falls in the band over 3,000,000 and at most 14,500,000 MCI" in kz
 
 
 @pytest.mark.parametrize(

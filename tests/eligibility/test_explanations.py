@@ -89,7 +89,7 @@ def test_benefit_explanations_give_band_periods_and_cut():
     kz = evaluate(validate_facts({**KZ_FACTS, "investment_amount": "62712500043.25"}), date(2026, 3, 10))
     text = kz.to_dict("en")["benefits"][0]["explanation"]
     assert text.startswith("Corporate income tax reduced by 100%: investment 14,500,000.01 MCI falls in the band")
-    assert "(14,500,000; ∞) MCI" in text
+    assert "falls in the band over 14,500,000 MCI:" in text  # words, not (14,500,000; ∞)
     # People read the last day; the data keeps until = the zone's end date (half-open).
     assert "March 10, 2026 through December 30, 2043 (100%)." in text
     assert "The period is cut at the zone's end date, December 31, 2043." in text
@@ -128,3 +128,44 @@ def test_snapshot_is_self_contained_and_renders_like_the_evaluation():
     for locale in LOCALES:
         assert render_snapshot(snapshot, locale) == evaluation.to_dict(locale)
     assert render_snapshot(snapshot, "fr") == evaluation.to_dict("ru")
+
+
+@pytest.mark.parametrize(("closed", "low", "high", "locale", "words"), [
+    ("right", None, 3_000_000, "ru", "не более 3 000 000"),
+    ("right", 3_000_000, 14_500_000, "ru", "свыше 3 000 000 и не более 14 500 000"),
+    ("right", 14_500_000, None, "en", "over 14,500,000"),
+    ("left", 3_000_000, 5_000_000, "en", "at least 3,000,000 and under 5,000,000"),
+    ("left", 10_000_000, None, "ru", "не менее 10 000 000"),
+    ("left", 300_000, 3_000_000, "uz", "kamida 300 000 va 3 000 000 dan kam"),
+])
+def test_a_band_is_told_in_words_not_interval_notation(closed, low, high, locale, words):
+    from decimal import Decimal
+
+    from zone.eligibility.compiled import Band
+    from zone.eligibility.render import band_in_words
+
+    band = Band(min=None if low is None else Decimal(low), max=None if high is None else Decimal(high), schedule=())
+    assert band_in_words(band, closed, locale).replace("\xa0", " ") == words
+
+
+def test_a_changed_scale_reads_in_words_on_the_admin_page():
+    from zone.eligibility.changes import for_people
+    from zone.eligibility.diff import diff_rule_sets
+    from zone.eligibility.ruleset import load_rule_set
+
+    from .helpers import SHIPPED_YAML, dump, param_index, shipped_document
+
+    document = shipped_document()
+    document["version"] = "2026.9"
+    scale = document["parameters"][param_index(document, "kz.band_mci")]["values"][0]["value"]
+    scale["bands"][0]["max"] = 3_500_000
+    scale["bands"][1]["min"] = 3_500_000
+    old, new = load_rule_set(SHIPPED_YAML), load_rule_set(dump(document))
+
+    views = {v.id: v for v in for_people(old, new, diff_rule_sets(old, new), "ru")}
+    band = views["kz.band_mci"]
+    assert band.kind == "parameter" and band.change == "changed" and band.name
+    after = band.after.replace("\xa0", " ").replace("\u202f", " ")
+    assert after.startswith("с 1 января 2026 г.: не более 3 500 000 → 7 лет; свыше 3 500 000 и не более 14 500 000 → "
+                            "15 лет; свыше 14 500 000 → 25 лет"), after
+    assert "∞" not in after and "(" not in after.split("→")[0]

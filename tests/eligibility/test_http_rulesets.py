@@ -86,7 +86,12 @@ def test_upload_runs_cases_shows_diff_and_impact(app, client, login_as, make_use
     assert row.status == "draft" and row.cases_report["ok"] and row.cases_report["passed"] == 2
     page = client.get("/admin/rule-sets/2026.2?lang=en").get_data(as_text=True)
     assert "2 passed, 0 failed" in page
-    assert "Changes from 2026.1" in page and "uz.min_investment_usd" in page and "from 2026-07-01: 500000" in page
+    assert "Changes from 2026.1" in page and "uz.min_investment_usd" in page and "from July 1, 2026: 500,000" in page
+    # In Russian, the same difference in Russian words, dates and numbers.
+    russian = client.get("/admin/rule-sets/2026.2?lang=ru").get_data(as_text=True)
+    row = russian.split("uz.min_investment_usd", 1)[1].split("</tr>", 1)[0].replace("\xa0", " ").replace("\u202f", " ")
+    assert "с 1 июля 2026 г.: 500 000" in row, row
+    assert "изменено" in row and "from 20" not in row
     assert "1 of 2 open applications would change outcome." in page
     assert "upload" in " ".join(audit_actions(app))
     listing = client.get("/admin/rule-sets?lang=en").get_data(as_text=True)

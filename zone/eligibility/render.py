@@ -145,13 +145,33 @@ def _value(value: Any, locale: str, edges: Iterable = ()) -> str:
     return str(value)
 
 
-def _band(band: Band, closed: str, locale: str) -> str:
-    """Interval notation with locale numbers: ``(3 000 000; 14 500 000]``, ``[10 000 000; ∞)``."""
-    low = "−∞" if band.min is None else format_number(band.min, locale)
-    high = "∞" if band.max is None else format_number(band.max, locale)
-    left = "[" if closed == "left" and band.min is not None else "("
-    right = "]" if closed == "right" and band.max is not None else ")"
-    return f"{left}{low}; {high}{right}"
+# A band in words, in each language: "more than a and at most b" for (a; b], "at least a and less than b" for
+# [a; b). People read these; the notation stays in the data and the API.
+BAND_WORDS = {
+    "right": {
+        "ru": ("свыше {low}", "не более {high}", " и "),
+        "en": ("over {low}", "at most {high}", " and "),
+        "kk": ("{low} астам", "{high} аспайтын", " және "),
+        "uz": ("{low} dan ortiq", "{high} dan oshmaydigan", " va "),
+    },
+    "left": {
+        "ru": ("не менее {low}", "менее {high}", " и "),
+        "en": ("at least {low}", "under {high}", " and "),
+        "kk": ("кемінде {low}", "{high} кем", " және "),
+        "uz": ("kamida {low}", "{high} dan kam", " va "),
+    },
+}
+
+
+def band_in_words(band: Band, closed: str, locale: str) -> str:
+    """A band in words with locale numbers: ``over 3 000 000 and at most 14 500 000``, ``at least 10 000 000``."""
+    low_words, high_words, joiner = BAND_WORDS[closed].get(locale, BAND_WORDS[closed]["en"])
+    parts = []
+    if band.min is not None:
+        parts.append(low_words.format(low=format_number(band.min, locale)))
+    if band.max is not None:
+        parts.append(high_words.format(high=format_number(band.max, locale)))
+    return joiner.join(parts)
 
 
 def _schedule(rule_set: RuleSet, periods: tuple[Period, ...], locale: str) -> str:
@@ -202,7 +222,7 @@ def explain_benefit(rule_set: RuleSet, result: BenefitResult, locale: str, evalu
         unit = args["unit"]
         fields["unit"] = rule_set.units[unit][locale] if unit in rule_set.units else str(unit)
     if "band" in args:
-        fields["band"] = _band(args["band"], args["closed"], locale)
+        fields["band"] = band_in_words(args["band"], args["closed"], locale)
     if result.periods:
         fields["schedule"] = _schedule(rule_set, result.periods, locale)
     text = rule_set.messages[result.reason][locale].format_map(fields)

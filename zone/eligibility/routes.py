@@ -16,7 +16,7 @@ from zone.web.access import PUBLIC, allow
 from zone.web.confirm import Confirmation, ask, is_confirmed
 from zone.web.forms import apply_service_errors, options
 
-from . import admin, services
+from . import admin, changes, services
 from .forms import CheckForm, EmptyForm, UploadForm
 from .serialize import rule_set_json
 
@@ -93,7 +93,7 @@ def _text(upload) -> str | None:
 def admin_ruleset(version: str):
     entry = admin.get_entry(version)
     rule_set = entry.rule_set
-    current, changes = admin.diff_against_current(rule_set)
+    current, differences = admin.diff_against_current(rule_set)
     impact_date, impact_rows = (None, [])
     if entry.origin == "uploaded" and entry.status in ("draft", "pending_activation"):
         impact_date, impact_rows = admin.impact(rule_set)
@@ -102,7 +102,7 @@ def admin_ruleset(version: str):
         entry=entry,
         data=rule_set_json(rule_set, _locale()),
         current=current,
-        changes=changes,
+        changes=changes.for_people(current, rule_set, differences, _locale()) if current else [],
         impact_date=impact_date,
         impact_rows=impact_rows,
         report=entry.row.cases_report if entry.row else None,
