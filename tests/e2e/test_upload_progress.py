@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -36,20 +37,27 @@ def draft(client, make_user, api_token):
     return user, response.get_json()["id"]
 
 
-def _page(browser, console, *, javascript: bool = True):
+@contextmanager
+def documents_page(browser, console, sign_in, live_server, draft, *, javascript: bool = True):
+    """The draft's documents page, signed in, in a context of its own; with JavaScript, watched for progress."""
+    user, application_id = draft
     context = browser.new_context(locale="ru-RU", java_script_enabled=javascript)
     context.on("page", console.attach)
-    return context, context.new_page()
+    page = context.new_page()
+    try:
+        sign_in(page, user)
+        page.goto(live_server(f"/applications/{application_id}/documents"))
+        if javascript:
+            page.evaluate(WATCH_PROGRESS)
+        yield context, page
+    finally:
+        context.close()
 
 
 def test_a_long_upload_shows_its_progress_and_lands_on_the_answer(browser, live_server, console, sign_in, shot,
                                                                   draft):
-    user, application_id = draft
-    context, page = _page(browser, console)
-    try:
-        sign_in(page, user)
-        page.goto(live_server(f"/applications/{application_id}/documents"))
-        page.evaluate(WATCH_PROGRESS)
+    application_id = draft[1]
+    with documents_page(browser, console, sign_in, live_server, draft) as (context, page):
         context.new_cdp_session(page).send("Network.emulateNetworkConditions", SLOW_UPLOAD)
         page.select_option("#kind", "charter")
         page.set_input_files("#file", files=[{"name": "устав.png", "mimeType": "image/png", "buffer": noise_png()}])
@@ -64,17 +72,10 @@ def test_a_long_upload_shows_its_progress_and_lands_on_the_answer(browser, live_
         assert "устав.png" in page.locator(".flashes").inner_text()
         assert not page.locator("[data-upload-progress]").is_visible()  # the answer's own, fresh form
         shot(page, "uploaded-with-progress")
-    finally:
-        context.close()
 
 
 def test_a_refused_upload_shows_the_errors_in_place(browser, live_server, console, sign_in, draft):
-    user, application_id = draft
-    context, page = _page(browser, console)
-    try:
-        sign_in(page, user)
-        page.goto(live_server(f"/applications/{application_id}/documents"))
-        page.evaluate(WATCH_PROGRESS)
+    with documents_page(browser, console, sign_in, live_server, draft) as (_context, page):
         page.select_option("#kind", "charter")
         # A large file that is not a PDF, PNG or JPEG.
         page.set_input_files("#file", files=[{"name": "устав.png", "mimeType": "image/png",
@@ -85,16 +86,10 @@ def test_a_refused_upload_shows_the_errors_in_place(browser, live_server, consol
         assert page.evaluate("document.activeElement.classList.contains('error-summary')")
         assert page.locator("#file-error").is_visible()
         assert page.locator("main form[enctype] button[type=submit]").is_enabled()
-    finally:
-        context.close()
 
 
 def test_without_javascript_the_upload_is_a_plain_submission(browser, live_server, console, sign_in, draft):
-    user, application_id = draft
-    context, page = _page(browser, console, javascript=False)
-    try:
-        sign_in(page, user)
-        page.goto(live_server(f"/applications/{application_id}/documents"))
+    with documents_page(browser, console, sign_in, live_server, draft, javascript=False) as (_context, page):
         assert not page.locator("[data-upload-progress]").is_visible()
         page.select_option("#kind", "charter")
         page.set_input_files("#file", files=[{"name": "устав.png", "mimeType": "image/png", "buffer": noise_png()}])
@@ -102,5 +97,3 @@ def test_without_javascript_the_upload_is_a_plain_submission(browser, live_serve
             page.click("main form[enctype] button[type=submit]")
         assert "устав.png" in page.locator("#documents-charter").inner_text()
         assert "устав.png" in page.locator(".flashes").inner_text()
-    finally:
-        context.close()
