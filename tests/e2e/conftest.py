@@ -10,7 +10,7 @@
   ``every_device_and_language()`` or ``pairs(...)``; unparametrized, it runs on the desktop in Russian.
   The residency journey (test_journeys.py) walks every device in both languages. The other journeys walk the
   pairs ``PAIRWISE`` (desktop-ru, phone-en), which cover each device and each language once: the full product
-  for all of them took the browser suite from 3.2 to 7.2 minutes (measured on 2 cores), pairs to about 5.5.
+  for all of them took the browser suite from 3.2 to 7.2 minutes (measured on 2 cores), pairs to about 5.
   The cooperation journey adds desktop-kk and phone-uz as spot checks. The crawler (test_phone_layout.py)
   walks every page at both sizes.
 * ``context`` / ``page``: a fresh browser context of the test's device and language. Every page of the context
