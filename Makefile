@@ -10,8 +10,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 # For tests: the browser Playwright drives, pdftoppm to read QR codes from rendered certificates, nginx in front
 # of the app for the proxy tests (started by the tests themselves on 127.0.0.1), and pg_dump / pg_restore for the
-# backup tests on PostgreSQL.
-TEST_DEBS := chromium poppler-utils nginx postgresql-client
+# backup tests on PostgreSQL; Node.js's npm to install axe-core (package-lock.json), which the browser tests inject
+# into every page they photograph.
+TEST_DEBS := chromium poppler-utils nginx postgresql-client nodejs npm
 # For benchmarks: wrk measures throughput (a slower Python client is used without it).
 BENCH_DEBS := wrk
 
@@ -114,10 +115,16 @@ lock: | $(BIN)/python
 
 deps: system-deps $(VENV)/.runtime
 
-deps-dev: system-deps-test $(VENV)/.dev
+deps-dev: system-deps-test $(VENV)/.dev node_modules/axe-core/axe.min.js
+
+# The browser tests' accessibility checker, exactly as package-lock.json pins it (integrity hashes); no install
+# scripts run. Only the tests need it: `make run` does not.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
 
 translations:
 	@$(FLASK) i18n compile >/dev/null
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache build
+	rm -rf $(VENV) instance .pytest_cache build node_modules

@@ -1,7 +1,7 @@
 /* zone: small progressive enhancements; every page works without them.
  * - After a refused save, the page opens at its error summary, which takes the focus (WCAG 3.3.1, 2.4.3).
  * - A table wider than the screen scrolls in its box; that box takes the keyboard focus (arrow keys scroll
- *   it) and is named after the table's caption (WCAG 2.1.1).
+ *   it) and is a group named after the table's caption (WCAG 2.1.1).
  * - A form being sent shows it: its button is disabled and says so, so a slow line does not invite a second
  *   click (the server refuses duplicates anyway). Coming back with the browser's Back button re-enables it.
  * - A form with an upload progress bar ([data-upload-progress]) sends a chosen file with XMLHttpRequest and
@@ -115,7 +115,9 @@
       if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) return;
       var caption = box.querySelector("caption");
       box.setAttribute("tabindex", "0");
-      box.setAttribute("role", "region");
+      // A named group, not a region: the box is part of its section (often named like its caption), and
+      // landmarks of the same name twice over would blur the page's outline for a screen reader.
+      box.setAttribute("role", "group");
       if (caption) box.setAttribute("aria-label", caption.textContent.trim());
     });
   }

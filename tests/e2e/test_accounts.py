@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import PAIRWISE, open_menu, pairs
 
 
 def _switch_language(page, code: str) -> None:
@@ -13,7 +14,7 @@ def _switch_language(page, code: str) -> None:
     assert page.get_attribute("html", "lang") == code
 
 
-@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize(("device", "lang"), pairs(*PAIRWISE))
 def test_register_sign_out_sign_in(page, live_server, shot, tr, valid_bin, sign_out, lang):
     page.goto(live_server("/"))
     if lang != "ru":
@@ -21,7 +22,7 @@ def test_register_sign_out_sign_in(page, live_server, shot, tr, valid_bin, sign_
     assert page.get_attribute("html", "lang") == lang
     shot(page, "home")
 
-    page.click(f"text={tr('Register a company', lang)} >> nth=0")
+    page.click(f"text={tr('Register a company', lang)} >> visible=true >> nth=0")
     page.wait_for_url("**/register")
     assert page.locator("h1").inner_text() == tr("Register a company", lang)
 
@@ -52,6 +53,7 @@ def test_register_sign_out_sign_in(page, live_server, shot, tr, valid_bin, sign_
         page.click("main form button[type=submit]")
     assert tr("Welcome! Your company account is ready. You can now fill in an application.", lang) in \
         page.locator(".flashes").inner_text()
+    open_menu(page)  # on a phone the account box is folded into the menu
     assert "Асель Нурлановна" in page.locator(".user-box:visible").inner_text()
     shot(page, "registered-and-signed-in")
 
@@ -59,6 +61,7 @@ def test_register_sign_out_sign_in(page, live_server, shot, tr, valid_bin, sign_
     assert tr("You have signed out.", lang) in page.locator(".flashes").inner_text()
     assert page.get_attribute("html", "lang") == lang  # the chosen language survives signing out
 
+    open_menu(page)
     page.click(f".user-box:visible >> text={tr('Sign in', lang)}")
     page.fill("#email", email)
     page.fill("#password", "not-the-password")
@@ -71,10 +74,12 @@ def test_register_sign_out_sign_in(page, live_server, shot, tr, valid_bin, sign_
     page.fill("#password", PASSWORD)
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+    open_menu(page)  # on a phone the account box is folded into the menu
     assert "Асель Нурлановна" in page.locator(".user-box:visible").inner_text()
     shot(page, "signed-in-again")
 
 
+@pytest.mark.parametrize(("device", "lang"), pairs(*PAIRWISE))
 def test_security_headers_and_no_inline_code(page, live_server, shot):
     """Every page the anonymous visitor can reach loads under the CSP with a clean console."""
     response = page.goto(live_server("/"))

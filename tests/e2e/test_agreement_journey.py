@@ -1,7 +1,7 @@
 """A company admitted through the approval countersigns its activity agreement in a real browser.
 
 The approver approves (in the browser); the company opens its cabinet, downloads the zone-signed PDF,
-first uploads it signed with another company's certificate (refused, with the reason in Russian), then
+first uploads it signed with another company's certificate (refused, with the reason in their language), then
 signs it with the demo signer (`flask agreements demo-signer`, as a company would with its own tool)
 and uploads it: the agreement is concluded and both signed PDFs are offered.
 """
@@ -14,6 +14,7 @@ import pytest
 
 from tests.agreements.helpers import sign_as_company
 from tests.api.seed import action, seed_through_api
+from tests.e2e.conftest import PAIRWISE, open_menu, pairs
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +24,9 @@ def submit(page, selector: str) -> None:
         page.click(selector)
 
 
+@pytest.mark.parametrize(("device", "lang"), pairs(*PAIRWISE))
 def test_company_countersigns_its_agreement(page, live_server, shot, tr, sign_in, sign_out, client, runner,
-                                            make_company, make_user, api_token, valid_bin, tmp_path):
+                                            make_company, make_user, api_token, valid_bin, tmp_path, lang):
     seed = seed_through_api(client, make_company, make_user, api_token)
     app_id = seed.application_ids[1]  # submitted, now in review: recommend it and approve it in the browser
     assert action(client, seed.tokens["reviewer"], app_id, "recommend_approval").status_code == 200
@@ -32,29 +34,30 @@ def test_company_countersigns_its_agreement(page, live_server, shot, tr, sign_in
     company = seed.users["applicant"]
     tax_id = seed.tax_ids[0]
 
-    sign_in(page, approver)
+    sign_in(page, approver, lang=lang)
     page.goto(live_server(f"/review/applications/{app_id}"))
     page.fill("#form-approve textarea", "Одобрено.")
     submit(page, "#form-approve button[type=submit]")
     submit(page, ".confirmation button[type=submit]")
-    assert tr("Approved", "ru") in page.locator("main").inner_text()
+    assert tr("Approved", lang) in page.locator("main").inner_text()
     shot(page, "approved")
     sign_out(page)
 
-    sign_in(page, company)
+    sign_in(page, company, lang=lang)
+    open_menu(page)
     with page.expect_navigation():
-        page.click(f"nav >> text={tr('Agreements', 'ru')}")
-    assert page.locator("h1").inner_text() == tr("Our activity agreements", "ru")
-    awaiting = page.locator("tbody tr", has_text=tr("Awaiting the company's signature", "ru"))
+        page.click(f"nav:visible >> text={tr('Agreements', lang)}")
+    assert page.locator("h1").inner_text() == tr("Our activity agreements", lang)
+    awaiting = page.locator("tbody tr", has_text=tr("Awaiting the company's signature", lang))
     number = awaiting.first.locator("a").inner_text()
     with page.expect_navigation():
         awaiting.first.locator("a").click()
     main = page.locator("main").inner_text()
-    assert number in main and tr("Sign the agreement", "ru") in main
+    assert number in main and tr("Sign the agreement", lang) in main
     shot(page, "cabinet-agreement")
 
     with page.expect_download() as download:
-        page.click(f"text={tr('Download the current PDF', 'ru')}")
+        page.click(f"text={tr('Download the current PDF', lang)}")
     zone_pdf = Path(download.value.path()).read_bytes()
     assert zone_pdf.startswith(b"%PDF")
 
@@ -65,7 +68,8 @@ def test_company_countersigns_its_agreement(page, live_server, shot, tr, sign_in
     wrong.write_bytes(sign_as_company(zone_pdf, stranger.read_bytes()))
     page.set_input_files("#file", str(wrong))
     submit(page, "#countersign button[type=submit]")
-    assert "В сертификате подписи нет налогового номера вашей компании" in page.locator("#countersign").inner_text()
+    assert tr("The signing certificate does not carry your company's tax id (%(tax_id)s): sign with your "
+              "company's certificate.", lang, tax_id=tax_id) in page.locator("#countersign").inner_text()
     shot(page, "refused-other-company")
 
     own = tmp_path / "company.p12"
@@ -76,11 +80,11 @@ def test_company_countersigns_its_agreement(page, live_server, shot, tr, sign_in
     signed.write_bytes(sign_as_company(zone_pdf, own.read_bytes(), "demo-pass"))
     page.set_input_files("#file", str(signed))
     submit(page, "#countersign button[type=submit]")
-    assert tr("Thank you: your signature is accepted and the agreement %(number)s is concluded.", "ru",
+    assert tr("Thank you: your signature is accepted and the agreement %(number)s is concluded.", lang,
               number=number) in page.locator(".flashes").inner_text()
-    assert tr("Concluded", "ru") in page.locator("h1").inner_text()
+    assert tr("Concluded", lang) in page.locator("h1").inner_text()
     assert page.locator("#countersign").count() == 0
     shot(page, "concluded")
     with page.expect_download() as download:
-        page.click(f"text={tr('Concluded (both signatures)', 'ru')}")
+        page.click(f"text={tr('Concluded (both signatures)', lang)}")
     assert Path(download.value.path()).read_bytes() == signed.read_bytes()

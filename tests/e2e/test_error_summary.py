@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 768}}
+from tests.e2e.conftest import PAIRWISE, pairs
+
 SUMMARY_IN_VIEW = """() => {
   const el = document.activeElement;
   const box = el.getBoundingClientRect();
@@ -13,25 +14,19 @@ SUMMARY_IN_VIEW = """() => {
 }"""
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_a_refused_registration_opens_at_the_focused_error_summary(browser, live_server, console, shot, size):
-    context = browser.new_context(locale="ru-RU", viewport=SIZES[size], is_mobile=size == "phone")
-    context.on("page", console.attach)
-    page = context.new_page()
-    try:
-        page.goto(live_server("/register"))
-        page.fill("#company_name", "ТОО «Ошибка»")
-        page.fill("#email", "not-an-email")
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        page.wait_for_load_state("load")
-        focused = page.evaluate(SUMMARY_IN_VIEW)
-        assert "flash-error" in focused["cls"] and focused["role"] == "alert", focused
-        assert focused["top"] >= -1 and focused["bottom"] <= focused["height"], focused  # in the first screen
-        assert page.input_value("#company_name") == "ТОО «Ошибка»"  # what was typed is kept
-        shot(page, f"register-refused-{size}")
-    finally:
-        context.close()
+@pytest.mark.parametrize(("device", "lang"), pairs(*PAIRWISE))
+def test_a_refused_registration_opens_at_the_focused_error_summary(page, live_server, shot, device):
+    page.goto(live_server("/register"))
+    page.fill("#company_name", "ТОО «Ошибка»")
+    page.fill("#email", "not-an-email")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    page.wait_for_load_state("load")
+    focused = page.evaluate(SUMMARY_IN_VIEW)
+    assert "flash-error" in focused["cls"] and focused["role"] == "alert", focused
+    assert focused["top"] >= -1 and focused["bottom"] <= focused["height"], focused  # in the first screen
+    assert page.input_value("#company_name") == "ТОО «Ошибка»"  # what was typed is kept
+    shot(page, "register-refused")
 
 
 RECORD_BUTTON = """document.addEventListener("submit", () => setTimeout(() => {
@@ -40,7 +35,7 @@ RECORD_BUTTON = """document.addEventListener("submit", () => setTimeout(() => {
 }, 100));"""
 
 
-def test_a_form_being_sent_cannot_be_sent_twice(browser, live_server, console):
+def test_a_form_being_sent_cannot_be_sent_twice(new_context, live_server):
     """The button is disabled while the request travels (a slow line: the server takes a second to answer)."""
     import time
 
@@ -51,15 +46,11 @@ def test_a_form_being_sent_cannot_be_sent_twice(browser, live_server, console):
             time.sleep(1)
 
     live_server.app.before_request_funcs.setdefault(None, []).insert(0, slow_line)
-    context = browser.new_context(locale="ru-RU")
-    context.on("page", console.attach)
+    context = new_context()
     context.add_init_script(RECORD_BUTTON)  # notes the button's state 0.1 s after sending, before the answer
     page = context.new_page()
-    try:
-        page.goto(live_server("/register"))
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        assert page.evaluate("sessionStorage.getItem('button-while-sending')") == '[true,"true"]'
-        assert page.locator("main form button[type=submit]").is_enabled()  # the answer's page: ready again
-    finally:
-        context.close()
+    page.goto(live_server("/register"))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.evaluate("sessionStorage.getItem('button-while-sending')") == '[true,"true"]'
+    assert page.locator("main form button[type=submit]").is_enabled()  # the answer's page: ready again

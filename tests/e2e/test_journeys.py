@@ -1,4 +1,4 @@
-"""The whole residency journey in a real browser, in Russian and once in English.
+"""The whole residency journey in a real browser, on a desktop and on a phone, in Russian and in English.
 
 A company registers, fills its application section by section, uploads its documents and submits; a
 reviewer asks for more information; the company answers; the reviewer recommends approval; an approver
@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import every_device_and_language
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
        b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -131,8 +132,8 @@ def staff_page(page, live_server, app_id: int) -> None:
         page.click(f"a[href='/review/applications/{app_id}']")
 
 
-@pytest.mark.parametrize("lang", ["ru", "en"])
-def test_residency_journey(page, browser, console, live_server, shot, tr, sign_in, sign_out, make_user, valid_bin,
+@pytest.mark.parametrize(("device", "lang"), every_device_and_language())
+def test_residency_journey(page, new_context, live_server, shot, tr, sign_in, sign_out, make_user, valid_bin,
                            tmp_path, lang):
     reviewer = make_user("reviewer", full_name="Айгерим Сапарова", locale=lang)
     approver = make_user("approver", full_name="Бахтиёр Юсупов", locale=lang)
@@ -224,8 +225,7 @@ def test_residency_journey(page, browser, console, live_server, shot, tr, sign_i
     # 7. A visitor opens the URL of the QR code printed on the certificate.
     verify_url = qr_url_from_pdf(pdf_path)
     assert verify_url.startswith(live_server("/verify/"))
-    visitor = browser.new_context(locale="ru-RU" if lang == "ru" else "en-US")
-    visitor.on("page", console.attach)
+    visitor = new_context()
     visitor_page = visitor.new_page()
     visitor_page.goto(verify_url + (f"?lang={lang}" if lang != "ru" else ""))
     shown = visitor_page.locator("main").inner_text()

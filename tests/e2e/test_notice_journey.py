@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.e2e.conftest import PAIRWISE, pairs
 from tests.notices.conftest import Receiver
 from tests.review.conftest import make_application  # noqa: F401 - a fixture, used by name
 
@@ -20,9 +21,10 @@ def receiver():
     made.close()
 
 
+@pytest.mark.parametrize(("device", "lang"), pairs(*PAIRWISE))
 def test_an_approval_in_the_browser_sends_a_signed_notice_and_a_feed_entry(
         page, live_server, shot, sign_in, make_application, make_user, make_company, client, api_token, runner,
-        receiver):
+        receiver, lang):
     admin = api_token(make_user("admin"))
     created = client.post("/api/v1/subscriptions", headers=admin, json={
         "name": "Tax committee KZ", "url": receiver.url, "events": ["certificate.issued"], "side": "KZ"})
@@ -33,7 +35,7 @@ def test_an_approval_in_the_browser_sends_a_signed_notice_and_a_feed_entry(
     target = make_application(status="recommended", assignee_id=reviewer.id, recommended_by_id=reviewer.id,
                               recommendation="approve", company=make_company(name="ТОО «Жетысай Полимер»"))
 
-    sign_in(page, approver)
+    sign_in(page, approver, lang=lang)
     page.goto(live_server(f"/review/applications/{target}"))
     page.fill("#form-approve textarea", "Одобрено.")
     with page.expect_navigation():
