@@ -10,9 +10,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 # For tests: the browser Playwright drives, pdftoppm to read QR codes from rendered certificates, nginx in front
 # of the app for the proxy tests (started by the tests themselves on 127.0.0.1), and pg_dump / pg_restore for the
-# backup tests on PostgreSQL; Node.js's npm to install axe-core (package-lock.json), which the browser tests inject
-# into every page they photograph.
-TEST_DEBS := chromium poppler-utils nginx postgresql-client nodejs npm
+# backup tests on PostgreSQL.
+TEST_DEBS := chromium poppler-utils nginx postgresql-client
+# npm installs axe-core (package-lock.json), which the browser tests inject into every page they photograph. A
+# machine that has Node.js from elsewhere (its own npm bundled, no Debian package) keeps it: Debian's nodejs and
+# npm are installed only when the npm command is missing.
+NODE_DEBS := nodejs npm
 # For benchmarks: wrk measures throughput (a slower Python client is used without it).
 BENCH_DEBS := wrk
 
@@ -89,6 +92,7 @@ system-deps:
 
 system-deps-test: system-deps
 	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing $(NODE_DEBS)"; \
 	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 
