@@ -126,6 +126,23 @@ def upload_documents(page, live_server, shot, tr, app_id: int) -> None:
     shot(page, "documents-uploaded")
 
 
+def complete_profile(page, live_server, shot, tr, lang, app_id: int) -> None:
+    """The checklist asks for the company's address, director and phone: its link opens the profile, which
+    returns to the application once saved."""
+    page.goto(live_server(f"/applications/{app_id}"))
+    checklist = page.locator("#missing + ul.checklist")
+    assert tr("Phone", lang) in checklist.inner_text()
+    with page.expect_navigation():
+        checklist.locator(f"a[href^='/company?application={app_id}']").first.click()
+    page.fill("#address", "Туркестанская область, г. Сарыагаш, ул. Айтеке би, 25")
+    page.fill("#director_name", "Болатов Ержан Серікұлы")
+    page.fill("#phone", "+7 725 372 10 10")
+    shot(page, "company-profile")
+    submit(page)
+    assert page.url.split("#")[0] == live_server(f"/applications/{app_id}")  # (the browser keeps the #field)
+    assert tr("The company profile is saved.", lang) in flashes(page)
+
+
 def staff_page(page, live_server, app_id: int) -> None:
     page.goto(live_server("/review?status=all"))
     with page.expect_navigation():
@@ -144,7 +161,8 @@ def test_residency_journey(page, new_context, live_server, shot, tr, sign_in, si
     company_email = register_company(page, live_server, shot, tr, lang, tax_id)
     app_id = fill_application(page, live_server, shot, tr, lang)
     upload_documents(page, live_server, shot, tr, app_id)
-    page.goto(live_server(f"/applications/{app_id}"))
+    complete_profile(page, live_server, shot, tr, lang, app_id)
+    assert page.locator("#missing").count() == 0, page.locator("#missing + ul").inner_text()
     assert page.locator("#submit-problems-title").count() == 0, page.locator(".error-summary").inner_text()
     shot(page, "overview-ready")
     submit(page, f"form[action='/applications/{app_id}/submit'] button[type=submit]")
