@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from zone.audit import anchors, publication, queries
+from zone.audit import anchors, publication, queries, vocabulary
 from zone.audit.forms import AnchorForm, EventFilterForm
 from zone.audit.models import AuditEvent
 from zone.audit.policies import TRAIL_READERS
@@ -19,6 +19,13 @@ from zone.extensions import db
 from zone.web.access import allow
 
 bp = Blueprint("audit", __name__)
+
+
+@bp.context_processor
+def _words() -> dict:
+    """The trail's pages show labels; the machine codes stay beside them for auditors."""
+    return {"action_label": vocabulary.action_label, "object_label": vocabulary.object_label,
+            "detail_lines": vocabulary.detail_lines}
 
 PAGE_SIZE = 50
 CSV_HEADER = ["seq", "at", "actor_id", "actor", "ip", "action", "object_type", "object_id", "details",
@@ -66,8 +73,9 @@ def events():
     rows, next_seq = queries.events_page(event_filter, after=_cursor_seq(), limit=PAGE_SIZE)
     return render_template(
         "audit/events.html", form=form, rows=rows, next_seq=next_seq, filter_args=_filter_args(),
-        paged=_cursor_seq() is not None, actions=queries.known_actions(),
-        object_types=queries.known_object_types(), last_check=queries.last_verification(),
+        paged=_cursor_seq() is not None, last_check=queries.last_verification(),
+        action_groups=vocabulary.action_choices((*queries.known_actions(), form.action.data)),
+        object_types=vocabulary.object_choices((*queries.known_object_types(), form.object_type.data)),
     )
 
 
