@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from zone.audit import anchors, publication, queries, vocabulary
 from zone.audit.forms import AnchorForm, EventFilterForm
@@ -16,6 +17,7 @@ from zone.audit.policies import TRAIL_READERS
 from zone.audit.services import entry_seal, format_time, record
 from zone.database import writes
 from zone.extensions import db
+from zone.registers.columns import Column, header, wants_machine_names
 from zone.web.access import allow
 
 bp = Blueprint("audit", __name__)
@@ -28,8 +30,20 @@ def _words() -> dict:
             "detail_lines": vocabulary.detail_lines}
 
 PAGE_SIZE = 50
-CSV_HEADER = ["seq", "at", "actor_id", "actor", "ip", "action", "object_type", "object_id", "details",
-              "prev_hash", "hash"]
+# The cells are the trail as recorded (codes, UTC times, details as JSON): what the hashes cover.
+CSV_COLUMNS = (
+    Column("seq", _l("No.")),
+    Column("at", _l("Time (UTC)")),
+    Column("actor_id", _l("User no.")),
+    Column("actor", _l("Who")),
+    Column("ip", _l("Address")),
+    Column("action", _l("Action")),
+    Column("object_type", _l("Object type")),
+    Column("object_id", _l("Object id")),
+    Column("details", _l("Details")),
+    Column("prev_hash", _l("Previous hash")),
+    Column("hash", _l("Hash")),
+)
 
 
 def _zone_start(day, tz: str) -> datetime:
@@ -117,7 +131,8 @@ def export_csv():
              json.dumps(e.details or {}, ensure_ascii=False, sort_keys=True), e.prev_hash, e.hash] for e in entries)
 
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return csv_response(f"audit-trail-{stamp}.csv", CSV_HEADER, rows)
+    return csv_response(f"audit-trail-{stamp}.csv", header(CSV_COLUMNS, machine=wants_machine_names(request.args)),
+                        rows)
 
 
 @bp.get("/audit/verify")

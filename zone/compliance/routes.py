@@ -20,6 +20,7 @@ from zone.compliance.workflow import Stage
 from zone.database import writes
 from zone.errors import ValidationFailed, ZoneError
 from zone.extensions import db
+from zone.registers.columns import wants_machine_names
 from zone.web.access import AUTHENTICATED, allow
 
 bp = Blueprint("compliance", __name__)
@@ -71,7 +72,7 @@ def queue():
 def export_cases():
     """Every compliance case as CSV, from the queue and the register pages (signed in, no API token)."""
     try:
-        return exports.cases_csv(request.args)
+        return exports.cases_csv(request.args, machine_header=wants_machine_names(request.args))
     except ValidationFailed:
         abort(400)
 
