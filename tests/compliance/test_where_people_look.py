@@ -90,3 +90,17 @@ def test_public_verification_shows_a_suspended_resident_with_the_date(client, re
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Suspended since" in text and "2027" in text
     assert resident.serial not in listed  # the public register lists active certificates only
+
+
+def test_the_queue_filters_by_lists_of_words(client, login, resident, file_report, run):
+    _breached(resident, file_report, run)
+    with on(date(2027, 7, 28)):
+        login(resident.users["auditor"])
+        page = client.get("/compliance/cases?lang=ru&condition=reports.filed&side=KZ").get_data(as_text=True)
+        other = client.get("/compliance/cases?condition=obligations.investment").get_data(as_text=True)
+    menu = re.search(r'<select id="condition" name="condition">(.*?)</select>', page, re.S).group(1)
+    assert re.search(r'<option value="reports.filed" title="reports.filed" selected>Отчёты сданы в срок</option>',
+                     menu)
+    assert '<option value="KZ" selected>Казахстан (KZ)</option>' in page
+    assert resident.serial in page and resident.serial not in other  # the chosen condition filters
+    assert '<td title="reports.filed">Отчёты сданы в срок</td>' in page

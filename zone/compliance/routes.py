@@ -62,8 +62,11 @@ def queue():
     except ZoneError:
         rows, next_cursor = queries.page(queries.filtered(f), page_limit(), None)
     args = {k: v for k, v in request.args.items() if k != "cursor"}
+    conditions = presenters.condition_names(language())
     return render_template("compliance/queue.html", rows=rows, f=f, chart=chart.stage_chart(),
                            stages=[s.value for s in Stage], stage_label=presenters.stage_label,
+                           conditions=sorted(conditions.items(), key=lambda item: item[1]),
+                           condition_name=lambda code: conditions.get(code, code),
                            next_url=url_for("compliance.queue", cursor=next_cursor, **args) if next_cursor else None)
 
 
