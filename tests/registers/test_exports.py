@@ -17,8 +17,8 @@ from zone.audit.models import AuditEvent
 from zone.audit.services import verify_chain
 from zone.certificates.models import Certificate
 from zone.extensions import db
-from zone.registers.columns import names
 from zone.registers.exports import COLUMNS, MANIFEST_COLUMNS
+from zone.web.export_columns import names
 
 EXPORTS = {"csv": "/registers/certificates/export.csv", "xlsx": "/registers/certificates/export.xlsx",
            "zip": "/registers/certificates/archive.zip"}

@@ -17,8 +17,8 @@ from zone.audit.policies import TRAIL_READERS
 from zone.audit.services import entry_seal, format_time, record
 from zone.database import writes
 from zone.extensions import db
-from zone.registers.columns import Column, header, wants_machine_names
 from zone.web.access import allow
+from zone.web.export_columns import Column, header, wants_machine_names
 
 bp = Blueprint("audit", __name__)
 

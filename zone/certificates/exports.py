@@ -18,7 +18,7 @@ from zone.api.common import iso
 from zone.certificates.benefits import benefit_name
 from zone.certificates.models import Certificate
 from zone.certificates.periods import ends_on
-from zone.registers.columns import Column, header
+from zone.web.export_columns import Column, header
 
 REGISTER_COLUMNS = (
     Column("company_name", _l("Company")),

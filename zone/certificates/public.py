@@ -18,10 +18,10 @@ from zone.certificates.forms import LookupForm, UploadForm
 from zone.certificates.verification import max_upload_bytes
 from zone.errors import NotFound
 from zone.extensions import db, limiter
-from zone.registers.columns import wants_machine_names
 from zone.vocabulary import SECTORS
 from zone.web.access import PUBLIC, allow
 from zone.web.errors import wants_json
+from zone.web.export_columns import wants_machine_names
 
 REGISTER_PAGE = 100
 

@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 
 from zone.compliance import queries
 from zone.errors import ValidationFailed
-from zone.registers.columns import Column, header
 from zone.registers.streaming import csv_cell
+from zone.web.export_columns import Column, header
 
 EXPORT_COLUMNS = (
     Column("id", _l("Case no.")),

@@ -20,8 +20,8 @@ from zone.compliance.workflow import Stage
 from zone.database import writes
 from zone.errors import ValidationFailed, ZoneError
 from zone.extensions import db
-from zone.registers.columns import wants_machine_names
 from zone.web.access import AUTHENTICATED, allow
+from zone.web.export_columns import wants_machine_names
 
 bp = Blueprint("compliance", __name__)
 

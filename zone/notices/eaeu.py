@@ -22,8 +22,8 @@ from zone.calendar import today
 from zone.certificates.models import Certificate
 from zone.errors import ValidationFailed
 from zone.extensions import db
-from zone.registers.columns import Column, header, titles
 from zone.registers.streaming import csv_response, rows_of, xlsx_response
+from zone.web.export_columns import Column, header, titles
 
 ZONE_NAME = "МЦПС «Центральная Азия»"
 COLUMNS = (

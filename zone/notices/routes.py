@@ -17,8 +17,8 @@ from zone.notices import letters as notice_letters
 from zone.notices.eaeu import extract_date
 from zone.notices.forms import EVENT_LABELS, SIDE_CHOICES, EmptyForm, LetterSentForm, SubscriptionForm
 from zone.notices.models import Subscription
-from zone.registers.columns import wants_machine_names
 from zone.web.access import allow
+from zone.web.export_columns import wants_machine_names
 from zone.web.forms import apply_service_errors
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")

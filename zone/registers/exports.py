@@ -17,7 +17,6 @@ from zone.audit.services import format_time, record
 from zone.certificates.periods import ends_on
 from zone.extensions import db
 from zone.registers import queries
-from zone.registers.columns import Column, header, titles
 from zone.registers.queries import RegisterFilter
 from zone.registers.streaming import (
     BOM,
@@ -28,6 +27,7 @@ from zone.registers.streaming import (
     xlsx_response,
     zip_stream,
 )
+from zone.web.export_columns import Column, header, titles
 
 # Stable column names: integrators and the tests read the CSV by these names; titles head the XLSX and
 # the CSV downloaded from the page.

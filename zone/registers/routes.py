@@ -9,11 +9,11 @@ from flask_login import current_user
 from zone.calendar import today
 from zone.database import writes
 from zone.registers import exports, queries
-from zone.registers.columns import wants_machine_names
 from zone.registers.filters import filter_args, filter_from_args, sectors
 from zone.registers.policies import REGISTER_READERS, can_read_history
 from zone.vocabulary import SIDES
 from zone.web.access import allow
+from zone.web.export_columns import wants_machine_names
 
 bp = Blueprint("registers", __name__)
 
