@@ -157,3 +157,22 @@ def test_labels_and_values_read_in_the_chosen_language(app):
         assert lines["filter"] == ("Фильтры", "Статус: active")
         assert lines["sector"][1] == "Химическая промышленность"
         assert "2026" in lines["at"][1] and "T09" not in lines["at"][1]
+
+
+def test_codes_in_the_details_read_as_words(app):
+    with app.test_request_context("/?lang=ru"):
+        def words(action, details):
+            return {key: value for key, _label, value in vocabulary.detail_lines(details, action)}
+
+        # registered by the domains at app creation: the trail imports none of them
+        assert words("application.submit", {"from": "draft", "to": "submitted"}) == {
+            "from": "Черновик", "to": "Подана"}
+        assert words("certificate.suspend", {"to": "suspended"})["to"] == "Приостановлено"
+        assert words("compliance.escalate", {"to": "suspension_due"})["to"] == "Нужно предложить приостановление"
+        assert words("user.role_change", {"from": "reviewer", "to": "approver"})["to"] == "Утверждающее лицо"
+        assert words("user.create", {"role": "auditor", "side": "KZ"}) == {"role": "Аудитор",
+                                                                           "side": "Казахстан (KZ)"}
+        assert words("company.register", {"registration_country": "UZ"})["registration_country"] == "Узбекистан"
+        # a code nobody named is shown as recorded, and a key means nothing outside its domain
+        assert words("application.submit", {"to": "someday"})["to"] == "someday"
+        assert words("site.update", {"status": "draft"})["status"] == "draft"

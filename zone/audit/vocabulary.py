@@ -8,13 +8,18 @@ records an action or object type that has no label here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from flask import Flask, current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from zone.vocabulary import SECTOR_LABELS
+from zone.accounts.roles import role_label
+from zone.vocabulary import SECTOR_LABELS, SIDE_SHORT_LABELS, country_name
+
+_VALUE_LABELS = "zone_audit_value_labels"
 
 # The trail's domains, in the order the action filter lists them: (code prefix, label).
 ACTION_GROUPS = (
@@ -352,9 +357,37 @@ def _looks_like_moment(text: str) -> datetime | date | None:
     return None
 
 
-def detail_value(value: Any, key: str | None = None) -> str:
+def register_value_labels(app: Flask, prefix: str, keys: Iterable[str], labels: Mapping[Any, Any]) -> None:
+    """Words for the codes a domain records as the values of ``keys`` (``from``, ``to``, ``status``) in the
+    details of its actions (``prefix.*``). Called by the domain at app creation (its ``hooks.init_app``): the
+    trail sits below the domains and imports none of them."""
+    words = {str(code): label for code, label in labels.items()}
+    app.extensions.setdefault(_VALUE_LABELS, {}).setdefault(prefix, {}).update(dict.fromkeys(keys, words))
+
+
+def _coded(value: str, key: str | None, action: str | None) -> str | None:
+    """The word for a code the details hold, when one is known."""
+    if key == "sector":
+        label = SECTOR_LABELS.get(value)
+    elif key == "side":
+        label = SIDE_SHORT_LABELS.get(value)
+    elif key == "registration_country":
+        from flask_babel import get_locale
+
+        return country_name(value, str(get_locale() or "en")) or None
+    elif key == "role" or (action == "user.role_change" and key in ("from", "to")):
+        label = role_label(value)
+    else:
+        prefix = (action or "").split(".", 1)[0]
+        registered = current_app.extensions.get(_VALUE_LABELS, {}) if has_app_context() else {}
+        label = registered.get(prefix, {}).get(key or "", {}).get(value)
+    return None if label is None else str(label)
+
+
+def detail_value(value: Any, key: str | None = None, action: str | None = None) -> str:
     """One detail's value for people: dates and times in the locale's format, yes/no, lists joined,
-    nested objects as "label: value" pairs, sectors by name; anything else as recorded."""
+    nested objects as "label: value" pairs, known codes (sectors, sides, roles, statuses) as words;
+    anything else as recorded."""
     from zone.web.formatting import fmt_date, fmt_datetime
 
     if value is None or value == "":
@@ -362,12 +395,14 @@ def detail_value(value: Any, key: str | None = None) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, (list, tuple)):
-        return ", ".join(detail_value(v, key) for v in value) if value else "—"
+        return ", ".join(detail_value(v, key, action) for v in value) if value else "—"
     if isinstance(value, dict):
-        return "; ".join(f"{detail_label(str(k))}: {detail_value(v, str(k))}" for k, v in value.items()) or "—"
+        return "; ".join(f"{detail_label(str(k))}: {detail_value(v, str(k), action)}"
+                         for k, v in value.items()) or "—"
     if isinstance(value, str):
-        if key == "sector" and value in SECTOR_LABELS:
-            return str(SECTOR_LABELS[value])
+        word = _coded(value, key, action)
+        if word is not None:
+            return word
         moment = _looks_like_moment(value)
         if isinstance(moment, datetime):
             return fmt_datetime(moment)
@@ -377,6 +412,6 @@ def detail_value(value: Any, key: str | None = None) -> str:
     return str(value)
 
 
-def detail_lines(details: dict | None) -> list[tuple[str, str, str]]:
-    """Each detail as (key, label, value for people), in the recorded order."""
-    return [(str(k), detail_label(str(k)), detail_value(v, str(k))) for k, v in (details or {}).items()]
+def detail_lines(details: dict | None, action: str | None = None) -> list[tuple[str, str, str]]:
+    """Each detail of an entry of ``action`` as (key, label, value for people), in the recorded order."""
+    return [(str(k), detail_label(str(k)), detail_value(v, str(k), action)) for k, v in (details or {}).items()]
