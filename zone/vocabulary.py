@@ -18,6 +18,7 @@ SIDE_LABELS = {
     "KZ": _l("Kazakh part (SEZ “Turan”, Turkestan region)"),
     "UZ": _l("Uzbek part (free economic zone, Syrdarya region)"),
 }
+SIDE_SHORT_LABELS = {"KZ": _l("Kazakhstan (KZ)"), "UZ": _l("Uzbekistan (UZ)")}  # where a list has little room
 
 CURRENCIES = ("USD", "KZT", "UZS")
 CURRENCY_LABELS = {"USD": _l("US dollars (USD)"), "KZT": _l("Kazakh tenge (KZT)"), "UZS": _l("Uzbek sums (UZS)")}

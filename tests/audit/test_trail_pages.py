@@ -131,7 +131,7 @@ def test_verify_now_reports_intact_then_the_first_altered_entry(client, login_as
 def test_csv_export_is_streamed_audited_and_parses_back(client, login_as, fill_chain):
     fill_chain(30)
     auditor = login_as("auditor")
-    response = client.get("/audit/export.csv?action=test.*")
+    response = client.get("/audit/export.csv?action=test.*&header=machine")
     assert response.status_code == 200 and response.is_streamed
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
@@ -146,3 +146,87 @@ def test_csv_export_is_streamed_audited_and_parses_back(client, login_as, fill_c
     export = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "audit.export"))
     assert export.actor_id == auditor.id
     assert export.details == {"format": "csv", "filter": {"action": "test.*"}}
+
+
+def _recorded_export(ctx) -> None:
+    from zone.audit.services import record
+
+    record("register.export", object_type="certificate_register", actor_label="tester",
+           details={"format": "csv", "rows": 3, "filter": {"status": "suspended"}, "as_of": "2026-03-01"})
+    db.session.commit()
+
+
+def _text(page: str) -> str:
+    """What a reader sees: the page without its tags (attributes such as title= gone too)."""
+    return re.sub(r"<[^>]+>", "", page)
+
+
+def test_the_trail_speaks_words_and_keeps_the_codes_for_auditors(client, login_as, ctx):
+    _recorded_export(ctx)
+    login_as("auditor")
+    page = client.get("/audit?lang=ru").get_data(as_text=True)
+    text = _text(page)
+    assert "Реестр свидетельств выгружен" in text and "Реестр свидетельств" in text
+    assert "Вход в систему" in text  # the auditor's own sign-in
+    assert "register.export" not in text and "certificate_register" not in text and "auth.login" not in text
+    assert 'title="register.export"' in page  # the code, unobtrusively, for correlating with the CSV
+    assert "Формат: csv" in text and "Строк: 3" in text and "Фильтры: Статус: suspended" in text
+    entry = client.get("/audit/events/1?lang=ru").get_data(as_text=True)
+    assert "Реестр свидетельств выгружен" in entry and "<code>register.export</code>" in entry
+    assert "<code>certificate_register</code>" in entry and "1 мар. 2026" in entry
+
+
+def test_an_object_history_names_the_object_and_its_events(client, login_as, fill_chain):
+    from zone.audit.services import record
+
+    record("certificate.suspend", object_type="certificate", object_id="ZN-KZ-2026-000012",
+           details={"serial": "ZN-KZ-2026-000012", "reason": "нарушение", "ok": False})
+    db.session.commit()
+    login_as("auditor")
+    text = _text(client.get("/audit/objects/certificate/ZN-KZ-2026-000012?lang=ru").get_data(as_text=True))
+    assert "Свидетельство ZN-KZ-2026-000012" in text and "Свидетельство приостановлено" in text
+    assert "Основание: нарушение" in text and "Нет" in text and "certificate.suspend" not in text
+
+
+def test_an_unlabelled_code_of_an_older_entry_is_shown_humanized(client, login_as, fill_chain):
+    fill_chain(1, action="legacy.thing_done")
+    login_as("auditor")
+    response = client.get("/audit?lang=en")
+    assert response.status_code == 200
+    assert "Legacy: thing done" in _text(response.get_data(as_text=True))
+    assert client.get("/audit/events/1?lang=en").status_code == 200
+
+
+def test_the_filters_are_menus_whose_chosen_value_filters(client, login_as, fill_chain, ctx):
+    fill_chain(2)
+    _recorded_export(ctx)
+    login_as("auditor")
+    page = client.get("/audit?lang=ru&action=register.export").get_data(as_text=True)
+    action_menu = re.search(r'<select id="action" name="action">(.*?)</select>', page, re.S).group(1)
+    assert re.search(r'<option value="">[^<]+</option>', action_menu)  # "all" first
+    assert '<optgroup label="Реестры">' in action_menu
+    assert re.search(r'<option value="register.export" title="register.export" selected>'
+                     r"Реестр свидетельств выгружен</option>", action_menu)
+    assert '<option value="auth.*"' in action_menu  # a whole domain at once
+    assert _seqs(page) == [3]
+    type_menu = re.search(r'<select id="object_type" name="object_type">(.*?)</select>', page, re.S).group(1)
+    assert '<option value="certificate_register" title="certificate_register">Реестр свидетельств</option>' \
+        in type_menu
+    assert '<option value="thing"' in type_menu  # a type found in the trail without a label stays choosable
+    page = client.get("/audit?object_type=thing&action=test.").get_data(as_text=True)
+    assert _seqs(page) == [2, 1] and re.search(r'<option value="test\." [^>]*selected>', page)
+
+
+def test_the_csv_from_the_page_is_headed_in_the_readers_language(client, login_as, fill_chain):
+    fill_chain(2)
+    login_as("auditor")
+    page = client.get("/audit?lang=ru&action=test.*").get_data(as_text=True)
+    assert 'href="/audit/export.csv?header=machine&amp;action=test.*"' in page
+    spoken = list(csv.reader(io.StringIO(client.get("/audit/export.csv?lang=ru&action=test.*")
+                                         .get_data().decode("utf-8-sig"))))
+    machine = list(csv.reader(io.StringIO(client.get("/audit/export.csv?lang=ru&action=test.*&header=machine")
+                                          .get_data().decode("utf-8-sig"))))
+    assert spoken[0][:6] == ["№", "Время (UTC)", "Пользователь №", "Кто", "Адрес", "Действие"]
+    assert machine[0] == ["seq", "at", "actor_id", "actor", "ip", "action", "object_type", "object_id", "details",
+                          "prev_hash", "hash"]
+    assert spoken[1:] == machine[1:] and [row[5] for row in spoken[1:]] == ["test.event", "test.event"]

@@ -181,11 +181,15 @@ def test_register_csv_escapes_formulas(client, app, make_company, make_user):
     company = make_company(name='=HYPERLINK("http://evil")')
     owner = make_user("applicant", company=company)
     serial = issue(app, approved_application(app, company, owner))
-    response = client.get("/residents?format=csv")
+    response = client.get("/residents?format=csv&header=machine")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0]["serial"] == serial and rows[0]["company_name"].startswith("'=HYPERLINK")
+    spoken = list(csv.reader(io.StringIO(client.get("/residents?format=csv&lang=ru").get_data(as_text=True)
+                                         .lstrip("\ufeff"))))
+    assert spoken[0][:3] == ["Компания", "ИНН/БИН", "Сторона"] and spoken[1][0].startswith("'=HYPERLINK")
+    assert "header=machine" in client.get("/residents?lang=ru").get_data(as_text=True)
 
 
 @pytest.fixture

@@ -60,6 +60,21 @@ def test_auditors_reach_the_case_export_from_the_register(client, login, residen
     assert export.status_code == 200 and export.mimetype == "text/csv"
     lines = export.get_data(as_text=True).strip().splitlines()
     assert len(lines) == 2 and resident.serial in lines[1] and "warned" in lines[1]
+    assert lines[0].startswith("№ дела,Серийный номер,")  # the page's CSV speaks the reader's language (ru)
+
+
+def test_the_case_export_from_the_page_in_russian_and_for_integrators(client, login, resident, file_report, run):
+    _breached(resident, file_report, run)
+    with on(date(2027, 7, 28)):
+        login(resident.users["auditor"])
+        queue = client.get("/compliance/cases?lang=ru").get_data(as_text=True)
+        assert 'href="/compliance/cases/export.csv?stage=all&amp;header=machine"' in queue
+        spoken = client.get("/compliance/cases/export.csv?stage=all").get_data(as_text=True).splitlines()
+        machine = client.get("/compliance/cases/export.csv?stage=all&header=machine").get_data(as_text=True)
+    machine = machine.splitlines()
+    assert spoken[0].startswith("№ дела,Серийный номер,Компания,ИНН/БИН,Сторона")
+    assert machine[0].startswith("id,serial,company,tax_id,side,condition,stage")
+    assert spoken[1:] == machine[1:] and "warned" in spoken[1]  # the same cells: codes as stored
 
 
 def test_public_verification_shows_a_suspended_resident_with_the_date(client, resident, file_report, run):
@@ -75,3 +90,17 @@ def test_public_verification_shows_a_suspended_resident_with_the_date(client, re
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Suspended since" in text and "2027" in text
     assert resident.serial not in listed  # the public register lists active certificates only
+
+
+def test_the_queue_filters_by_lists_of_words(client, login, resident, file_report, run):
+    _breached(resident, file_report, run)
+    with on(date(2027, 7, 28)):
+        login(resident.users["auditor"])
+        page = client.get("/compliance/cases?lang=ru&condition=reports.filed&side=KZ").get_data(as_text=True)
+        other = client.get("/compliance/cases?condition=obligations.investment").get_data(as_text=True)
+    menu = re.search(r'<select id="condition" name="condition">(.*?)</select>', page, re.S).group(1)
+    assert re.search(r'<option value="reports.filed" title="reports.filed" selected>Отчёты сданы в срок</option>',
+                     menu)
+    assert '<option value="KZ" selected>Казахстан (KZ)</option>' in page
+    assert resident.serial in page and resident.serial not in other  # the chosen condition filters
+    assert '<td title="reports.filed">Отчёты сданы в срок</td>' in page

@@ -38,3 +38,21 @@ def test_extract_lists_the_resident_with_its_agreement_and_exclusion(app, client
     assert client.get("/api/v1/notices/eaeu-register.csv?date=nope", headers=auditor).status_code == 422
     applicant = seed.tokens["applicant"]
     assert client.get("/api/v1/notices/eaeu-register.csv", headers=applicant).status_code == 403
+
+
+def test_the_pages_extract_is_headed_in_russian_or_by_machine_names(client, make_company, make_user, api_token,
+                                                                    login):
+    seed = seed_through_api(client, make_company, make_user, api_token)
+    api = client.get("/api/v1/notices/eaeu-register.csv?lang=ru", headers=seed.tokens["auditor"])
+    login(make_user("auditor"))
+    page = client.get("/notices?lang=ru").get_data(as_text=True)
+    assert 'href="/notices/eaeu-register.csv?header=machine"' in page
+    spoken = list(csv.reader(io.StringIO(client.get("/notices/eaeu-register.csv").get_data(as_text=True)
+                                         .lstrip("\ufeff"))))
+    machine = list(csv.reader(io.StringIO(client.get("/notices/eaeu-register.csv?header=machine")
+                                          .get_data(as_text=True).lstrip("\ufeff"))))
+    columns = ["name", "bin", "zone", "agreement_number", "agreement_date", "activity", "included_on",
+               "excluded_on", "exclusion_ground"]
+    assert spoken[0][:3] == ["Название", "БИН", "Зона"] and machine[0] == columns
+    assert spoken[1:] == machine[1:] and spoken[1][1] == seed.tax_ids[0]
+    assert next(csv.reader(io.StringIO(api.get_data(as_text=True).lstrip("\ufeff")))) == columns  # the API's

@@ -18,6 +18,7 @@ from zone.audit.services import verify_chain
 from zone.certificates.models import Certificate
 from zone.extensions import db
 from zone.registers.exports import COLUMNS, MANIFEST_COLUMNS
+from zone.web.export_columns import names
 
 EXPORTS = {"csv": "/registers/certificates/export.csv", "xlsx": "/registers/certificates/export.xlsx",
            "zip": "/registers/certificates/archive.zip"}
@@ -54,14 +55,14 @@ def _read_csv(response) -> list[dict]:
 
 def test_csv_export_is_streamed_and_reads_back(client, login_as, register, ctx):
     auditor = login_as("auditor")
-    response = client.get("/registers/certificates/export.csv")
+    response = client.get("/registers/certificates/export.csv?header=machine")
     assert response.status_code == 200 and response.is_streamed
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     body = response.get_data()
     assert body.startswith(b"\xef\xbb\xbf")
     rows = _read_csv(response)
     stored = _stored()
-    assert list(rows[0]) == list(COLUMNS)
+    assert list(rows[0]) == names(COLUMNS)
     assert [r["serial"] for r in rows] == [c.serial for c in stored]
     for row, cert in zip(rows, stored, strict=True):
         expected_name = cert.company_name if not cert.company_name.startswith("=") else "'" + cert.company_name
@@ -80,7 +81,7 @@ def test_csv_export_is_streamed_and_reads_back(client, login_as, register, ctx):
 
 def test_csv_export_honours_the_filters_and_records_them(client, login_as, register, ctx):
     login_as("reviewer")
-    response = client.get("/registers/certificates/export.csv?status=suspended&sector=metalworking")
+    response = client.get("/registers/certificates/export.csv?status=suspended&sector=metalworking&header=machine")
     rows = _read_csv(response)
     assert [r["serial"] for r in rows] == [register[1]] and rows[0]["status"] == "suspended"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "register.export"))
@@ -100,7 +101,7 @@ def test_xlsx_export_is_streamed_and_reads_back(client, login_as, register, ctx)
     stored = _stored()
     assert [v[0] for v in values[1:]] == [c.serial for c in stored]
     for row, cert in zip(values[1:], stored, strict=True):
-        record = dict(zip(COLUMNS, row, strict=True))
+        record = dict(zip(names(COLUMNS), row, strict=True))
         assert record["company_name"] == cert.company_name  # kept as text, never a formula
         assert record["company_tax_id"] == cert.company_tax_id and record["sha256"] == cert.sha256
         assert record["issued_at"] == _utc(cert.issued_at).replace(tzinfo=None)
@@ -160,6 +161,29 @@ def test_a_stored_pdf_that_no_longer_matches_its_fingerprint_is_flagged(client, 
     _files, manifest = _read_zip(client.get("/registers/certificates/archive.zip"))
     flags = {m["serial"]: m["sha256_matches"] for m in manifest}
     assert flags == {register[0]: "yes", register[1]: "NO", register[2]: "yes"}
+
+
+def test_the_pages_csv_is_headed_in_the_readers_language_with_the_same_cells(client, login_as, register, ctx):
+    login_as("auditor")
+    page = client.get("/registers/certificates?lang=ru").get_data(as_text=True)
+    assert 'href="/registers/certificates/export.csv?header=machine"' in page  # the integrators' link
+    spoken = list(csv.reader(io.StringIO(client.get("/registers/certificates/export.csv?lang=ru")
+                                         .get_data().decode("utf-8-sig"))))
+    machine = list(csv.reader(io.StringIO(client.get("/registers/certificates/export.csv?lang=ru&header=machine")
+                                          .get_data().decode("utf-8-sig"))))
+    xlsx = load_workbook(io.BytesIO(client.get("/registers/certificates/export.xlsx?lang=ru").get_data())).active
+    assert spoken[0] == list(next(xlsx.iter_rows(max_row=1, values_only=True)))  # one list of titles for both
+    assert spoken[0][:3] == ["Серийный номер", "Статус", "Статус с"]
+    assert machine[0] == names(COLUMNS) and not set(spoken[0]) & set(machine[0])
+    # the cells are machine-stable in both: codes and ISO times, whatever the language of the header
+    assert spoken[1:] == machine[1:] and {row[1] for row in spoken[1:]} == {"active", "suspended"}
+
+
+def test_the_api_csv_keeps_the_machine_names(client, make_user, api_token, register, ctx):
+    headers = {**api_token(make_user("auditor")), "Accept-Language": "ru"}
+    for query in ("", "?lang=ru", "?header=titles"):
+        body = client.get(f"/api/v1/certificates/export.csv{query}", headers=headers).get_data().decode("utf-8-sig")
+        assert next(csv.reader(io.StringIO(body))) == names(COLUMNS), query
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "zip"])

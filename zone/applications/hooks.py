@@ -1,4 +1,5 @@
-"""What applications add at app creation: where their uploaded documents are, for ``flask storage migrate``."""
+"""What applications add at app creation: where their uploaded documents are, for ``flask storage migrate``,
+and the words for their statuses in the audit trail's details."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from zone.applications.models import Document
+from zone.applications.workflow import STATUS_LABELS
+from zone.audit.vocabulary import register_value_labels
 from zone.extensions import db
 from zone.storage.services import register_files
 
@@ -16,3 +19,4 @@ def stored_documents():
 
 def init_app(app: Flask) -> None:
     register_files(app, "applications.documents", stored_documents)
+    register_value_labels(app, "application", ("from", "to", "status"), STATUS_LABELS)

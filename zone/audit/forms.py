@@ -15,8 +15,8 @@ class EventFilterForm(FlaskForm):
 
     actor = StringField(_l("Who"), validators=[Optional(), Length(max=254)],
                         description=_l("Email, or the user's number"))
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=80)],
-                         description=_l("Exact, or a prefix ending in * (auth.*)"))
+    # Shown as menus of labelled codes (vocabulary.py); any code or prefix (``auth.*``) still filters.
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=80)])
     object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=40)])
     object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=80)])
     date_from = DateField(_l("From"), validators=[Optional()])

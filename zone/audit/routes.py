@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from zone.audit import anchors, publication, queries
+from zone.audit import anchors, publication, queries, vocabulary
 from zone.audit.forms import AnchorForm, EventFilterForm
 from zone.audit.models import AuditEvent
 from zone.audit.policies import TRAIL_READERS
@@ -17,12 +18,32 @@ from zone.audit.services import entry_seal, format_time, record
 from zone.database import writes
 from zone.extensions import db
 from zone.web.access import allow
+from zone.web.export_columns import Column, header, wants_machine_names
 
 bp = Blueprint("audit", __name__)
 
+
+@bp.context_processor
+def _words() -> dict:
+    """The trail's pages show labels; the machine codes stay beside them for auditors."""
+    return {"action_label": vocabulary.action_label, "object_label": vocabulary.object_label,
+            "detail_lines": vocabulary.detail_lines}
+
 PAGE_SIZE = 50
-CSV_HEADER = ["seq", "at", "actor_id", "actor", "ip", "action", "object_type", "object_id", "details",
-              "prev_hash", "hash"]
+# The cells are the trail as recorded (codes, UTC times, details as JSON): what the hashes cover.
+CSV_COLUMNS = (
+    Column("seq", _l("No.")),
+    Column("at", _l("Time (UTC)")),
+    Column("actor_id", _l("User no.")),
+    Column("actor", _l("Who")),
+    Column("ip", _l("Address")),
+    Column("action", _l("Action")),
+    Column("object_type", _l("Object type")),
+    Column("object_id", _l("Object id")),
+    Column("details", _l("Details")),
+    Column("prev_hash", _l("Previous hash")),
+    Column("hash", _l("Hash")),
+)
 
 
 def _zone_start(day, tz: str) -> datetime:
@@ -66,8 +87,9 @@ def events():
     rows, next_seq = queries.events_page(event_filter, after=_cursor_seq(), limit=PAGE_SIZE)
     return render_template(
         "audit/events.html", form=form, rows=rows, next_seq=next_seq, filter_args=_filter_args(),
-        paged=_cursor_seq() is not None, actions=queries.known_actions(),
-        object_types=queries.known_object_types(), last_check=queries.last_verification(),
+        paged=_cursor_seq() is not None, last_check=queries.last_verification(),
+        action_groups=vocabulary.action_choices((*queries.known_actions(), form.action.data)),
+        object_types=vocabulary.object_choices((*queries.known_object_types(), form.object_type.data)),
     )
 
 
@@ -109,7 +131,8 @@ def export_csv():
              json.dumps(e.details or {}, ensure_ascii=False, sort_keys=True), e.prev_hash, e.hash] for e in entries)
 
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return csv_response(f"audit-trail-{stamp}.csv", CSV_HEADER, rows)
+    return csv_response(f"audit-trail-{stamp}.csv", header(CSV_COLUMNS, machine=wants_machine_names(request.args)),
+                        rows)
 
 
 @bp.get("/audit/verify")

@@ -12,24 +12,26 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask import Response
+from flask_babel import lazy_gettext as _l
 
 from zone.api.common import iso
 from zone.certificates.benefits import benefit_name
 from zone.certificates.models import Certificate
 from zone.certificates.periods import ends_on
+from zone.web.export_columns import Column, header
 
-REGISTER_COLUMNS = [
-    "company_name",
-    "tax_id",
-    "side",
-    "sector",
-    "serial",
-    "status",
-    "valid_from",
-    "valid_until",
-    "benefits",
-    "sha256",
-]
+REGISTER_COLUMNS = (
+    Column("company_name", _l("Company")),
+    Column("tax_id", _l("Tax id")),
+    Column("side", _l("Side")),
+    Column("sector", _l("Sector")),
+    Column("serial", _l("Serial")),
+    Column("status", _l("Status")),
+    Column("valid_from", _l("Valid from")),
+    Column("valid_until", _l("Valid until")),
+    Column("benefits", _l("Benefits")),
+    Column("sha256", _l("SHA-256 of the PDF")),
+)
 
 
 def _safe(value) -> str:
@@ -53,14 +55,17 @@ def register_row(certificate: Certificate, today: date, locale: str) -> dict:
     }
 
 
-def register_csv(certificates: Iterable[Certificate], today: date, locale: str) -> Response:
-    """The public register as CSV (UTF-8 with a BOM, so spreadsheets read Cyrillic correctly)."""
+def register_csv(certificates: Iterable[Certificate], today: date, locale: str, *,
+                 machine_header: bool = False) -> Response:
+    """The public register as CSV (UTF-8 with a BOM, so spreadsheets read Cyrillic correctly), headed by
+    the column titles in ``locale`` or, for integrators, by the machine names."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=REGISTER_COLUMNS)
-    writer.writeheader()
+    writer = csv.writer(buffer)
+    writer.writerow(header(REGISTER_COLUMNS, machine=machine_header))
+    names = [column.name for column in REGISTER_COLUMNS]
     for certificate in certificates:
         row = register_row(certificate, today, locale)
-        writer.writerow({key: _safe(row[key]) for key in REGISTER_COLUMNS})
+        writer.writerow([_safe(row[key]) for key in names])
     response = Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="icic-residents-{today.isoformat()}.csv"'
     return response

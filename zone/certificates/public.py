@@ -21,6 +21,7 @@ from zone.extensions import db, limiter
 from zone.vocabulary import SECTORS
 from zone.web.access import PUBLIC, allow
 from zone.web.errors import wants_json
+from zone.web.export_columns import wants_machine_names
 
 REGISTER_PAGE = 100
 
@@ -86,7 +87,8 @@ def public_register():
     f = queries.register_filter_from_args(request.args)
     stmt = queries.register(f, zone_today())
     if request.args.get("format") == "csv":
-        return register_csv(db.session.scalars(stmt), zone_today(), presenters.locale())
+        return register_csv(db.session.scalars(stmt), zone_today(), presenters.locale(),
+                            machine_header=wants_machine_names(request.args))
     offset = max(request.args.get("offset", 0, type=int), 0)
     rows = list(db.session.scalars(stmt.offset(offset).limit(REGISTER_PAGE + 1)))
     return render_template(

@@ -11,17 +11,35 @@ import io
 
 from flask import Response
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from zone.compliance import queries
 from zone.errors import ValidationFailed
 from zone.registers.streaming import csv_cell
+from zone.web.export_columns import Column, header
 
-EXPORT_COLUMNS = ("id", "serial", "company", "tax_id", "side", "condition", "stage", "opened_on", "cure_due",
-                  "suspended_on", "closed_on", "closed_reason", "rule_set", "proposal_action", "proposal_status")
+EXPORT_COLUMNS = (
+    Column("id", _l("Case no.")),
+    Column("serial", _l("Serial")),
+    Column("company", _l("Company")),
+    Column("tax_id", _l("Tax id")),
+    Column("side", _l("Side")),
+    Column("condition", _l("Condition")),
+    Column("stage", _l("Stage")),
+    Column("opened_on", _l("Opened on")),
+    Column("cure_due", _l("Cure deadline")),
+    Column("suspended_on", _l("Suspended on")),
+    Column("closed_on", _l("Closed on")),
+    Column("closed_reason", _l("Reason for closing")),
+    Column("rule_set", _l("Rule set")),
+    Column("proposal_action", _l("Proposed sanction")),
+    Column("proposal_status", _l("Proposal status")),
+)
 
 
-def cases_csv(args) -> Response:
-    """The cases ``args`` select (``?side=``, ``?condition=``, ``?stage=``; every case without ``stage``)."""
+def cases_csv(args, *, machine_header: bool = True) -> Response:
+    """The cases ``args`` select (``?side=``, ``?condition=``, ``?stage=``; every case without ``stage``),
+    headed by the columns' machine names (the API) or their titles in the reader's language (the pages)."""
     f = queries.filter_from_args(args)
     if f.errors:
         raise ValidationFailed(_("Some values are not valid."), fields={n: [_("Not a valid value.")] for n in f.errors})
@@ -30,7 +48,7 @@ def cases_csv(args) -> Response:
     def rows():
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(EXPORT_COLUMNS)
+        writer.writerow(header(EXPORT_COLUMNS, machine=machine_header))
         cursor = None
         while True:
             batch, cursor = queries.page(queries.filtered(f), 500, cursor)

@@ -17,11 +17,13 @@ from datetime import timedelta
 from flask import Flask
 
 from zone.accounts.models import User
+from zone.audit.vocabulary import register_value_labels
 from zone.calendar import today as zone_today
 from zone.certificates import sanctions
 from zone.certificates.models import Certificate
 from zone.compliance import chart, presenters, services
 from zone.compliance.run import daily_run
+from zone.compliance.workflow import STAGE_LABELS
 from zone.review import dashboard
 from zone.worker.registry import register_job
 
@@ -37,9 +39,10 @@ def follow(certificate: Certificate, actor: User) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the decision follower, the dashboard tile, the certificate pages' ``compliance_of`` and the
-    worker's daily run."""
+    """Register the decision follower, the dashboard tile, the certificate pages' ``compliance_of``, the
+    worker's daily run and the words for case stages in the audit trail's details."""
     sanctions.follow_decisions(app, follow)
     dashboard.register_tile(app, chart.dashboard_tile)
     app.jinja_env.globals["compliance_of"] = presenters.summary
+    register_value_labels(app, "compliance", ("from", "to", "stage"), STAGE_LABELS)
     register_job(app, "compliance.run", daily_run, every=RUN_EVERY)

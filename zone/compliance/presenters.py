@@ -22,6 +22,17 @@ def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
+def condition_names(language: str) -> dict[str, str]:
+    """Every condition of every rule set by id, named in ``language`` (the newest rule set's name wins)."""
+    from zone.compliance.ruleset import registry
+
+    names: dict[str, str] = {}
+    for rule_set in registry().rule_sets:
+        for condition in rule_set.conditions:
+            names[condition.id] = condition.name.get(language) or condition.name.get("en") or condition.id
+    return names
+
+
 def case_json(case: ComplianceCase) -> dict:
     proposal = case.proposal
     return {

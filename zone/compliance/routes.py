@@ -21,6 +21,7 @@ from zone.database import writes
 from zone.errors import ValidationFailed, ZoneError
 from zone.extensions import db
 from zone.web.access import AUTHENTICATED, allow
+from zone.web.export_columns import wants_machine_names
 
 bp = Blueprint("compliance", __name__)
 
@@ -61,8 +62,11 @@ def queue():
     except ZoneError:
         rows, next_cursor = queries.page(queries.filtered(f), page_limit(), None)
     args = {k: v for k, v in request.args.items() if k != "cursor"}
+    conditions = presenters.condition_names(language())
     return render_template("compliance/queue.html", rows=rows, f=f, chart=chart.stage_chart(),
                            stages=[s.value for s in Stage], stage_label=presenters.stage_label,
+                           conditions=sorted(conditions.items(), key=lambda item: item[1]),
+                           condition_name=lambda code: conditions.get(code, code),
                            next_url=url_for("compliance.queue", cursor=next_cursor, **args) if next_cursor else None)
 
 
@@ -71,7 +75,7 @@ def queue():
 def export_cases():
     """Every compliance case as CSV, from the queue and the register pages (signed in, no API token)."""
     try:
-        return exports.cases_csv(request.args)
+        return exports.cases_csv(request.args, machine_header=wants_machine_names(request.args))
     except ValidationFailed:
         abort(400)
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from flask import Response
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from zone.agreements.models import Agreement
@@ -22,10 +23,20 @@ from zone.certificates.models import Certificate
 from zone.errors import ValidationFailed
 from zone.extensions import db
 from zone.registers.streaming import csv_response, rows_of, xlsx_response
+from zone.web.export_columns import Column, header, titles
 
 ZONE_NAME = "МЦПС «Центральная Азия»"
-COLUMNS = ("name", "bin", "zone", "agreement_number", "agreement_date", "activity", "included_on",
-           "excluded_on", "exclusion_ground")
+COLUMNS = (
+    Column("name", _l("Name")),
+    Column("bin", _l("BIN")),
+    Column("zone", _l("Zone")),
+    Column("agreement_number", _l("Agreement number")),
+    Column("agreement_date", _l("Agreement date")),
+    Column("activity", _l("Activity")),
+    Column("included_on", _l("Included on")),
+    Column("excluded_on", _l("Excluded on")),
+    Column("exclusion_ground", _l("Ground of exclusion")),
+)
 
 
 def extract_date(args) -> date:
@@ -43,8 +54,7 @@ def extract_date(args) -> date:
 
 
 def column_titles() -> list[str]:
-    return [_("Name"), _("BIN"), _("Zone"), _("Agreement number"), _("Agreement date"), _("Activity"),
-            _("Included on"), _("Excluded on"), _("Ground of exclusion")]
+    return titles(COLUMNS)
 
 
 def statement(day: date):
@@ -82,9 +92,11 @@ def _audit(kind: str, day: date) -> None:
     db.session.commit()
 
 
-def csv_extract(day: date) -> Response:
+def csv_extract(day: date, *, machine_header: bool = True) -> Response:
+    """The extract as CSV headed by the machine names (the API) or by the titles (the page's download)."""
     _audit("csv", day)
-    return csv_response(f"eaeu-register-KZ-{day.isoformat()}.csv", list(COLUMNS), _rows(day, for_csv=True))
+    return csv_response(f"eaeu-register-KZ-{day.isoformat()}.csv", header(COLUMNS, machine=machine_header),
+                        _rows(day, for_csv=True))
 
 
 def xlsx_extract(day: date) -> Response:

@@ -18,6 +18,7 @@ from zone.notices.eaeu import extract_date
 from zone.notices.forms import EVENT_LABELS, SIDE_CHOICES, EmptyForm, LetterSentForm, SubscriptionForm
 from zone.notices.models import Subscription
 from zone.web.access import allow
+from zone.web.export_columns import wants_machine_names
 from zone.web.forms import apply_service_errors
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
@@ -153,7 +154,7 @@ def eaeu_csv():
     if day is None:
         flash(_("Enter a date as YYYY-MM-DD."), "error")
         return redirect(url_for("notices.index"))
-    return eaeu.csv_extract(day)
+    return eaeu.csv_extract(day, machine_header=wants_machine_names(request.args))
 
 
 @bp.get("/eaeu-register.xlsx")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from flask import Response
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from zone.audit.services import format_time, record
 from zone.certificates.periods import ends_on
@@ -26,18 +27,31 @@ from zone.registers.streaming import (
     xlsx_response,
     zip_stream,
 )
+from zone.web.export_columns import Column, header, titles
 
-# Stable column keys: integrators and the tests read the CSV by these names.
-COLUMNS = ("serial", "status", "status_since", "side", "sector", "company_name", "company_tax_id", "issued_at",
-           "valid_from", "valid_until", "benefits", "sha256", "size")
+# Stable column names: integrators and the tests read the CSV by these names; titles head the XLSX and
+# the CSV downloaded from the page.
+COLUMNS = (
+    Column("serial", _l("Serial")),
+    Column("status", _l("Status")),
+    Column("status_since", _l("Status since")),
+    Column("side", _l("Side")),
+    Column("sector", _l("Sector")),
+    Column("company_name", _l("Company")),
+    Column("company_tax_id", _l("Tax id")),
+    Column("issued_at", _l("Issued at (UTC)")),
+    Column("valid_from", _l("Valid from")),
+    Column("valid_until", _l("Valid until")),
+    Column("benefits", _l("Benefits")),
+    Column("sha256", _l("SHA-256 of the PDF")),
+    Column("size", _l("Size, bytes")),
+)
 MANIFEST_COLUMNS = ("file", "serial", "company_name", "company_tax_id", "status", "sha256", "size", "sha256_matches")
 
 
 def column_titles() -> list[str]:
-    """Column headings in the reader's language (XLSX)."""
-    return [_("Serial"), _("Status"), _("Status since"), _("Side"), _("Sector"), _("Company"), _("Tax id"),
-            _("Issued at (UTC)"), _("Valid from"), _("Valid until"), _("Benefits"), _("SHA-256 of the PDF"),
-            _("Size, bytes")]
+    """Column headings in the reader's language (XLSX, and the CSV downloaded from the page)."""
+    return titles(COLUMNS)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -74,11 +88,12 @@ def _stamp(f: RegisterFilter) -> str:
     return f"as-of-{f.as_of.isoformat()}-{moment}" if f.as_of else moment
 
 
-def csv_export(f: RegisterFilter) -> Response:
-    """The filtered register as a streamed CSV (UTF-8 with BOM, one header line of COLUMNS)."""
+def csv_export(f: RegisterFilter, *, machine_header: bool = True) -> Response:
+    """The filtered register as a streamed CSV (UTF-8 with BOM): one header line of the COLUMNS' machine
+    names, or of their titles in the reader's language; the cells are the same either way."""
     _audit("csv", f, queries.register_count(f))
     rows = (row_values(row, for_csv=True) for row in _rows(f))
-    return csv_response(f"certificate-register-{_stamp(f)}.csv", list(COLUMNS), rows)
+    return csv_response(f"certificate-register-{_stamp(f)}.csv", header(COLUMNS, machine=machine_header), rows)
 
 
 def xlsx_export(f: RegisterFilter) -> Response:

@@ -13,6 +13,7 @@ from zone.registers.filters import filter_args, filter_from_args, sectors
 from zone.registers.policies import REGISTER_READERS, can_read_history
 from zone.vocabulary import SIDES
 from zone.web.access import allow
+from zone.web.export_columns import wants_machine_names
 
 bp = Blueprint("registers", __name__)
 
@@ -47,7 +48,9 @@ def _export(kind: str):
     if errors:
         flash(_("Correct the filters before downloading."), "error")
         return redirect(url_for("registers.certificates", **{k: v for k, v in request.args.items() if k != "serial"}))
-    return {"csv": exports.csv_export, "xlsx": exports.xlsx_export, "zip": exports.zip_export}[kind](register_filter)
+    if kind == "csv":  # the page's CSV speaks the reader's language unless the link asks for machine names
+        return exports.csv_export(register_filter, machine_header=wants_machine_names(request.args))
+    return {"xlsx": exports.xlsx_export, "zip": exports.zip_export}[kind](register_filter)
 
 
 @bp.get("/registers/certificates/export.csv")

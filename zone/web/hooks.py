@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals():
         from zone.accounts.roles import Role, role_label
+        from zone.vocabulary import SIDE_SHORT_LABELS
 
         return {
             "current_locale": str(get_locale()),
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
             "endpoint_exists": _endpoint_exists,
             "Role": Role,
             "role_label": role_label,
+            "side_short": SIDE_SHORT_LABELS,  # a side in a filter's list: words, the code in brackets
             "main_menu": lambda: menu_for(current_user, _endpoint_exists),
             # make run serves the development configuration: every page says it is not for real use
             "development_notice": app.config["ENV_NAME"] == "development",
