@@ -63,6 +63,11 @@ def test_invalid_upload_lists_each_place_and_stores_nothing(app, client, login_a
     assert "The rule set is not valid" in page
     assert "admission[7].fact" in page and "unknown fact &#39;turnover&#39;" in page
     assert "benefits[1].name.en" in page and "missing translation" in page
+    # An administrator reading Russian reads the problems in Russian; the places stay the YAML's.
+    russian = client.post("/admin/rule-sets/upload?lang=ru", data={"source": bad, "cases": CANDIDATE_CASES})
+    page = russian.get_data(as_text=True)
+    assert "admission[7].fact" in page and "неизвестный факт &#39;turnover&#39;" in page
+    assert "benefits[1].name.en" in page and "нет перевода" in page and "missing translation" not in page
     from zone.eligibility.models import RuleSetVersion
     from zone.extensions import db
 

@@ -20,6 +20,7 @@ from zone.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zone.extensions import db
 
 from .cases import CaseReport, CasesError, run_cases
+from .checks import Problem
 from .compiled import RuleSet
 from .diff import Change, diff_rule_sets
 from .engine import evaluate
@@ -85,7 +86,7 @@ def get_entry(version: str, include_unpublished: bool = True) -> RuleSetEntry:
 def _rule_set_errors(error: RuleSetError) -> ValidationFailed:
     fields: dict[str, list[str]] = {}
     for path, message in error.errors:
-        fields.setdefault(path, []).append(message)
+        fields.setdefault(path, []).append(message.translated(gettext) if isinstance(message, Problem) else message)
     return ValidationFailed(
         _l("The rule set is not valid; see each place listed."), code="invalid_rule_set", fields=fields
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from zone.vocabulary import OKED_CODE, SIDES
 
-from .checks import Checker, at
+from .checks import N_, Checker, at
 from .compiled import (
     Band,
     Bands,
@@ -119,7 +119,7 @@ class _Compiler(Checker):
             return None
         version = doc.get("version")
         if isinstance(version, float):
-            self.error("version", 'a number; write the version in quotes, e.g. "2026.1"')
+            self.error("version", N_('a number; write the version in quotes, e.g. "2026.1"'))
             version = None
         else:
             version = self.string(version, "version", VERSION)
@@ -176,28 +176,27 @@ class _Compiler(Checker):
                 continue
             pid = self.string(item.get("id"), at(path, "id"), PARAM_ID)
             if pid in self.params:
-                self.error(at(path, "id"), f"duplicate parameter {pid!r}")
+                self.error(at(path, "id"), N_("duplicate parameter %(id)s"), id=repr(pid))
                 pid = None
             ptype = item.get("type")
             if ptype not in PARAM_TYPES:
-                self.error(at(path, "type"), f"unknown type {ptype!r} (one of {PARAM_TYPES})")
+                self.error(at(path, "type"),
+                           N_("unknown type %(type)s (one of %(types)s)"), type=repr(ptype), types=PARAM_TYPES)
                 continue
             unit = item.get("unit")
             if ptype in ("number", "bands"):
                 unit = self.string(unit, at(path, "unit"), UNIT)
                 if ptype == "bands" and unit is not None and unit not in self.units:
-                    self.error(at(path, "unit"), f"unit {unit!r} has no name under units")
+                    self.error(at(path, "unit"), N_("unit %(unit)s has no name under units"), unit=repr(unit))
             elif unit is not None:
-                self.error(at(path, "unit"), f"a {ptype} parameter has no unit")
+                self.error(at(path, "unit"), N_("a %(type)s parameter has no unit"), type=ptype)
             name = self.text(item.get("name"), at(path, "name"))
             values = self._values(item.get("values"), at(path, "values"), ptype, unit)
             if None in (pid, name, values):
                 continue
             if effective_from and values[0].start > effective_from:
-                self.error(
-                    at(path, "values"),
-                    f"no value in force on effective_from {effective_from.isoformat()}",
-                )
+                self.error(at(path, "values"), N_("no value in force on effective_from %(date)s"),
+                           date=effective_from.isoformat())
             self.params[pid] = Parameter(pid, ptype, unit, name, values, tuple(v.start for v in values))
 
     def _values(self, node: Any, path: str, ptype: str, unit: str | None):
@@ -217,7 +216,7 @@ class _Compiler(Checker):
                 ok = False
                 continue
             if result and start <= result[-1].start:
-                self.error(at(where, "from"), "values must be in increasing date order")
+                self.error(at(where, "from"), N_("values must be in increasing date order"))
                 ok = False
             result.append(ParamValue(start, value, reference, verified))
         return tuple(result) if ok and result else None
@@ -234,7 +233,7 @@ class _Compiler(Checker):
                 return None
             bad = [c for c in codes if not isinstance(c, str) or not OKED_CODE.match(c)]
             for code in bad:
-                self.error(path, f'malformed OKED code {code!r} (write it in quotes, e.g. "12")')
+                self.error(path, N_('malformed OKED code %(code)s (write it in quotes, e.g. "12")'), code=repr(code))
             return None if bad else tuple(codes)
         return self._bands(node, path)
 
@@ -244,7 +243,7 @@ class _Compiler(Checker):
             return None
         closed = node.get("closed")
         if closed not in ("left", "right"):
-            self.error(at(path, "closed"), "must be left ([min, max)) or right ((min, max])")
+            self.error(at(path, "closed"), N_("must be left ([min, max)) or right ((min, max])"))
             closed = None
         items = self.sequence(node.get("bands"), at(path, "bands")) or ()
         bands: list[Band | None] = [self._band(item, at(at(path, "bands"), i)) for i, item in enumerate(items)]
@@ -254,13 +253,15 @@ class _Compiler(Checker):
                 continue
             where = at(at(path, "bands"), i)
             if prev.max is None:
-                self.error(at(at(path, "bands"), i - 1), "only the last band may have no max")
+                self.error(at(at(path, "bands"), i - 1), N_("only the last band may have no max"))
             elif cur.min is None:
-                self.error(where, "only the first band may have no min")
+                self.error(where, N_("only the first band may have no min"))
             elif cur.min < prev.max:
-                self.error(where, f"overlaps bands[{i - 1}]: min {cur.min} < its max {prev.max}")
+                self.error(where, N_("overlaps bands[%(i)s]: min %(min)s < its max %(max)s"),
+                           i=i - 1, min=cur.min, max=prev.max)
             elif cur.min > prev.max:
-                self.error(where, f"gap after bands[{i - 1}]: its max {prev.max}, this min {cur.min}")
+                self.error(where, N_("gap after bands[%(i)s]: its max %(max)s, this min %(min)s"),
+                           i=i - 1, max=prev.max, min=cur.min)
         if closed is None or not bands or None in bands:
             return None
         return Bands(closed, tuple(bands))
@@ -281,7 +282,7 @@ class _Compiler(Checker):
                 pct = self.decimal(step.get("reduction_pct"), at(where, "reduction_pct"), Decimal(0), HUNDRED)
                 schedule.append((step_years, pct))
         if low is not None and high is not None and low >= high:
-            self.error(path, f"min {low} must be below max {high}")
+            self.error(path, N_("min %(min)s must be below max %(max)s"), min=low, max=high)
             return None
         if years is None or any(y is None for y, _ in schedule):
             return None
@@ -291,14 +292,16 @@ class _Compiler(Checker):
 
     def _param_ref(self, pid: Any, path: str, ptype: str, unit: str | None = None):
         if not isinstance(pid, str) or pid not in self.params:
-            self.error(path, f"unknown parameter {pid!r}")
+            self.error(path, N_("unknown parameter %(id)s"), id=repr(pid))
             return None
         param = self.params[pid]
         if param.type != ptype:
-            self.error(path, f"type error: {pid} is a {param.type} parameter, expected {ptype}")
+            self.error(path, N_("type error: %(id)s is a %(type)s parameter, expected %(expected)s"),
+                       id=pid, type=param.type, expected=ptype)
             return None
         if unit is not None and param.unit != unit:
-            self.error(path, f"type error: {pid} is in {param.unit}, expected {unit}")
+            self.error(path, N_("type error: %(id)s is in %(unit)s, expected %(expected)s"),
+                       id=pid, unit=param.unit, expected=unit)
             return None
         return pid
 
@@ -310,7 +313,7 @@ class _Compiler(Checker):
         refs = {k: self._param_ref(node.get(k), at("derivation", k), "number") for k in keys}
         for key, pid in refs.items():
             if pid and any(v.value <= 0 for v in self.params[pid].values):
-                self.error(at("derivation", key), f"{pid} must be above 0 on every date")
+                self.error(at("derivation", key), N_("%(id)s must be above 0 on every date"), id=pid)
         return None if None in refs.values() else Derivation(**refs)
 
     def _zone_end(self, node: Any) -> dict[str, str]:
@@ -332,7 +335,8 @@ class _Compiler(Checker):
         if items is None:
             return None
         if any(side not in SIDES for side in items) or len(set(items)) != len(items):
-            self.error(path, f"expected distinct sides among {list(SIDES)}, got {items!r}")
+            self.error(path, N_("expected distinct sides among %(sides)s, got %(value)s"),
+                       sides=list(SIDES), value=repr(items))
             return None
         return frozenset(items)
 
@@ -353,11 +357,11 @@ class _Compiler(Checker):
             return None
         cid = self.string(node.get("id"), at(path, "id"), CRITERION_ID)
         if cid in self.criterion_ids:
-            self.error(at(path, "id"), f"duplicate criterion id {cid!r}")
+            self.error(at(path, "id"), N_("duplicate criterion id %(id)s"), id=repr(cid))
         self.criterion_ids.add(cid)
         sides = self._sides(node["sides"], at(path, "sides")) if "sides" in node else default_sides
         if default_sides and sides and not sides <= default_sides:
-            self.error(at(path, "sides"), "must be among the benefit's sides")
+            self.error(at(path, "sides"), N_("must be among the benefit's sides"))
         name = self.text(node.get("name"), at(path, "name"))
         reference = self.string(node.get("reference"), at(path, "reference"))
         fact, op, param, value, countries = self._condition(node, path, sides)
@@ -378,16 +382,18 @@ class _Compiler(Checker):
         fact, op = node.get("fact"), node.get("op")
         ftype = ALL_FACT_TYPES.get(fact) if isinstance(fact, str) else None
         if ftype is None:
-            self.error(at(path, "fact"), f"unknown fact {fact!r}")
+            self.error(at(path, "fact"), N_("unknown fact %(fact)s"), fact=repr(fact))
         elif sides and not sides <= ftype.sides:
-            self.error(at(path, "fact"), f"{fact} is only known for {sorted(ftype.sides)}")
+            self.error(at(path, "fact"),
+                       N_("%(fact)s is only known for %(sides)s"), fact=fact, sides=sorted(ftype.sides))
         spec = OPS.get(op) if isinstance(op, str) else None
         if spec is None:
-            self.error(at(path, "op"), f"unknown operator {op!r} (one of {', '.join(OPS)})")
+            self.error(at(path, "op"), N_("unknown operator %(op)s (one of %(ops)s)"), op=repr(op), ops=", ".join(OPS))
         if ftype is None or spec is None:
             return fact, None, None, None, ()
         if ftype.kind not in spec.fact_kinds:
-            self.error(at(path, "op"), f"type error: {op} cannot apply to {fact} ({ftype.kind})")
+            self.error(at(path, "op"),
+                       N_("type error: %(op)s cannot apply to %(fact)s (%(kind)s)"), op=op, fact=fact, kind=ftype.kind)
             return fact, None, None, None, ()
         allowed = {
             "number": ("param", "value"),
@@ -399,12 +405,12 @@ class _Compiler(Checker):
         }[spec.operand]
         for key in ("param", "value", "countries"):
             if key in node and key not in allowed:
-                self.error(at(path, key), f"not used by {op}")
+                self.error(at(path, key), N_("not used by %(op)s"), op=op)
         param = value = None
         countries: tuple[str, ...] = ()
         if spec.operand == "number":
             if ("param" in node) == ("value" in node):
-                self.error(path, f"{op} needs exactly one of param or value")
+                self.error(path, N_("%(op)s needs exactly one of param or value"), op=op)
             elif "param" in node:
                 param = self._param_ref(node["param"], at(path, "param"), "number", ftype.unit)
             else:
@@ -419,7 +425,7 @@ class _Compiler(Checker):
             param = self._param_ref(node.get("param"), at(path, "param"), "number", "percent")
             items = self.sequence(node.get("countries"), at(path, "countries")) or []
             if any(not isinstance(c, str) or not COUNTRY.match(c) for c in items):
-                self.error(at(path, "countries"), "expected ISO alpha-2 codes such as KZ")
+                self.error(at(path, "countries"), N_("expected ISO alpha-2 codes such as KZ"))
             countries = tuple(items)
         return fact, op, param, value, countries
 
@@ -430,7 +436,7 @@ class _Compiler(Checker):
         low = self.integer(node.get("from"), at(path, "from"), 1, 99)
         high = self.integer(node.get("to"), at(path, "to"), 1, 99)
         if low is not None and high is not None and low > high:
-            self.error(path, "from must not exceed to")
+            self.error(path, N_("from must not exceed to"))
             return None
         return (low, high)
 
@@ -444,7 +450,7 @@ class _Compiler(Checker):
                 continue
             code = self.string(item.get("code"), at(path, "code"), BENEFIT_CODE)
             if code in codes:
-                self.error(at(path, "code"), f"duplicate benefit code {code!r}")
+                self.error(at(path, "code"), N_("duplicate benefit code %(code)s"), code=repr(code))
             codes.add(code)
             sides = self._sides(item.get("sides"), at(path, "sides"))
             name = self.text(item.get("name"), at(path, "name"))
@@ -460,7 +466,8 @@ class _Compiler(Checker):
         kind = node.get("kind") if isinstance(node, dict) else None
         keys = {"band": ("param", "fact"), "years": ("years",), "zone_end": ()}
         if kind not in keys:
-            self.error(at(path, "kind"), f"expected one of {list(keys)}, got {kind!r}")
+            self.error(at(path, "kind"),
+                       N_("expected one of %(kinds)s, got %(value)s"), kinds=list(keys), value=repr(kind))
             return None
         node = self.mapping(node, path, ("kind",) + keys[kind])
         if node is None:
@@ -473,10 +480,10 @@ class _Compiler(Checker):
         fact = node.get("fact")
         ftype = ALL_FACT_TYPES.get(fact) if isinstance(fact, str) else None
         if ftype is None:
-            self.error(at(path, "fact"), f"unknown fact {fact!r}")
+            self.error(at(path, "fact"), N_("unknown fact %(fact)s"), fact=repr(fact))
             return None
         if ftype.kind != "number" or ftype.unit is None:
-            self.error(at(path, "fact"), f"type error: {fact} is not a number with a unit")
+            self.error(at(path, "fact"), N_("type error: %(fact)s is not a number with a unit"), fact=fact)
             return None
         param = self._param_ref(node.get("param"), at(path, "param"), "bands", ftype.unit)
         return None if param is None else PeriodRule("band", param=param, fact=fact)
