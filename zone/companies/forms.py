@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo
 
+from zone.applications.fields import COMPANY_PROFILE
 from zone.web.forms import REQUIRED, options
 
 
@@ -20,10 +21,10 @@ class ProfileForm(FlaskForm):
     legal_form = StringField(_l("Legal form"))
     registration_country = SelectField(_l("Country of registration"), validate_choice=False)
     tax_id = StringField(_l("Tax identification number (BIN, STIR…)"))
-    address = TextAreaField(_l("Registered address"))
-    director_name = StringField(_l("Director (full name)"))
+    address = TextAreaField(COMPANY_PROFILE["address"])
+    director_name = StringField(COMPANY_PROFILE["director_name"])
     contact_person = StringField(_l("Contact person"))
-    phone = StringField(_l("Phone"))
+    phone = StringField(COMPANY_PROFILE["phone"])
     email = EmailField(_l("Company email"))
 
 

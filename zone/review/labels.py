@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from zone.applications.fields import DOCUMENT_LABELS, label_of
-from zone.vocabulary import SECTOR_LABELS, SECTORS, SIDE_SHORT_LABELS
-
-SIDE_SHORT = SIDE_SHORT_LABELS
+from zone.vocabulary import SECTOR_LABELS, SECTORS
 
 
 def sector_label(code: str | None) -> str:

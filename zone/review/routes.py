@@ -30,7 +30,7 @@ from zone.review.checklist import CHECKLIST_ITEMS
 from zone.review.deadlines import review_days_left
 from zone.review.decision import REJECTION_GROUNDS, ground_label
 from zone.review.forms import ACTION_FORMS, ChecklistForm, MessageForm, NoteForm, ReassignForm
-from zone.review.labels import SIDE_SHORT, document_label, field_label, sector_choices, sector_label
+from zone.review.labels import document_label, field_label, sector_choices, sector_label
 from zone.review.policies import can_view
 from zone.sites.presenters import kind_label as site_kind_label
 from zone.web.access import allow
@@ -85,7 +85,7 @@ def _locked(application_id: int) -> Application:
 
 
 def _template_globals() -> dict:
-    return {"STATUS_LABELS": STATUS_LABELS, "ACTION_LABELS": ACTION_LABELS, "SIDE_SHORT": SIDE_SHORT,
+    return {"STATUS_LABELS": STATUS_LABELS, "ACTION_LABELS": ACTION_LABELS,
             "sector_label": sector_label, "document_label": document_label, "field_label": field_label,
             "ground_label": ground_label, "site_kind": site_kind_label,
             "REJECTION_GROUNDS": REJECTION_GROUNDS, "CHECKLIST_ITEMS": CHECKLIST_ITEMS,
